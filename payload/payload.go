@@ -1,0 +1,327 @@
+package payload
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// Kind is the form of a payload.
+type Kind string
+
+const (
+	KindURL  Kind = "url"  // hosted assertion URL
+	KindJSON Kind = "json" // assertion or credential JSON
+	KindJWS  Kind = "jws"  // compact JWS: signed assertion or VC-JWT
+)
+
+// Generation is the Open Badges generation a payload belongs to. It decides
+// the carrier a baker writes: PNG keyword and SVG element.
+type Generation string
+
+const (
+	OB2 Generation = "ob2" // Open Badges 0.5 to 2.0: iTXt "openbadges", <assertion> in http://openbadges.org
+	OB3 Generation = "ob3" // Open Badges 3.0: iTXt "openbadgecredential", <credential> in https://purl.imsglobal.org/ob/v3p0
+)
+
+// Describe returns the generation as people name it.
+func (g Generation) Describe() string {
+	switch g {
+	case OB2:
+		return "Open Badges 2.0"
+	case OB3:
+		return "Open Badges 3.0"
+	}
+	return string(g)
+}
+
+// ParseGeneration accepts "ob2", "ob3", "2", "3", "2.0", "3.0" (any case).
+func ParseGeneration(s string) (Generation, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "ob2", "2", "2.0", "ob20", "ob2.0":
+		return OB2, nil
+	case "ob3", "3", "3.0", "ob30", "ob3.0":
+		return OB3, nil
+	}
+	return "", fmt.Errorf("unknown Open Badges generation %q (want ob2 or ob3)", s)
+}
+
+// Payload is a classified badge payload.
+type Payload struct {
+	// Raw is the payload text with surrounding white space removed. Bakers
+	// write exactly these bytes; unbake returns exactly what was stored.
+	Raw []byte
+	// Kind is the form of the payload.
+	Kind Kind
+	// Generation is OB2 or OB3, from the content.
+	Generation Generation
+	// Version is the specification version the content declares: "3.0"
+	// for OB 3.0, and for OB 2.0 payloads "2.0", "1.1", "1.0" or "0.5" using
+	// the version detection of openbadges-validator-core. Empty for URLs.
+	Version string
+	// Object is the JSON document (KindJSON) or the JWS payload claims
+	// (KindJWS). Numbers are json.Number.
+	Object map[string]any
+	// Header is the protected header of a JWS.
+	Header map[string]any
+}
+
+// ErrUnrecognized is wrapped by Parse errors for text that is not a URL, a
+// JSON object or a compact JWS.
+var ErrUnrecognized = errors.New("not an Open Badges payload")
+
+// Context URLs that mark a JSON document as OB 3.0 (a Verifiable Credential).
+const (
+	contextVC1     = "https://www.w3.org/2018/credentials/v1"
+	contextVC2     = "https://www.w3.org/ns/credentials/v2"
+	contextOB3Pref = "https://purl.imsglobal.org/spec/ob/v3p0"
+)
+
+// credentialTypes are types only Verifiable Credentials use.
+var credentialTypes = []string{"VerifiableCredential", "OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"}
+
+// Parse classifies text. Surrounding white space (and a UTF-8 byte order
+// mark) is ignored. The error wraps ErrUnrecognized and says what was
+// expected when the text is none of the three kinds.
+func Parse(text []byte) (*Payload, error) {
+	raw := trim(text)
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("%w: the payload is empty", ErrUnrecognized)
+	}
+	if !utf8.Valid(raw) {
+		return nil, fmt.Errorf("%w: the payload is not valid UTF-8", ErrUnrecognized)
+	}
+	p := &Payload{Raw: raw}
+	switch {
+	case raw[0] == '{':
+		obj, err := decodeObject(raw)
+		if err != nil {
+			return nil, fmt.Errorf("payload starts with '{' but is not valid JSON: %w", err)
+		}
+		p.Kind, p.Object = KindJSON, obj
+		p.Generation, p.Version = generationOf(obj)
+	case looksLikeURL(raw):
+		u, err := url.Parse(string(raw))
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return nil, fmt.Errorf("%w: %q is not an absolute http(s) URL", ErrUnrecognized, clip(raw))
+		}
+		p.Kind, p.Generation = KindURL, OB2
+	default:
+		header, claims, err := decodeJWS(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%w: expected an http(s) URL, a JSON object or a compact JWS, got %q (%v)", ErrUnrecognized, clip(raw), err)
+		}
+		p.Kind, p.Header, p.Object = KindJWS, header, claims
+		if _, ok := claims["vc"].(map[string]any); ok {
+			// VCDM 1.1-era VC-JWT: the credential sits under the vc claim.
+			p.Generation, p.Version = OB3, "3.0"
+		} else {
+			p.Generation, p.Version = generationOf(claims)
+		}
+	}
+	return p, nil
+}
+
+// Credential returns the credential or assertion document: the JSON object,
+// or for a JWS its payload (the "vc" claim of a VCDM 1.1-style VC-JWT).
+func (p *Payload) Credential() map[string]any {
+	if p.Kind == KindJWS {
+		if vc, ok := p.Object["vc"].(map[string]any); ok {
+			return vc
+		}
+	}
+	return p.Object
+}
+
+// HostedURL returns the URL an OB 2.0 SVG bake puts in the verify
+// attribute: the URL itself, the assertion's id when it is an http(s) URL
+// (OB 2.0 hosted), or verify.url (OB 1.0/1.1). It returns "" when there is
+// none.
+func (p *Payload) HostedURL() string {
+	switch p.Kind {
+	case KindURL:
+		return string(p.Raw)
+	case KindJSON:
+		if p.Generation != OB2 {
+			return ""
+		}
+		if id, ok := p.Object["id"].(string); ok && isHTTPURL(id) {
+			return id
+		}
+		for _, key := range []string{"verify", "verification"} {
+			if v, ok := p.Object[key].(map[string]any); ok {
+				if u, ok := v["url"].(string); ok && isHTTPURL(u) {
+					return u
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func trim(b []byte) []byte {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	return bytes.TrimSpace(b)
+}
+
+func looksLikeURL(b []byte) bool {
+	s := strings.ToLower(string(b[:min(len(b), 8)]))
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Host != "" && (u.Scheme == "http" || u.Scheme == "https")
+}
+
+// decodeObject parses exactly one JSON object with nothing after it.
+func decodeObject(b []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		return nil, describeJSONError(b, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("unexpected data after the JSON object at byte %d", dec.InputOffset()+1)
+	}
+	if obj == nil {
+		return nil, errors.New("the JSON value is null, not an object")
+	}
+	return obj, nil
+}
+
+// describeJSONError adds a line and column to encoding/json's offsets.
+func describeJSONError(b []byte, err error) error {
+	var off int64 = -1
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		return fmt.Errorf("the JSON value is a %s, not an object", typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("the JSON ends before the object is complete")
+	}
+	if off < 0 {
+		return err
+	}
+	line, col := 1, 1
+	for _, c := range b[:min(max(int(off)-1, 0), len(b))] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Errorf("%v (line %d, column %d)", err, line, col)
+}
+
+// decodeJWS checks the compact serialisation: three base64url segments, a
+// JSON header with "alg", a JSON object payload. It does not verify.
+func decodeJWS(b []byte) (header, claims map[string]any, err error) {
+	parts := bytes.Split(b, []byte("."))
+	if len(parts) != 3 {
+		return nil, nil, fmt.Errorf("a compact JWS has 3 dot-separated segments, this has %d", len(parts))
+	}
+	dec := func(i int, what string) ([]byte, error) {
+		seg := bytes.TrimRight(parts[i], "=")
+		out := make([]byte, base64.RawURLEncoding.DecodedLen(len(seg)))
+		n, err := base64.RawURLEncoding.Decode(out, seg)
+		if err != nil {
+			return nil, fmt.Errorf("JWS %s segment is not base64url: %v", what, err)
+		}
+		return out[:n], nil
+	}
+	h, err := dec(0, "header")
+	if err != nil {
+		return nil, nil, err
+	}
+	if header, err = decodeObject(h); err != nil {
+		return nil, nil, fmt.Errorf("JWS header is not a JSON object: %v", err)
+	}
+	if alg, ok := header["alg"].(string); !ok || alg == "" {
+		return nil, nil, errors.New(`JWS header has no "alg"`)
+	}
+	body, err := dec(1, "payload")
+	if err != nil {
+		return nil, nil, err
+	}
+	if claims, err = decodeObject(body); err != nil {
+		return nil, nil, fmt.Errorf("JWS payload is not a JSON object: %v", err)
+	}
+	if len(parts[2]) == 0 {
+		return nil, nil, errors.New("JWS signature segment is empty")
+	}
+	if _, err := dec(2, "signature"); err != nil {
+		return nil, nil, err
+	}
+	return header, claims, nil
+}
+
+// generationOf tells OB 3.0 credentials from OB 0.5-2.0 assertions, and
+// the OB 2.0-line version with openbadges-validator-core's rules.
+func generationOf(obj map[string]any) (Generation, string) {
+	ctx := strings_(obj["@context"])
+	for _, c := range ctx {
+		if c == contextVC1 || c == contextVC2 || strings.HasPrefix(c, contextOB3Pref) {
+			return OB3, "3.0"
+		}
+	}
+	for _, t := range strings_(obj["type"]) {
+		for _, ct := range credentialTypes {
+			if t == ct {
+				return OB3, "3.0"
+			}
+		}
+	}
+	if _, has := obj["@context"]; has {
+		for _, c := range ctx {
+			if strings.Contains(c, "v1") {
+				return OB2, "1.1"
+			}
+		}
+		return OB2, "2.0"
+	}
+	if _, ok := obj["recipient"].(string); ok {
+		return OB2, "0.5"
+	}
+	return OB2, "1.0"
+}
+
+// strings_ returns the strings of a JSON string-or-array value.
+func strings_(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// clip shortens text for error messages.
+func clip(b []byte) string {
+	const max = 60
+	if len(b) <= max {
+		return string(b)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return string(b[:cut]) + "…"
+}
