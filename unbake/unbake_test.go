@@ -1,0 +1,175 @@
+package unbake_test
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"strings"
+	"testing"
+
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/unbake"
+)
+
+type chunk struct {
+	typ  string
+	data string
+}
+
+func buildPNG(chunks ...chunk) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	all := append([]chunk{{"IHDR", "\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00"}}, chunks...)
+	all = append(all, chunk{"IEND", ""})
+	for _, c := range all {
+		binary.Write(&b, binary.BigEndian, uint32(len(c.data)))
+		b.WriteString(c.typ)
+		b.WriteString(c.data)
+		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE([]byte(c.typ+c.data)))
+	}
+	return b.Bytes()
+}
+
+func deflate(s string) string {
+	var buf bytes.Buffer
+	w := zlib.NewWriter(&buf)
+	w.Write([]byte(s))
+	w.Close()
+	return buf.String()
+}
+
+const (
+	idat   = "\x78\x9c\x63\x60\x00\x00\x00\x02\x00\x01"
+	url    = "https://example.org/assertions/1"
+	ob3    = `{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","OpenBadgeCredential"]}`
+	header = "\x00\x00\x00\x00\x00"
+)
+
+func TestPNGCarriers(t *testing.T) {
+	tests := []struct {
+		name       string
+		chunks     []chunk
+		opts       *unbake.Options
+		carrier    string
+		gen        payload.Generation
+		kind       payload.Kind
+		payload    string
+		warning    string // "" = none expected
+		noWarnings bool
+	}{
+		{"ob2 iTXt after IHDR", []chunk{{"iTXt", "openbadges" + header + url}, {"IDAT", idat}}, nil, `iTXt chunk "openbadges" at offset 33`, payload.OB2, payload.KindURL, url, "", true},
+		{"ob3 iTXt after IDAT (1EdTech samples)", []chunk{{"IDAT", idat}, {"tEXt", "date:create\x002024"}, {"iTXt", "openbadgecredential" + header + ob3}}, nil, `iTXt chunk "openbadgecredential"`, payload.OB3, payload.KindJSON, ob3, "", true},
+		{"legacy tEXt", []chunk{{"tEXt", "openbadges\x00" + url}, {"IDAT", idat}}, nil, "tEXt", payload.OB2, payload.KindURL, url, "legacy tEXt carrier", false},
+		{"compressed iTXt", []chunk{{"iTXt", "openbadges\x00\x01\x00\x00\x00" + deflate(url)}, {"IDAT", idat}}, nil, "iTXt", payload.OB2, payload.KindURL, url, "compressed, which the baking specification forbids", false},
+		{"zTXt", []chunk{{"zTXt", "openbadges\x00\x00" + deflate(url)}, {"IDAT", idat}}, nil, "zTXt", payload.OB2, payload.KindURL, url, "compressed zTXt", false},
+		{"language tag", []chunk{{"iTXt", "openbadges\x00\x00\x00en\x00Open Badges\x00" + url}, {"IDAT", idat}}, nil, "iTXt", payload.OB2, payload.KindURL, url, `language tag "en"`, false},
+		{"duplicates: first in file order wins", []chunk{{"tEXt", "openbadges\x00" + url}, {"iTXt", "openbadges" + header + "https://example.org/2"}, {"IDAT", idat}, {"iTXt", "openbadgecredential" + header + ob3}}, nil, "tEXt", payload.OB2, payload.KindURL, url, "carries 2 more badge(s), ignored (the first one wins)", false},
+		{"ob3 credential in an ob2 carrier", []chunk{{"iTXt", "openbadges" + header + ob3}, {"IDAT", idat}}, nil, "iTXt", payload.OB3, payload.KindJSON, ob3, "draft-era bakers", false},
+		{"url in an ob3 carrier", []chunk{{"iTXt", "openbadgecredential" + header + url}, {"IDAT", idat}}, nil, "iTXt", payload.OB2, payload.KindURL, url, "OB 3.0 has no hosted form", false},
+		{"latin-1 tEXt", []chunk{{"tEXt", "openbadges\x00https://example.org/caf\xe9"}, {"IDAT", idat}}, nil, "tEXt", payload.OB2, payload.KindURL, "https://example.org/café", "read as Latin-1", false},
+		{"other keywords are ignored", []chunk{{"iTXt", "OpenBadges" + header + "x"}, {"tEXt", "openbadge\x00y"}, {"iTXt", "openbadges" + header + url}, {"IDAT", idat}}, nil, `offset 84`, payload.OB2, payload.KindURL, url, "", true},
+		{"oversized text chunk skipped", []chunk{{"tEXt", "Comment\x00" + strings.Repeat("x", 500)}, {"iTXt", "openbadges" + header + url}, {"IDAT", idat}}, &unbake.Options{MaxTextSize: 200}, "iTXt", payload.OB2, payload.KindURL, url, "larger than the 200-byte text limit", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := unbake.Unbake(bytes.NewReader(buildPNG(tt.chunks...)), tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Format != unbake.PNG || !strings.Contains(res.Carrier.String(), tt.carrier) {
+				t.Errorf("format %s carrier %q, want %q", res.Format, res.Carrier, tt.carrier)
+			}
+			if res.Generation != tt.gen || res.Kind != tt.kind || res.Payload != tt.payload {
+				t.Errorf("got %s %s %q, want %s %s %q", res.Generation, res.Kind, res.Payload, tt.gen, tt.kind, tt.payload)
+			}
+			all := strings.Join(res.Warnings, "\n")
+			if tt.noWarnings && len(res.Warnings) > 0 {
+				t.Errorf("unexpected warnings %q", res.Warnings)
+			}
+			if tt.warning != "" && !strings.Contains(all, tt.warning) {
+				t.Errorf("warnings %q do not mention %q", res.Warnings, tt.warning)
+			}
+		})
+	}
+}
+
+func TestUnreadablePayload(t *testing.T) {
+	// Moodle's 2012 draft-era iTXt: not a URL, JSON or JWS.
+	img := buildPNG(chunk{"iTXt", "openbadges" + header + "{'method': 'hosted'}"}, chunk{"IDAT", idat})
+	res, err := unbake.Unbake(bytes.NewReader(img), nil)
+	var pe *unbake.PayloadError
+	if !errors.As(err, &pe) || res == nil || res.Payload != "{'method': 'hosted'}" || res.Kind != "" {
+		t.Fatalf("got %+v, %v; want the raw text and a *PayloadError", res, err)
+	}
+	if !strings.Contains(err.Error(), `the badge in iTXt chunk "openbadges" at offset 33 is unreadable`) {
+		t.Errorf("error %q", err)
+	}
+}
+
+func TestSVGSourceChoice(t *testing.T) {
+	const jws = "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"
+	wrap := func(ns, el string) string {
+		return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:b="` + ns + `">` + el + `</svg>`
+	}
+	ob2, ob3ns := "http://openbadges.org", "https://purl.imsglobal.org/ob/v3p0"
+	tests := []struct {
+		name, doc, source, payload, warning string
+	}{
+		{"ob2 verify and json body: body", wrap(ob2, `<b:assertion verify="`+url+`"><![CDATA[ {"id":"`+url+`"} ]]></b:assertion>`), "body", `{"id":"` + url + `"}`, ""},
+		{"ob2 verify and empty body: verify", wrap(ob2, `<b:assertion verify="`+url+`"><![CDATA[]]></b:assertion>`), "verify", url, ""},
+		{"ob2 body only", wrap(ob2, `<b:assertion>`+"\n  "+`<![CDATA[{"a":1}]]>`+"\n"+`</b:assertion>`), "body", `{"a":1}`, ""},
+		{"ob3 jws verify wins over body", wrap(ob3ns, `<b:credential verify="`+jws+`"><![CDATA[`+ob3+`]]></b:credential>`), "verify", jws, "both a verify attribute and a body"},
+		{"ob3 body only", wrap(ob3ns, `<b:credential><![CDATA[`+ob3+`]]></b:credential>`), "body", ob3, ""},
+		{"split CDATA is joined", wrap(ob2, `<b:assertion><![CDATA[{"a":"]]]]><![CDATA[>"}]]></b:assertion>`), "body", `{"a":"]]>"}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := unbake.Unbake(strings.NewReader(tt.doc), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Carrier.Source != tt.source || res.Payload != tt.payload {
+				t.Errorf("source %s payload %q, want %s %q", res.Carrier.Source, res.Payload, tt.source, tt.payload)
+			}
+			if tt.warning != "" && !strings.Contains(strings.Join(res.Warnings, "\n"), tt.warning) {
+				t.Errorf("warnings %q lack %q", res.Warnings, tt.warning)
+			}
+			if tt.warning == "" && len(res.Warnings) > 0 {
+				t.Errorf("unexpected warnings %q", res.Warnings)
+			}
+		})
+	}
+	empty := wrap(ob2, `<b:assertion/>`)
+	if _, err := unbake.Unbake(strings.NewReader(empty), nil); !errors.Is(err, unbake.ErrNoBadge) || !strings.Contains(err.Error(), "neither a verify attribute nor a body") {
+		t.Errorf("empty element: %v", err)
+	}
+}
+
+// A file is read by seeking: only chunk headers and text chunks.
+func TestSeeksPastImageData(t *testing.T) {
+	big := strings.Repeat("\x00", 4<<20)
+	img := buildPNG(chunk{"iTXt", "openbadges" + header + url}, chunk{"IDAT", big}, chunk{"IDAT", big})
+	r := &countingReadSeeker{r: bytes.NewReader(img)}
+	res, err := unbake.Unbake(r, nil)
+	if err != nil || res.Payload != url {
+		t.Fatalf("%v %v", res, err)
+	}
+	if r.n > 4096 {
+		t.Fatalf("read %d bytes of an %d-byte file; image data should be skipped by seeking", r.n, len(img))
+	}
+}
+
+type countingReadSeeker struct {
+	r *bytes.Reader
+	n int
+}
+
+func (c *countingReadSeeker) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+func (c *countingReadSeeker) Seek(off int64, whence int) (int64, error) { return c.r.Seek(off, whence) }
