@@ -1,0 +1,222 @@
+package bake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/badgebake/badgebake/internal/sniff"
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/png"
+	"github.com/badgebake/badgebake/svg"
+	"github.com/badgebake/badgebake/unbake"
+)
+
+// Validator decides whether a payload may be baked. It returns warnings to
+// show, and a non-nil error to refuse the payload.
+type Validator interface {
+	Validate(ctx context.Context, p *payload.Payload) (warnings []string, err error)
+}
+
+// StructureValidator checks the payload's structure without the network.
+type StructureValidator struct{}
+
+// Validate implements Validator.
+func (StructureValidator) Validate(_ context.Context, p *payload.Payload) ([]string, error) {
+	return p.CheckStructure()
+}
+
+// Options tune Bake. The zero value overwrites an existing badge and
+// checks the payload's structure.
+type Options struct {
+	// NoOverwrite refuses an image that already carries a badge.
+	NoOverwrite bool
+	// Lenient accepts PNG text chunks with a wrong CRC (they are copied
+	// as they are, or removed when they are badge carriers).
+	Lenient bool
+	// Validator checks the payload before anything is written;
+	// StructureValidator when nil.
+	Validator Validator
+	// MaxTextSize caps PNG text chunks (png.DefaultMaxTextSize when 0).
+	MaxTextSize int64
+	// MaxSVGSize caps SVG documents (svg.DefaultMaxSize when 0).
+	MaxSVGSize int64
+}
+
+// Result describes a bake.
+type Result struct {
+	Format     sniff.Format
+	Generation payload.Generation
+	// Carrier is what now holds the badge, e.g. `iTXt chunk "openbadges"`.
+	Carrier string
+	// Replaced lists the badge carriers that were removed.
+	Replaced []string
+	// Warnings from the validator.
+	Warnings []string
+}
+
+var (
+	// ErrAlreadyBaked is returned with Options.NoOverwrite.
+	ErrAlreadyBaked = errors.New("the image already carries a badge")
+	// ErrNoHostedURL: an OB 2.0 assertion JSON baked into SVG needs an
+	// http(s) URL for the verify attribute.
+	ErrNoHostedURL = errors.New("an OB 2.0 assertion baked into SVG needs a verify URL, but its id is not an http(s) URL and it has no verify.url")
+)
+
+// ValidationError is returned when the Validator refuses the payload.
+type ValidationError struct {
+	Err      error
+	Warnings []string
+}
+
+func (e *ValidationError) Error() string { return "payload refused: " + e.Err.Error() }
+func (e *ValidationError) Unwrap() error { return e.Err }
+
+// Bake writes the image from src to dst with p baked in.
+func Bake(ctx context.Context, dst io.Writer, src io.Reader, p *payload.Payload, opts *Options) (*Result, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	v := opts.Validator
+	if v == nil {
+		v = StructureValidator{}
+	}
+	warnings, err := v.Validate(ctx, p)
+	if err != nil {
+		return nil, &ValidationError{Err: err, Warnings: warnings}
+	}
+	s, err := sniff.Open(src, opts.MaxSVGSize)
+	if err != nil {
+		return nil, err
+	}
+	var res *Result
+	if s.Format == sniff.PNG {
+		res, err = bakePNG(dst, s.PNG, p, opts)
+	} else {
+		res, err = bakeSVG(dst, s.SVG, p, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = warnings
+	return res, nil
+}
+
+// Keyword returns the PNG keyword for a generation.
+func Keyword(g payload.Generation) string {
+	if g == payload.OB3 {
+		return unbake.KeywordOB3
+	}
+	return unbake.KeywordOB2
+}
+
+func isBadgeKeyword(k string) bool { return k == unbake.KeywordOB2 || k == unbake.KeywordOB3 }
+
+func bakePNG(dst io.Writer, src io.Reader, p *payload.Payload, opts *Options) (*Result, error) {
+	maxText := opts.MaxTextSize
+	if maxText <= 0 {
+		maxText = png.DefaultMaxTextSize
+	}
+	r, err := png.NewReader(src, &png.ReadOptions{Lenient: opts.Lenient, MaxTextSize: maxText})
+	if err != nil {
+		return nil, err
+	}
+	keyword := Keyword(p.Generation)
+	res := &Result{Format: sniff.PNG, Generation: p.Generation, Carrier: fmt.Sprintf("iTXt chunk %q after IHDR", keyword)}
+	if _, err := io.WriteString(dst, png.Signature); err != nil {
+		return nil, err
+	}
+	for {
+		c, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return res, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch c.Type {
+		case png.TypeTEXt, png.TypeZTXt, png.TypeITXt:
+			data, err := r.ReadData(maxText)
+			if errors.Is(err, png.ErrChunkTooLarge) {
+				// Larger than any badge could be: copy it as it is.
+				if _, err := r.CopyRaw(dst); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if kw, _ := png.Keyword(data); isBadgeKeyword(kw) {
+				old := fmt.Sprintf("%s chunk %q at offset %d", c.Type, kw, c.Offset)
+				if opts.NoOverwrite {
+					return nil, fmt.Errorf("%w: %s", ErrAlreadyBaked, old)
+				}
+				res.Replaced = append(res.Replaced, old)
+				continue
+			}
+			if err := png.WriteChunkCRC(dst, c.Type, data, r.StoredCRC()); err != nil {
+				return nil, err
+			}
+		default:
+			if _, err := r.CopyRaw(dst); err != nil {
+				return nil, err
+			}
+			if c.Type == png.TypeIHDR {
+				if err := png.WriteChunk(dst, png.TypeITXt, png.ITXtData(keyword, p.Raw)); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+}
+
+func bakeSVG(dst io.Writer, doc []byte, p *payload.Payload, opts *Options) (*Result, error) {
+	el, err := svgElement(p)
+	if err != nil {
+		return nil, err
+	}
+	svgOpts := &svg.Options{MaxSize: opts.MaxSVGSize}
+	if opts.NoOverwrite {
+		existing, err := svg.Find(doc, svgOpts)
+		if err != nil {
+			return nil, err
+		}
+		if len(existing) > 0 {
+			return nil, fmt.Errorf("%w: <%s> at line %d", ErrAlreadyBaked, existing[0].Local, existing[0].Line)
+		}
+	}
+	removed, err := svg.Bake(dst, doc, el, svgOpts)
+	if err != nil {
+		return nil, err
+	}
+	local := "assertion"
+	if p.Generation == payload.OB3 {
+		local = "credential"
+	}
+	res := &Result{Format: sniff.SVG, Generation: p.Generation, Carrier: fmt.Sprintf("<%s> element (%s) first in <svg>", local, el.Namespace)}
+	for _, e := range removed {
+		res.Replaced = append(res.Replaced, fmt.Sprintf("<%s> (%s) at line %d", e.Local, e.Namespace, e.Line))
+	}
+	return res, nil
+}
+
+// svgElement lays the payload out the way the baking specifications show.
+func svgElement(p *payload.Payload) (svg.NewElement, error) {
+	text := string(p.Raw)
+	switch {
+	case p.Generation == payload.OB3 && p.Kind == payload.KindJSON:
+		return svg.NewElement{Namespace: svg.NamespaceOB3, Body: text}, nil
+	case p.Generation == payload.OB3:
+		return svg.NewElement{Namespace: svg.NamespaceOB3, Verify: text}, nil
+	case p.Kind == payload.KindJSON:
+		u := p.HostedURL()
+		if u == "" {
+			return svg.NewElement{}, ErrNoHostedURL
+		}
+		return svg.NewElement{Namespace: svg.NamespaceOB2, Verify: u, Body: text}, nil
+	default: // OB 2.0 URL or signed assertion
+		return svg.NewElement{Namespace: svg.NamespaceOB2, Verify: text}, nil
+	}
+}

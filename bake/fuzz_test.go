@@ -1,0 +1,88 @@
+package bake_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/badgebake/badgebake/bake"
+	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/svg"
+	"github.com/badgebake/badgebake/unbake"
+)
+
+// FuzzRoundTrip bakes arbitrary payload text into both example images:
+// whatever payload.Parse accepts must come back out of unbake exactly.
+func FuzzRoundTrip(f *testing.F) {
+	for _, p := range payloads {
+		f.Add([]byte(p), false)
+		f.Add([]byte(p), true)
+	}
+	f.Add([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"x":"]]>]]>"}`), true)
+	f.Fuzz(func(t *testing.T, text []byte, useSVG bool) {
+		p, err := payload.Parse(text)
+		if err != nil {
+			return
+		}
+		img := examples.PNG()
+		if useSVG {
+			img = examples.SVG()
+		}
+		var out bytes.Buffer
+		_, err = bake.Bake(context.Background(), &out, bytes.NewReader(img), p, &bake.Options{Validator: acceptAll{}})
+		if err != nil {
+			// SVG cannot hold every payload (characters XML forbids, an
+			// OB 2.0 JSON without a URL); those are refused, not mangled.
+			if useSVG && (errors.Is(err, svg.ErrInvalidElement) || errors.Is(err, bake.ErrNoHostedURL)) {
+				return
+			}
+			t.Fatalf("Bake(%q): %v", text, err)
+		}
+		res, err := unbake.Unbake(bytes.NewReader(out.Bytes()), nil)
+		if err != nil {
+			t.Fatalf("Unbake after baking %q: %v", text, err)
+		}
+		if res.Payload != string(p.Raw) {
+			t.Fatalf("round trip changed the payload:\n in %q\nout %q", p.Raw, res.Payload)
+		}
+	})
+}
+
+// FuzzBakeImage bakes a fixed payload into arbitrary image bytes. When Bake
+// accepts an image, the result carries exactly one badge: the new one.
+func FuzzBakeImage(f *testing.F) {
+	f.Add(examples.PNG())
+	f.Add(examples.SVG())
+	f.Add(minimalPNG())
+	for _, seed := range payloads {
+		var out bytes.Buffer
+		p, _ := payload.Parse([]byte(seed))
+		bake.Bake(context.Background(), &out, bytes.NewReader(examples.SVG()), p, nil)
+		f.Add(out.Bytes())
+	}
+	const url = "https://example.org/assertions/fuzz"
+	p, err := payload.Parse([]byte(url))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, img []byte) {
+		var out bytes.Buffer
+		if _, err := bake.Bake(context.Background(), &out, bytes.NewReader(img), p, &bake.Options{Lenient: true}); err != nil {
+			return
+		}
+		res, err := unbake.Unbake(bytes.NewReader(out.Bytes()), &unbake.Options{Lenient: true})
+		if err != nil {
+			t.Fatalf("Unbake of a baked image: %v", err)
+		}
+		if res.Payload != url {
+			t.Fatalf("baked image carries %q", res.Payload)
+		}
+		for _, w := range res.Warnings {
+			if bytes.Contains([]byte(w), []byte("more badge")) {
+				t.Fatalf("baked image carries more than one badge: %s", w)
+			}
+		}
+	})
+}
