@@ -99,15 +99,15 @@ func Describe(b []byte) string {
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
 		return "a ZIP archive"
 	case bytes.HasPrefix(b, []byte("\x89PNG")):
-		return "a damaged PNG signature"
+		return "a PNG whose signature was damaged (transferred as text?)"
 	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
-		return "JSON text (pass it as the payload, not the image)"
+		return "JSON text"
 	case hasPrefixFold(t, "<!doctype html"), hasPrefixFold(t, "<html"):
 		return "an HTML page"
 	case len(t) > 0 && t[0] == '<':
 		return "an XML document whose root element is not <svg>"
 	case bytes.HasPrefix(t, []byte("http://")), bytes.HasPrefix(t, []byte("https://")):
-		return "a URL (pass it as the payload, not the image)"
+		return "a URL"
 	}
 	return "neither (unknown content)"
 }

@@ -1,0 +1,134 @@
+// Package cli is the badgebake command line: argument handling, output and
+// exit codes. The work itself is done by the bake and unbake packages.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit codes, documented in the README and in "badgebake --help".
+const (
+	ExitOK    = 0 // success
+	ExitBad   = 1 // the image or the badge is bad (or carries no badge)
+	ExitUsage = 2 // usage or I/O error: the command could not run
+)
+
+// IO holds the streams a command uses, so tests can replace them.
+type IO struct {
+	In            io.Reader
+	Out, Err      io.Writer
+	OutIsTerminal bool
+	ErrIsTerminal bool
+}
+
+// StdIO returns the process's streams.
+func StdIO() IO {
+	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		OutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())), ErrIsTerminal: term.IsTerminal(int(os.Stderr.Fd()))}
+}
+
+// Version is set at link time (-ldflags "-X …/internal/cli.Version=v1.2.3");
+// otherwise it comes from the module's build information.
+var Version = ""
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, streams IO) int {
+	root := newRootCmd(streams)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var silent *silentError
+	if errors.As(err, &silent) {
+		return silent.code
+	}
+	printError(streams.Err, err)
+	return exitCode(err)
+}
+
+// silentError carries an exit code for failures already reported (a batch
+// of files where some failed).
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// usageError marks a mistake in the command line: exit 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+const rootLong = `badgebake bakes Open Badges credentials into PNG and SVG images and gets them
+back out.
+
+An image is detected from its content, never its file name. Payloads are
+Open Badges 2.0 hosted assertion URLs, assertion JSON and signed assertions
+(compact JWS), and Open Badges 3.0 credentials (JSON with an embedded proof,
+or a VC-JWT). Nothing is fetched from the network.
+
+Exit status:
+  0  success
+  1  the image or the badge is bad, or the image carries no badge
+  2  usage or I/O error: the command could not run`
+
+func newRootCmd(streams IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "badgebake",
+		Short:         "Bake, unbake and verify Open Badges images",
+		Long:          rootLong,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Example: `  badgebake bake badge.png https://example.org/assertions/1 -o baked.png
+  badgebake unbake baked.png
+  badgebake unbake --json images/*.png`,
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.AddCommand(newBakeCmd(streams), newUnbakeCmd(streams), newVersionCmd(streams))
+	return root
+}
+
+func newVersionCmd(streams IO) *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print the badgebake version",
+		Args:    noArgs,
+		Example: "  badgebake version",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(streams.Out, "badgebake %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			return nil
+		},
+	}
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%q takes no arguments", cmd.CommandPath())
+	}
+	return nil
+}

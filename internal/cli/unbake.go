@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/badgebake/badgebake/unbake"
+	"github.com/spf13/cobra"
+)
+
+type unbakeOptions struct {
+	json    bool
+	lenient bool
+}
+
+const unbakeLong = `Unbake prints the Open Badges payload each IMAGE carries (a PNG or SVG, told
+apart by content; - reads standard input). Nothing is fetched and nothing is
+verified: a URL is printed as a URL, a JWS as it is.
+
+With one IMAGE the payload is printed exactly as stored. With several, each
+payload is printed on one line (JSON compacted), in argument order; images
+that fail are reported on standard error and the rest go on.
+
+--json prints one JSON object per image, one per line:
+  file, format, carrier, generation (ob2 or ob3), kind (url, json or jws),
+  payload, warnings, and error when the image failed.
+
+Exit status is 0 when every image gave a payload, 1 when an image is bad or
+carries no badge, and 2 when a file could not be read.`
+
+func newUnbakeCmd(streams IO) *cobra.Command {
+	o := &unbakeOptions{}
+	cmd := &cobra.Command{
+		Use:   "unbake IMAGE...",
+		Short: "Print the Open Badges payload baked into images",
+		Long:  unbakeLong,
+		Example: `  badgebake unbake baked.png
+  badgebake unbake --json baked.png baked.svg
+  curl -s https://example.org/badge.png | badgebake unbake -
+  badgebake unbake --lenient old-mozilla-badge.png`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("unbake needs at least one IMAGE; see badgebake unbake --help")
+			}
+			return nil
+		},
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return []string{"png", "svg"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUnbake(streams, o, args)
+		},
+	}
+	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object per image (JSON Lines)")
+	cmd.Flags().BoolVar(&o.lenient, "lenient", false, "accept PNG chunks with a wrong CRC (with a warning)")
+	return cmd
+}
+
+// unbakeRecord is one line of --json output.
+type unbakeRecord struct {
+	File       string          `json:"file"`
+	Format     string          `json:"format,omitempty"`
+	Carrier    *unbake.Carrier `json:"carrier,omitempty"`
+	Generation string          `json:"generation,omitempty"`
+	Kind       string          `json:"kind,omitempty"`
+	Payload    *string         `json:"payload,omitempty"`
+	Warnings   []string        `json:"warnings"`
+	Error      string          `json:"error,omitempty"`
+}
+
+func runUnbake(streams IO, o *unbakeOptions, files []string) error {
+	stdinUsed := 0
+	for _, f := range files {
+		if f == "-" {
+			stdinUsed++
+		}
+	}
+	if stdinUsed > 1 {
+		return usagef("standard input (-) can be named only once")
+	}
+	opts := &unbake.Options{Lenient: o.lenient}
+	enc := json.NewEncoder(streams.Out)
+	enc.SetEscapeHTML(false)
+	worst := ExitOK
+	for _, file := range files {
+		res, err := unbakeOne(streams, file, opts)
+		code := ExitOK
+		if err != nil {
+			code = exitCode(err)
+			worst = max(worst, code)
+		}
+		if o.json {
+			if err := enc.Encode(recordOf(file, res, err)); err != nil {
+				return fmt.Errorf("writing standard output: %w", err)
+			}
+			continue
+		}
+		prefix := ""
+		if len(files) > 1 {
+			prefix = displayName(file) + ": "
+		}
+		if res != nil {
+			printWarnings(streams.Err, prefix, res.Warnings)
+		}
+		if err != nil {
+			if len(files) == 1 {
+				return inFile(file, err)
+			}
+			printError(streams.Err, inFile(file, err))
+			continue
+		}
+		if err := writePayload(streams.Out, res.Payload, len(files) > 1); err != nil {
+			return fmt.Errorf("writing standard output: %w", err)
+		}
+	}
+	if worst != ExitOK {
+		return &silentError{code: worst}
+	}
+	return nil
+}
+
+func unbakeOne(streams IO, file string, opts *unbake.Options) (*unbake.Result, error) {
+	in, err := openInput(streams, file)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	return unbake.Unbake(in, opts)
+}
+
+// writePayload prints a payload; on one line (JSON compacted) when several
+// files share the output.
+func writePayload(w io.Writer, text string, oneLine bool) error {
+	if oneLine && strings.ContainsAny(text, "\r\n") {
+		var buf bytes.Buffer
+		if json.Compact(&buf, []byte(text)) == nil {
+			text = buf.String()
+		} else {
+			text = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(text)
+		}
+	}
+	_, err := io.WriteString(w, text+"\n")
+	return err
+}
+
+func recordOf(file string, res *unbake.Result, err error) unbakeRecord {
+	rec := unbakeRecord{File: file, Warnings: []string{}}
+	if res != nil {
+		c := res.Carrier
+		rec.Format, rec.Carrier, rec.Generation, rec.Kind = string(res.Format), &c, string(res.Generation), string(res.Kind)
+		p := res.Payload
+		rec.Payload = &p
+		if res.Warnings != nil {
+			rec.Warnings = res.Warnings
+		}
+	}
+	if err != nil {
+		var pathErr *os.PathError
+		if errors.As(err, &pathErr) {
+			rec.Error = pathErr.Error()
+		} else {
+			rec.Error = err.Error()
+		}
+	}
+	return rec
+}
