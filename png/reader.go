@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"strings"
+
+	"github.com/badgebake/badgebake/internal/magic"
 )
 
 // DefaultMaxTextSize caps a text chunk's data and its decompressed text when
@@ -133,22 +136,17 @@ func streamSize(s io.Seeker) (int64, error) {
 // describeNotPNG says what the first bytes look like instead, because files
 // named .png are often JPEGs, SVGs or JSON.
 func describeNotPNG(b []byte) string {
-	trimmed := bytes.TrimLeft(b, " \t\r\n")
-	switch {
-	case len(b) == 0:
-		return "input is empty"
-	case bytes.HasPrefix(b, []byte("\xff\xd8\xff")):
-		return "input looks like a JPEG image"
-	case bytes.HasPrefix(b, []byte("GIF8")):
-		return "input looks like a GIF image"
-	case len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
-		return "input looks like JSON text"
-	case len(trimmed) > 0 && trimmed[0] == '<':
-		return "input looks like XML or SVG"
-	case len(b) < len(Signature):
+	if len(b) > 0 && len(b) < len(Signature) && bytes.HasPrefix([]byte(Signature), b) {
 		return fmt.Sprintf("input is only %d bytes, shorter than the %d-byte signature", len(b), len(Signature))
 	}
-	return fmt.Sprintf("signature is % x, want % x", b, Signature)
+	d := magic.Describe(b)
+	switch {
+	case d == "", d == "binary data":
+		return fmt.Sprintf("signature is % x, want % x", b, Signature)
+	case strings.HasPrefix(d, "a PNG"):
+		return fmt.Sprintf("input looks like %s: signature is % x, want % x", d, b, Signature)
+	}
+	return "input looks like " + d
 }
 
 // Next moves to the next chunk and returns its header. Data of the previous

@@ -19,9 +19,9 @@ func TestNewReaderNotPNG(t *testing.T) {
 		{"JPEG", "\xff\xd8\xff\xe1\x00\x18Exif\x00\x00", "JPEG"},
 		{"JSON", `{"uid":"123","badge":"x"}`, "JSON"},
 		{"JSON with leading space", "  \n[1,2,3]", "JSON"},
-		{"SVG", `<svg xmlns="http://www.w3.org/2000/svg"/>`, "XML or SVG"},
+		{"SVG", `<svg xmlns="http://www.w3.org/2000/svg"/>`, "XML"},
 		{"GIF", "GIF89a\x01\x00\x01\x00", "GIF"},
-		{"empty", "", "input is empty"},
+		{"empty", "", "input looks like an empty file"},
 		{"3 bytes", "\x89PN", "only 3 bytes"},
 		{"line endings converted", "\x89PNG\n\x1a\n\x00\x00\x00", "signature is 89 50 4e 47 0a 1a 0a 00"},
 	}

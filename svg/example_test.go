@@ -39,7 +39,7 @@ func ExampleFind_notSVG() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// svg: not an SVG document: it looks like JSON
+	// svg: not an SVG document: it looks like JSON text
 }
 
 func ExampleBake() {

@@ -2,7 +2,8 @@ package svg
 
 import (
 	"bytes"
-	"unicode/utf8"
+
+	"github.com/badgebake/badgebake/internal/magic"
 )
 
 // isUTF16 reports whether b (after any UTF-8 BOM) is evidently UTF-16: a
@@ -32,37 +33,11 @@ func hasPrefixFold(b []byte, prefix string) bool {
 
 // describe says cheaply what doc looks like, for ErrNotSVG messages.
 func describe(doc []byte) string {
-	b := bytes.TrimPrefix(doc, utf8BOM)
-	switch {
-	case len(doc) == 0:
-		return "the input is empty"
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
-		return "it looks like a PNG image"
-	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
-		return "it looks like a JPEG image"
-	case bytes.HasPrefix(b, []byte("GIF87a")), bytes.HasPrefix(b, []byte("GIF89a")):
-		return "it looks like a GIF image"
-	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
-		return "it looks like a WebP image"
-	case bytes.HasPrefix(b, []byte("%PDF-")):
-		return "it looks like a PDF document"
-	case bytes.HasPrefix(b, []byte{0x1F, 0x8B}):
-		return "it looks like gzip-compressed data (an .svgz file must be decompressed first)"
+	if isUTF16(bytes.TrimPrefix(doc, utf8BOM)) {
+		return "it is UTF-16 encoded; only UTF-8 is supported"
 	}
-	i := skipSpace(b, 0)
-	if i == len(b) {
-		return "the input contains only white space"
-	}
-	t := b[i:]
-	switch {
-	case t[0] == '{' || t[0] == '[':
-		return "it looks like JSON"
-	case t[0] == '<' && looksLikeHTML(t):
-		return "it looks like HTML"
-	case t[0] == '<':
-		return "it does not start with an SVG root element"
-	case !utf8.Valid(t[:min(len(t), 512)]):
-		return "it looks like binary data"
+	if d := magic.Describe(doc); d != "" {
+		return "it looks like " + d
 	}
 	return "it does not start with '<'"
 }

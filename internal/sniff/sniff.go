@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/badgebake/badgebake/internal/magic"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
 )
@@ -84,34 +85,12 @@ func Open(r io.Reader, maxSVG int64) (*Source, error) {
 
 // Describe names what some bytes look like, for error messages.
 func Describe(b []byte) string {
-	t := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
-	switch {
-	case len(b) == 0:
-		return "an empty file"
-	case bytes.HasPrefix(b, []byte("\xff\xd8\xff")):
-		return "a JPEG image"
-	case bytes.HasPrefix(b, []byte("GIF87a")), bytes.HasPrefix(b, []byte("GIF89a")):
-		return "a GIF image"
-	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
-		return "a WebP image"
-	case bytes.HasPrefix(b, []byte("%PDF")):
-		return "a PDF document"
-	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		return "a ZIP archive"
-	case bytes.HasPrefix(b, []byte("\x89PNG")):
-		return "a PNG whose signature was damaged (transferred as text?)"
-	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
-		return "JSON text"
-	case hasPrefixFold(t, "<!doctype html"), hasPrefixFold(t, "<html"):
-		return "an HTML page"
-	case len(t) > 0 && t[0] == '<':
+	switch d := magic.Describe(b); d {
+	case "":
+		return "neither (unknown content)"
+	case "an XML document":
 		return "an XML document whose root element is not <svg>"
-	case bytes.HasPrefix(t, []byte("http://")), bytes.HasPrefix(t, []byte("https://")):
-		return "a URL"
+	default:
+		return d
 	}
-	return "neither (unknown content)"
-}
-
-func hasPrefixFold(b []byte, prefix string) bool {
-	return len(b) >= len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))
 }
