@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/badgebake/badgebake/bake"
 	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/pngtest"
 	"github.com/badgebake/badgebake/internal/testcorpus"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/unbake"
@@ -93,26 +92,10 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// A PNG with only IHDR, IDAT and IEND, as in baking.md's golden test.
-func minimalPNG() []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(typ string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		b.WriteString(typ)
-		b.Write(data)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	chunk("IHDR", []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0})
-	chunk("IDAT", []byte{0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01})
-	chunk("IEND", nil)
-	return b.Bytes()
-}
-
 // TestGoldenBytes: for a clean PNG the output equals the Mozilla and Python
 // bakers' byte for byte (baking.md §4.4).
 func TestGoldenBytes(t *testing.T) {
-	img := minimalPNG()
+	img := pngtest.Minimal() // IHDR, IDAT, IEND, as in baking.md's golden test
 	baked, _ := bakeBytes(t, img, mustParse(t, "https://example.org/assertions/123"), nil)
 	want := append([]byte{}, img[:33]...)
 	want = append(want, 0, 0, 0, 0x31)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/badgebake/badgebake/bake"
 	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/pngtest"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"
@@ -55,7 +56,7 @@ func FuzzRoundTrip(f *testing.F) {
 func FuzzBakeImage(f *testing.F) {
 	f.Add(examples.PNG())
 	f.Add(examples.SVG())
-	f.Add(minimalPNG())
+	f.Add(pngtest.Minimal())
 	for _, seed := range payloads {
 		var out bytes.Buffer
 		p, _ := payload.Parse([]byte(seed))

@@ -2,60 +2,26 @@ package png
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"io"
 	"runtime"
 	"testing"
+
+	"github.com/badgebake/badgebake/internal/pngtest"
 )
 
-// The helpers below assemble PNG bytes by hand, without WriteChunk, so the
-// reader tests do not depend on the writer being right.
-
-// rawChunk returns one chunk with a correct CRC.
-func rawChunk(typ string, data []byte) []byte {
-	crc := crc32.ChecksumIEEE(append([]byte(typ), data...))
-	return rawChunkCRC(typ, data, crc)
-}
-
-// rawChunkCRC returns one chunk carrying the given CRC.
-func rawChunkCRC(typ string, data []byte, crc uint32) []byte {
-	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-	b = append(b, typ...)
-	b = append(b, data...)
-	return binary.BigEndian.AppendUint32(b, crc)
-}
-
-// withLength overwrites the length field of a chunk built by rawChunk.
-func withLength(chunk []byte, n uint32) []byte {
-	c := bytes.Clone(chunk)
-	binary.BigEndian.PutUint32(c, n)
-	return c
-}
-
-// ihdr is a valid IHDR for a 1x1 greyscale image.
-func ihdr() []byte {
-	return rawChunk("IHDR", []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0})
-}
-
-func iend() []byte { return rawChunk("IEND", nil) }
-
-// idat holds the zlib stream of a 1x1 black greyscale image.
-func idat() []byte {
-	return rawChunk("IDAT", []byte{0x78, 0x9c, 0x62, 0x60, 0x00, 0x04, 0x00, 0x00, 0xff, 0xff, 0x00, 0x02, 0x00, 0x01})
-}
-
-// pngOf concatenates the signature and the given chunks.
-func pngOf(chunks ...[]byte) []byte {
-	return append([]byte(Signature), bytes.Join(chunks, nil)...)
-}
-
-// minimalPNG is IHDR, the given chunks, IDAT, IEND.
-func minimalPNG(extra ...[]byte) []byte {
-	chunks := append([][]byte{ihdr()}, extra...)
-	return pngOf(append(chunks, idat(), iend())...)
-}
+// Hand-built PNG bytes come from internal/pngtest, which does not use
+// WriteChunk, so the reader tests do not depend on the writer being right.
+var (
+	rawChunk    = pngtest.Chunk
+	rawChunkCRC = pngtest.ChunkCRC
+	withLength  = pngtest.WithLength
+	ihdr        = pngtest.IHDR
+	iend        = pngtest.IEND
+	idat        = pngtest.IDAT
+	pngOf       = pngtest.File
+	minimalPNG  = pngtest.Minimal
+)
 
 // plainReader hides every method but Read, so the Reader cannot seek.
 type plainReader struct{ r io.Reader }

@@ -3,12 +3,11 @@ package unbake_test
 import (
 	"bytes"
 	"compress/zlib"
-	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"strings"
 	"testing"
 
+	"github.com/badgebake/badgebake/internal/pngtest"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/unbake"
 )
@@ -18,18 +17,13 @@ type chunk struct {
 	data string
 }
 
+// buildPNG is IHDR, the chunks, IEND.
 func buildPNG(chunks ...chunk) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	all := append([]chunk{{"IHDR", "\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00"}}, chunks...)
-	all = append(all, chunk{"IEND", ""})
-	for _, c := range all {
-		binary.Write(&b, binary.BigEndian, uint32(len(c.data)))
-		b.WriteString(c.typ)
-		b.WriteString(c.data)
-		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE([]byte(c.typ+c.data)))
+	parts := [][]byte{pngtest.IHDR()}
+	for _, c := range chunks {
+		parts = append(parts, pngtest.Chunk(c.typ, []byte(c.data)))
 	}
-	return b.Bytes()
+	return pngtest.File(append(parts, pngtest.IEND())...)
 }
 
 func deflate(s string) string {

@@ -3,42 +3,13 @@ package cli
 import (
 	"bytes"
 	"compress/zlib"
-	"encoding/binary"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/badgebake/badgebake/internal/examples"
-)
-
-type chunk struct {
-	typ  string
-	data []byte
-	crc  *uint32 // nil: the correct CRC
-}
-
-func buildPNG(chunks ...chunk) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	for _, c := range chunks {
-		binary.Write(&b, binary.BigEndian, uint32(len(c.data)))
-		b.WriteString(c.typ)
-		b.Write(c.data)
-		crc := crc32.ChecksumIEEE(append([]byte(c.typ), c.data...))
-		if c.crc != nil {
-			crc = *c.crc
-		}
-		binary.Write(&b, binary.BigEndian, crc)
-	}
-	return b.Bytes()
-}
-
-var (
-	ihdr = chunk{"IHDR", []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0}, nil}
-	idat = chunk{"IDAT", []byte{0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01}, nil}
-	iend = chunk{"IEND", nil, nil}
+	"github.com/badgebake/badgebake/internal/pngtest"
 )
 
 func zlibBytes(b []byte) []byte {
@@ -60,12 +31,12 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // exit code 1 from unbake, and bake leaves no output file behind.
 func TestHostileInput(t *testing.T) {
 	wrong := uint32(0xF775A85B) // the CRC metapng wrote, where CRC-32 gives another value
-	legacy := chunk{"tEXt", []byte("openbadges\x00https://example.org/assertion"), &wrong}
-	baked := buildPNG(ihdr, chunk{"iTXt", []byte("openbadges\x00\x00\x00\x00\x00https://example.org/a"), nil}, idat, iend)
+	legacy := pngtest.ChunkCRC("tEXt", []byte("openbadges\x00https://example.org/assertion"), wrong)
+	baked := pngtest.Minimal(pngtest.Chunk("iTXt", []byte("openbadges\x00\x00\x00\x00\x00https://example.org/a")))
 	bomb := append([]byte("openbadges\x00\x01\x00\x00\x00"), zlibBytes(make([]byte, 64<<20))...)
-	lengthPastEnd := buildPNG(ihdr)
+	lengthPastEnd := pngtest.File(pngtest.IHDR())
 	lengthPastEnd = append(lengthPastEnd, 0, 0, 0x03, 0xe8, 'I', 'D', 'A', 'T', 1, 2, 3)
-	huge := buildPNG(ihdr)
+	huge := pngtest.File(pngtest.IHDR())
 	huge = append(huge, 0x7f, 0xff, 0xff, 0xf0, 'I', 'D', 'A', 'T', 1, 2, 3, 4, 5, 6, 7, 8)
 	jpeg := append([]byte{0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, make([]byte, 200)...)
 
@@ -81,13 +52,13 @@ func TestHostileInput(t *testing.T) {
 		{"truncated png", "cut.png", baked[:len(baked)-15], "png: unexpected end of input", false},
 		{"length past end of file", "past.png", lengthPastEnd, "IDAT", false},
 		{"length 0x7FFFFFF0", "huge.png", huge, "IDAT", false},
-		{"bad CRC", "crc.png", buildPNG(ihdr, legacy, idat, iend), `png: bad CRC in chunk "tEXt" at offset 33: stored 0xf775a85b`, false},
-		{"missing IEND", "noend.png", buildPNG(ihdr, idat), "png: missing IEND", false},
-		{"decompression bomb", "bomb.png", buildPNG(ihdr, chunk{"iTXt", bomb, nil}, idat, iend), "png: text too large", true},
+		{"bad CRC", "crc.png", pngtest.Minimal(legacy), `png: bad CRC in chunk "tEXt" at offset 33: stored 0xf775a85b`, false},
+		{"missing IEND", "noend.png", pngtest.File(pngtest.IHDR(), pngtest.IDAT()), "png: missing IEND", false},
+		{"decompression bomb", "bomb.png", pngtest.Minimal(pngtest.Chunk("iTXt", bomb)), "png: text too large", true},
 		{"JPEG named .png", "photo.png", jpeg, "not a PNG or SVG image: it looks like a JPEG image", false},
 		{"JSON named .png", "data.png", []byte(`{"uid": "1"}`), "it looks like JSON text", false},
 		{"empty file", "empty.png", nil, "it looks like an empty file", false},
-		{"non-UTF-8 iTXt", "latin.png", buildPNG(ihdr, chunk{"iTXt", []byte("openbadges\x00\x00\x00\x00\x00https://example.org/caf\xe9"), nil}, idat, iend), "UTF-8", true},
+		{"non-UTF-8 iTXt", "latin.png", pngtest.Minimal(pngtest.Chunk("iTXt", []byte("openbadges\x00\x00\x00\x00\x00https://example.org/caf\xe9"))), "UTF-8", true},
 		{"external entity", "xxe.svg", []byte(`<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&xxe;</svg>`), "svg: entity", false},
 		{"billion laughs", "lol.svg", []byte(`<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&lol3;</text></svg>`), "entity", false},
 		{"truncated svg", "cut.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g><path d="M0 0"/></g></s`), "svg: malformed XML: the document does not end with </svg> (is it truncated?)", false},
@@ -135,7 +106,7 @@ func TestHostileInput(t *testing.T) {
 func TestLenientAcceptsBadCRC(t *testing.T) {
 	wrong := uint32(0xF775A85B)
 	in := filepath.Join(t.TempDir(), "legacy.png")
-	os.WriteFile(in, buildPNG(ihdr, chunk{"tEXt", []byte("openbadges\x00https://example.org/assertion"), &wrong}, idat, iend), 0o644)
+	os.WriteFile(in, pngtest.Minimal(pngtest.ChunkCRC("tEXt", []byte("openbadges\x00https://example.org/assertion"), wrong)), 0o644)
 	code, _, stderr := run(t, "unbake", in)
 	if code != ExitBad || !strings.Contains(stderr, "hint: badges baked by Mozilla's 2011-2012 baker carry wrong CRCs; --lenient accepts them") {
 		t.Fatalf("strict: exit %d, stderr %q", code, stderr)
