@@ -79,4 +79,3 @@ func TestFuzzSeeds(t *testing.T) {
 		}
 	}
 }
-

@@ -1,0 +1,307 @@
+package bake_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/badgebake/badgebake/bake"
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/png"
+	"github.com/badgebake/badgebake/unbake"
+)
+
+// Two URLs of the same length, so a re-baked file has the size it had.
+const (
+	benchURL      = "https://example.org/assertions/123"
+	benchOtherURL = "https://example.org/assertions/456"
+)
+
+// benchPNG writes a PNG of exactly size bytes to path: IHDR, image data in
+// IDAT chunks of idatChunk bytes (one IDAT when 0), IEND, and, unless url is
+// empty, an iTXt "openbadges" chunk holding url right after IHDR. The image
+// data are pseudo-random bytes: the file is never decoded.
+// (unbake/bench_test.go has the same generator.)
+func benchPNG(tb testing.TB, path string, size, idatChunk int, url string) {
+	tb.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 64<<10)
+	var ihdr [13]byte
+	binary.BigEndian.PutUint32(ihdr[0:], 1024)
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(max(1, size>>10)))
+	ihdr[8] = 8       // bit depth 8, colour type 0 (grey), no interlace
+	left := size - 45 // signature 8, IHDR 25, IEND 12
+	check := func(err error) {
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	_, err = w.WriteString(png.Signature)
+	check(err)
+	check(png.WriteChunk(w, png.TypeIHDR, ihdr[:]))
+	if url != "" {
+		badge := png.ITXtData(unbake.KeywordOB2, []byte(url))
+		check(png.WriteChunk(w, png.TypeITXt, badge))
+		left -= 12 + len(badge)
+	}
+	if idatChunk <= 0 {
+		idatChunk = left - 12
+	}
+	rng := rand.NewChaCha8([32]byte{1})
+	data := make([]byte, idatChunk)
+	for left > 0 {
+		n := min(idatChunk, left-12)
+		if rest := left - 12 - n; rest > 0 && rest < 12 {
+			n += rest // a tail too short for a chunk of its own
+		}
+		if n > len(data) {
+			data = make([]byte, n)
+		}
+		rng.Read(data[:n])
+		check(png.WriteChunk(w, png.TypeIDAT, data[:n]))
+		left -= 12 + n
+	}
+	check(png.WriteChunk(w, png.TypeIEND, nil))
+	check(w.Flush())
+	check(f.Close())
+	if fi, err := os.Stat(path); err != nil || fi.Size() != int64(size) {
+		tb.Fatalf("generated %s: %v, want %d bytes", path, err, size)
+	}
+}
+
+// benchPlainWriter hides the *os.File's ReadFrom, so io.CopyN falls back to
+// copying through a user-space buffer: the cost the kernel copy avoids.
+type benchPlainWriter struct{ w io.Writer }
+
+func (p benchPlainWriter) Write(b []byte) (int, error) { return p.w.Write(b) }
+
+// BenchmarkBakePNG bakes a URL into generated 1 MiB and 50 MiB PNGs, from an
+// *os.File to an *os.File: a clean image, an already baked one (the old
+// iTXt is replaced), and a clean one whose image data are in 8 KiB IDATs.
+// "kernel-copy" is how bake runs (io.CopyN between two files, which Go turns
+// into copy_file_range); "userspace-copy" hides the destination's ReadFrom to
+// show what that saves. B/op must not grow with the image size.
+func BenchmarkBakePNG(b *testing.B) {
+	p, err := payload.Parse([]byte(benchOtherURL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, size := range []int{1 << 20, 50 << 20} {
+		for _, img := range []struct {
+			name  string
+			idat  int
+			baked string // the badge the input already carries
+		}{
+			{"1IDAT/unbaked", 0, ""},
+			{"1IDAT/rebake", 0, benchURL},
+			{"IDATx8KiB/unbaked", 8 << 10, ""},
+		} {
+			replaced := 0
+			if img.baked != "" {
+				replaced = 1
+			}
+			for _, mode := range []string{"kernel-copy", "userspace-copy"} {
+				b.Run(fmt.Sprintf("%dMiB/%s/%s", size>>20, img.name, mode), func(b *testing.B) {
+					dir := b.TempDir()
+					in := filepath.Join(dir, "in.png")
+					benchPNG(b, in, size, img.idat, img.baked)
+					src, err := os.Open(in)
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer src.Close()
+					dst, err := os.Create(filepath.Join(dir, "out.png"))
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer dst.Close()
+					var w io.Writer = dst
+					if mode == "userspace-copy" {
+						w = benchPlainWriter{dst}
+					}
+					b.SetBytes(int64(size))
+					b.ReportAllocs()
+					for b.Loop() {
+						if _, err := src.Seek(0, io.SeekStart); err != nil {
+							b.Fatal(err)
+						}
+						if err := dst.Truncate(0); err != nil {
+							b.Fatal(err)
+						}
+						if _, err := dst.Seek(0, io.SeekStart); err != nil {
+							b.Fatal(err)
+						}
+						res, err := bake.Bake(b.Context(), w, src, p, nil)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if len(res.Replaced) != replaced {
+							b.Fatalf("replaced %q", res.Replaced)
+						}
+					}
+					benchCheckBaked(b, dst, size, img.baked == "")
+				})
+			}
+		}
+	}
+}
+
+// benchCheckBaked checks the last output: the expected size and the new
+// badge.
+func benchCheckBaked(b *testing.B, f *os.File, size int, grew bool) {
+	want := int64(size)
+	if grew {
+		want += int64(12 + len(png.ITXtData(unbake.KeywordOB2, []byte(benchOtherURL))))
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if fi.Size() != want {
+		b.Fatalf("output is %d bytes, want %d", fi.Size(), want)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		b.Fatal(err)
+	}
+	res, err := unbake.Unbake(f, nil)
+	if err != nil || res.Payload != benchOtherURL || len(res.Warnings) != 0 {
+		b.Fatalf("output unbakes to %+v, %v", res, err)
+	}
+}
+
+// benchDrawing generates a deterministic Inkscape-like drawing of about size
+// bytes (unbake/bench_test.go has the same generator).
+func benchDrawing(size int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!-- Created with Inkscape (http://www.inkscape.org/) -->
+<svg
+   width="210mm" height="297mm" viewBox="0 0 210 297" version="1.1" id="svg8"
+   inkscape:version="1.3 (0e150ed6c4, 2023-07-21)" sodipodi:docname="badge.svg"
+   xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+   xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+   xmlns="http://www.w3.org/2000/svg" xmlns:svg="http://www.w3.org/2000/svg"
+   xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+   xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <sodipodi:namedview id="base" pagecolor="#ffffff" inkscape:zoom="0.35" inkscape:document-units="mm" />
+  <metadata id="metadata5">
+    <rdf:RDF>
+      <cc:Work rdf:about="">
+        <dc:format>image/svg+xml</dc:format>
+        <dc:type rdf:resource="http://purl.org/dc/dcmitype/StillImage" />
+        <dc:title>Badge</dc:title>
+      </cc:Work>
+    </rdf:RDF>
+  </metadata>
+`)
+	rng := rand.New(rand.NewPCG(1, 2))
+	xy := func() string {
+		return fmt.Sprintf("%d.%04d,%d.%04d", rng.IntN(200), rng.IntN(1e4), rng.IntN(200), rng.IntN(1e4))
+	}
+	for layer := 1; b.Len() < size-200; layer++ {
+		fmt.Fprintf(&b, "  <g inkscape:label=\"Layer %d\" inkscape:groupmode=\"layer\" id=\"layer%d\">\n", layer, layer)
+		for i := 0; i < 20 && b.Len() < size-200; i++ {
+			fmt.Fprintf(&b, "    <path\n       style=\"fill:#%06x;stroke:#000000;stroke-width:0.264583px;stroke-linecap:butt;stroke-linejoin:miter\"\n       d=\"m %s", rng.IntN(1<<24), xy())
+			for range 12 {
+				fmt.Fprintf(&b, " c %s %s %s", xy(), xy(), xy())
+			}
+			fmt.Fprintf(&b, " z\"\n       id=\"path%d-%d\"\n       inkscape:connector-curvature=\"0\" />\n", layer, i)
+		}
+		b.WriteString("  </g>\n")
+	}
+	b.WriteString("</svg>\n")
+	return b.Bytes()
+}
+
+// BenchmarkBakeSVG bakes a URL into a ~200 KB Inkscape-like drawing, clean and
+// already baked (the old element is removed), from memory to io.Discard and
+// from an *os.File to an *os.File.
+func BenchmarkBakeSVG(b *testing.B) {
+	unbaked := benchDrawing(200 << 10)
+	first, err := payload.Parse([]byte(benchURL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := payload.Parse([]byte(benchOtherURL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := bake.Bake(b.Context(), &out, bytes.NewReader(unbaked), first, nil); err != nil {
+		b.Fatal(err)
+	}
+	baked := out.Bytes()
+	if !strings.Contains(string(baked[:2048]), "<openbadges:assertion verify=") {
+		b.Fatal("the badge element is not first in <svg>")
+	}
+	dir := b.TempDir()
+	for _, doc := range []struct {
+		name string
+		data []byte
+	}{{"unbaked", unbaked}, {"rebake", baked}} {
+		in := filepath.Join(dir, doc.name+".svg")
+		if err := os.WriteFile(in, doc.data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		replaced := 0
+		if doc.name == "rebake" {
+			replaced = 1
+		}
+		b.Run(fmt.Sprintf("%s/%dKB/memory", doc.name, len(doc.data)/1000), func(b *testing.B) {
+			b.SetBytes(int64(len(doc.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := bake.Bake(b.Context(), io.Discard, bytes.NewReader(doc.data), p, nil)
+				if err != nil || len(res.Replaced) != replaced {
+					b.Fatalf("%v %+v", err, res)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("%s/%dKB/file", doc.name, len(doc.data)/1000), func(b *testing.B) {
+			src, err := os.Open(in)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer src.Close()
+			dst, err := os.Create(filepath.Join(b.TempDir(), "out.svg"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer dst.Close()
+			b.SetBytes(int64(len(doc.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := src.Seek(0, io.SeekStart); err != nil {
+					b.Fatal(err)
+				}
+				if err := dst.Truncate(0); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := dst.Seek(0, io.SeekStart); err != nil {
+					b.Fatal(err)
+				}
+				res, err := bake.Bake(b.Context(), dst, src, p, nil)
+				if err != nil || len(res.Replaced) != replaced {
+					b.Fatalf("%v %+v", err, res)
+				}
+			}
+			if _, err := dst.Seek(0, io.SeekStart); err != nil {
+				b.Fatal(err)
+			}
+			res, err := unbake.Unbake(dst, nil)
+			if err != nil || res.Payload != benchOtherURL {
+				b.Fatalf("output unbakes to %+v, %v", res, err)
+			}
+		})
+	}
+}
