@@ -1,0 +1,98 @@
+package jsonld
+
+import (
+	"testing"
+)
+
+// benchNodes are single OB 2.0 nodes as the verifier compacts them. The
+// extensions are removed from assertion and badge class so that the nodes
+// show the common case; "assertion+extension" keeps one, and with it its
+// nested @context, which makes expansion take json-gold's uncached path.
+func benchNodes(b *testing.B) []struct {
+	name string
+	doc  map[string]any
+} {
+	assertion := testdoc(b, "assertion.json")
+	withExtension := testdoc(b, "assertion.json")
+	delete(assertion, "extensions:ExampleExtension")
+	badgeClass := testdoc(b, "badgeclass.json")
+	delete(badgeClass, "schema:license")
+	return []struct {
+		name string
+		doc  map[string]any
+	}{
+		{"assertion", assertion},
+		{"badgeclass", badgeClass},
+		{"issuer", testdoc(b, "issuer.json")},
+		{"assertion+extension", withExtension},
+	}
+}
+
+// processors: "cached" is the Processor as shipped, "plain" lets json-gold
+// process the context on every call.
+func benchProcessors() []struct {
+	name string
+	p    *Processor
+} {
+	return []struct {
+		name string
+		p    *Processor
+	}{
+		{"cached", NewProcessor(nil)},
+		{"plain", plainProcessor()},
+	}
+}
+
+func BenchmarkCompact(b *testing.B) {
+	for _, n := range benchNodes(b) {
+		for _, pp := range benchProcessors() {
+			b.Run(n.name+"/"+pp.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := pp.p.Compact(n.doc, ContextV2); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkExpand(b *testing.B) {
+	for _, n := range benchNodes(b) {
+		for _, pp := range benchProcessors() {
+			b.Run(n.name+"/"+pp.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := pp.p.Expand(n.doc); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkLoadDocument measures serving ContextV2, i.e. the deep copy each
+// load makes.
+func BenchmarkLoadDocument(b *testing.B) {
+	l := NewLoader(nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := l.LoadDocument(ContextV2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProcessContext is the one-time cost a Processor saves on every
+// later call: processing ContextV2 into an active context with its inverse.
+func BenchmarkProcessContext(b *testing.B) {
+	e := lookupEmbedded(ContextV2)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.process(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

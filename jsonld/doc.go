@@ -1,0 +1,74 @@
+// Package jsonld gives badgebake's Open Badges 2.0 verifier JSON-LD
+// processing that works offline: the Open Badges 1.x/2.0 context documents,
+// embedded in the binary, and a document loader and processor on top of
+// github.com/piprate/json-gold.
+//
+// # Offline by design
+//
+// openbadges-validator-core bundles no contexts and fetches
+// https://w3id.org/openbadges/v2 for every compaction, so a w3id.org or
+// openbadgespec.org outage fails every badge. This package embeds the
+// contexts an OB 2.0 verifier needs instead:
+//
+//   - ContextV2, ContextV1 and ContextLegacyV1 (which v1 imports);
+//   - the official OB 2.0 extension contexts listed in Extensions, each with
+//     the validation entries (obi:validation) the verifier reads.
+//
+// Each document is served under every URL it is published at: the w3id.org
+// URL and its openbadgespec.org mirror (e.g.
+// https://openbadgespec.org/v2/context.json), each in https:// and http://
+// form. Other spellings (a trailing slash, a fragment) are not guessed at.
+// IsEmbedded and EmbeddedURLs tell which URLs are served.
+//
+// A Loader serves the embedded documents and hands any other URL to its
+// Fetcher; with a nil Fetcher it fails with an error wrapping ErrNotEmbedded,
+// which survives json-gold's error wrapping (test it with errors.Is). Request
+// contexts reach the Fetcher through Loader.WithContext or
+// Processor.WithContext, which share the Loader's cache of fetched documents.
+//
+// The embedded files were written for badgebake from the term definitions of
+// the Open Badges 2.0 and 1.1 specifications and the extension
+// specifications; tests check that each one means exactly what the official
+// copy means (same terms, same processed term definitions, same expansion
+// and compaction of documents that use every term).
+//
+// # Work done once
+//
+// Each embedded document is parsed once per process and shared. json-gold
+// can write into documents its loader returns (processing "@import" merges
+// into the imported document), so every LoadDocument result is a deep copy.
+//
+// json-gold processes every context on every call, and compaction also
+// builds an inverse context, which costs far more than the compaction itself.
+// A Processor therefore keeps, per process, one processed active context
+// (inverse included) per embedded context: Compact into an embedded URL uses
+// it, and so does Expand of a document whose only @context is an embedded
+// URL. Results are identical to json-gold's own path. Compacting a single OB
+// node into ContextV2 takes about 0.2 ms and 300 allocations instead of about
+// 3 ms and 10,800; expansion about 0.05 ms instead of 0.45 ms
+// (bench_test.go).
+//
+// # The term-selection trap
+//
+// The v2 context has two terms for some IRIs: "hosted" and "HostedBadge",
+// "signed" and "SignedBadge", "verify" and "verification", "revoked" and
+// "revokedAssertions". When compacting, json-gold picks the shortest
+// matching term, as the JSON-LD 1.1 algorithm says, while PyLD 0.7.1 (under
+// openbadges-validator-core) picks the lexicographically least one. So for
+// https://w3id.org/openbadges#HostedBadge this package produces "hosted"
+// where the validator prints "HostedBadge" (and "signed" for "SignedBadge").
+// Both produce "verification" for a node or IRI value of obi:verify and
+// "revokedAssertions" for nodes in a revocation list; "verify" appears only
+// for a literal value and "revoked" only for an xsd:boolean. The package does
+// not change json-gold's choice: a verifier must compare expanded IRIs (or
+// map the spellings) rather than test compacted values against the
+// validator's strings.
+//
+// # Other differences from the reference
+//
+// json-gold runs in JSON-LD 1.1 mode (its default) and treats a term as a
+// compact-IRI prefix only if its IRI ends in a gen-delim character. The
+// endorsement extension's "endorsement:/endorsedObject" therefore stays as
+// it is, where a JSON-LD 1.0 processor would expand it to
+// https://w3id.org/openbadges/extensions#Endorsement/endorsedObject.
+package jsonld

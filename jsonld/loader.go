@@ -1,0 +1,139 @@
+package jsonld
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/piprate/json-gold/ld"
+)
+
+// Fetcher gets a document that is not embedded (e.g. an unknown extension
+// context) and returns its bytes. It decides what may be fetched (schemes,
+// hosts, size, timeouts) and should honour ctx. A nil Fetcher means no network:
+// LoadDocument then fails with an error wrapping ErrNotEmbedded.
+type Fetcher func(ctx context.Context, url string) ([]byte, error)
+
+// ErrNotEmbedded is wrapped by the error a Loader without a Fetcher returns
+// for a URL that is not embedded. Test for it with errors.Is: json-gold wraps
+// loader errors in its own, and Processor errors wrap those.
+var ErrNotEmbedded = errors.New("jsonld: document is not embedded")
+
+// NotEmbeddedError reports a document that is neither embedded nor fetchable.
+type NotEmbeddedError struct {
+	URL string
+}
+
+func (e *NotEmbeddedError) Error() string {
+	return "jsonld: context " + e.URL + " is not embedded and badgebake is offline"
+}
+
+// Is makes errors.Is(err, ErrNotEmbedded) true.
+func (e *NotEmbeddedError) Is(target error) bool { return target == ErrNotEmbedded }
+
+// FetchError reports a Fetcher failure or a fetched body that is not JSON.
+type FetchError struct {
+	URL string
+	Err error
+}
+
+func (e *FetchError) Error() string {
+	return "jsonld: fetching context " + e.URL + ": " + e.Err.Error()
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// Loader implements json-gold's ld.DocumentLoader. It serves the embedded
+// contexts under all their URLs (see IsEmbedded) and falls back to its Fetcher
+// for any other URL, caching each document it fetched and parsed for the
+// Loader's lifetime (failures are not cached, so a later call retries).
+//
+// Every LoadDocument result is a private deep copy. json-gold does modify
+// documents it loads: processing a context with "@import" merges the importing
+// context into the imported document's map, so handing it a shared copy would
+// let one badge's context rewrite ContextV2 for every later verification.
+//
+// A Loader is safe for concurrent use. Copies made by WithContext share its
+// cache.
+type Loader struct {
+	fetch Fetcher
+	ctx   context.Context
+	cache *docCache
+}
+
+// docCache holds fetched documents, parsed, never handed out without a copy.
+type docCache struct {
+	mu   sync.Mutex
+	docs map[string]any
+}
+
+// NewLoader returns a Loader that fetches non-embedded documents with fetch
+// (nil: offline). Fetches get context.Background() until WithContext is used.
+func NewLoader(fetch Fetcher) *Loader {
+	return &Loader{
+		fetch: fetch,
+		ctx:   context.Background(),
+		cache: &docCache{docs: make(map[string]any)},
+	}
+}
+
+// WithContext returns a Loader that passes ctx to the Fetcher. It shares l's
+// Fetcher and cache, so a verifier can keep one Loader per process (or per
+// verification, whichever cache lifetime it wants) and bind each request's
+// context cheaply: NewProcessor(loader.WithContext(r.Context())).
+func (l *Loader) WithContext(ctx context.Context) *Loader {
+	c := *l
+	c.ctx = ctx
+	return &c
+}
+
+// LoadDocument implements ld.DocumentLoader.
+func (l *Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
+	doc, err := l.document(u)
+	if err != nil {
+		return nil, err
+	}
+	return &ld.RemoteDocument{DocumentURL: u, Document: ld.CloneDocument(doc)}, nil
+}
+
+// document returns the shared parsed document for u.
+func (l *Loader) document(u string) (any, error) {
+	if e := lookupEmbedded(u); e != nil {
+		return e.document()
+	}
+	if doc, ok := l.cache.get(u); ok {
+		return doc, nil
+	}
+	if l.fetch == nil {
+		return nil, &NotEmbeddedError{URL: u}
+	}
+	body, err := l.fetch(l.ctx, u)
+	if err != nil {
+		return nil, &FetchError{URL: u, Err: err}
+	}
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, &FetchError{URL: u, Err: fmt.Errorf("not JSON: %w", err)}
+	}
+	l.cache.put(u, doc)
+	return doc, nil
+}
+
+func (c *docCache) get(u string) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	doc, ok := c.docs[u]
+	return doc, ok
+}
+
+// put keeps the first document stored for u: two concurrent fetches of the
+// same URL both succeed, and later callers all see the same one.
+func (c *docCache) put(u string, doc any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.docs[u]; !ok {
+		c.docs[u] = doc
+	}
+}
