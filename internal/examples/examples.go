@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"math"
 	"strings"
+	"sync"
 )
 
 // Size is the side of the example badge in pixels.
@@ -23,8 +24,19 @@ var (
 	star   = color.NRGBA{0xff, 0xf4, 0xd1, 0xff}
 )
 
-// PNG returns an unbaked 128×128 medal badge as PNG bytes.
+var (
+	pngOnce  sync.Once
+	pngBytes []byte
+)
+
+// PNG returns an unbaked 128×128 medal badge as PNG bytes (a fresh copy
+// each call; it is drawn and compressed once).
 func PNG() []byte {
+	pngOnce.Do(func() { pngBytes = drawPNG() })
+	return bytes.Clone(pngBytes)
+}
+
+func drawPNG() []byte {
 	img := image.NewNRGBA(image.Rect(0, 0, Size, Size))
 	c := float64(Size) / 2
 	for y := 0; y < Size; y++ {

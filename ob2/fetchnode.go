@@ -1,0 +1,240 @@
+package ob2
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/badgebake/badgebake/fetch"
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/png"
+	"github.com/badgebake/badgebake/svg"
+	"github.com/badgebake/badgebake/unbake"
+)
+
+// verifyHosted verifies the assertion hosted at url. imageOK lets the URL
+// serve a baked image instead (only the top-level input may).
+func (r *run) verifyHosted(url string, imageOK bool) {
+	r.res.Report.ValidationSubject = url
+	node := r.fetchNode(url, classAssertion, true, imageOK)
+	if node == nil {
+		return
+	}
+	r.validateClass(node, classAssertion)
+	r.assertionChecks(node)
+}
+
+// fetchNode fetches the document at url, expected to be of class, compacts
+// it and adds it to the graph. When the document declares another id, it
+// is fetched again from there (the declared id is canonical). It returns
+// nil when the node could not be had; the reason is in the report.
+func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any {
+	for attempt := 0; ; attempt++ {
+		if n := r.byID[url]; n != nil {
+			return n
+		}
+		resp, err := r.v.client.Get(r.ctx, url, "")
+		if err != nil {
+			r.res.Errorf(taskFetchHTTPNode, url, "", "Could not fetch %s %s: %v", class, url, err)
+			return nil
+		}
+		if resp.Status >= 400 {
+			if subject && resp.Status == http.StatusGone {
+				r.gone(url, resp)
+				return nil
+			}
+			r.res.Errorf(taskFetchHTTPNode, url, "", "HTTP %d %s from %s: could not fetch %s", resp.Status, http.StatusText(resp.Status), url, class)
+			return nil
+		}
+		doc, jerr := decodeJSON(resp.Body)
+		if jerr != nil {
+			if looksLikeImage(resp.Body) {
+				if imageOK {
+					r.bakedResource(url, resp.Body)
+				} else {
+					r.res.Errorf(taskFetchHTTPNode, url, "", "Expected JSON for %s at %s, got an image", class, url)
+				}
+				return nil
+			}
+			r.res.Errorf(taskFetchHTTPNode, url, "", "Response from %s is not JSON (Content-Type %q, HTTP %d): it starts with %q",
+				url, contentType(resp), resp.Status, start(resp.Body))
+			return nil
+		}
+		node := r.intake(url, doc, class, subject)
+		if node == nil {
+			return nil
+		}
+		id, _ := node["id"].(string)
+		if id == "" {
+			node["id"] = url
+			id = url
+		}
+		if id != url {
+			r.res.Warnf(taskReportMessage, "", "", "Node fetched from source %s declared its id as %s", url, id)
+			if subject {
+				r.res.Report.ValidationSubject = id
+			}
+			if attempt >= maxIDMismatchRefetches {
+				r.res.Errorf(taskFetchHTTPNode, id, "", "%s %s keeps declaring another id; gave up after %d fetches", class, url, attempt+1)
+				return nil
+			}
+			url = id
+			continue
+		}
+		r.addNode(node)
+		return node
+	}
+}
+
+func contentType(resp *fetch.Response) string {
+	if resp.ContentType == "" {
+		return "none"
+	}
+	return resp.ContentType
+}
+
+// start returns the beginning of a body for messages.
+func start(b []byte) string {
+	const n = 80
+	if len(b) <= n {
+		return string(b)
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return string(b[:cut]) + "…"
+}
+
+func looksLikeImage(b []byte) bool {
+	return bytes.HasPrefix(b, []byte(png.Signature)) || svg.Sniff(b)
+}
+
+// gone reports a hosted assertion whose host answers 410 Gone: revoked.
+func (r *run) gone(url string, resp *fetch.Response) {
+	reason := ""
+	if doc, err := decodeJSON(resp.Body); err == nil {
+		if s, ok := doc["revocationReason"].(string); ok && s != "" {
+			reason = ": " + s
+		}
+	}
+	r.res.Errorf(taskGone, url, "", "Assertion %s is revoked: its host answers 410 Gone%s", url, reason)
+}
+
+// bakedResource unbakes an image served at the input URL and verifies
+// what it carries, as the reference does for the top-level input.
+func (r *run) bakedResource(url string, body []byte) {
+	res, err := unbake.Unbake(bytes.NewReader(body), nil)
+	if err != nil {
+		r.res.Errorf(taskProcessBaked, url, "", "Could not read an Open Badge from the image at %s: %v", url, err)
+		return
+	}
+	r.verifyPayload(res.Parsed, false)
+}
+
+// verifyPayload continues with what an image carried.
+func (r *run) verifyPayload(p *payload.Payload, imageOK bool) {
+	if p.Generation == payload.OB3 {
+		r.res.Errorf(taskDetectInputType, "", "", "The image carries an Open Badges 3.0 credential; this verifier checks Open Badges 2.0 and earlier")
+		return
+	}
+	switch p.Kind {
+	case payload.KindURL:
+		r.verifyHosted(string(p.Raw), imageOK)
+	case payload.KindJSON:
+		url, err := r.hostedURLOf(p.Raw)
+		if err != nil || url == "" {
+			r.res.Errorf(taskReportMessage, "", "", messageNoHostedVerification)
+			return
+		}
+		r.verifyHosted(url, false)
+	case payload.KindJWS:
+		r.res.Errorf(taskProcessJWS, "", "", "Signed assertions (JWS) are not verified by this version of badgebake")
+	}
+}
+
+// detectVersion is the reference's INTAKE_JSON version detection.
+func detectVersion(doc map[string]any) string {
+	switch c := doc["@context"].(type) {
+	case string:
+		if strings.Contains(c, "v1") {
+			return "1.1"
+		}
+		if strings.Contains(c, "v2") {
+			return "2.0"
+		}
+	case nil:
+		if _, ok := doc["recipient"].(string); ok {
+			return "0.5"
+		}
+		return "1.0"
+	}
+	return openBadgesV2
+}
+
+// intake detects the version and compacts a fetched document into the v2
+// context.
+func (r *run) intake(url string, doc map[string]any, class string, subject bool) map[string]any {
+	version := detectVersion(doc)
+	if subject {
+		// The version reported is the validation subject's, not the last
+		// node's as in the reference.
+		r.version = version
+	}
+	if version != openBadgesV2 {
+		r.res.Errorf(taskIntakeJSON, url, "", "Open Badges %s documents are not verified by this version of badgebake", version)
+		return nil
+	}
+	compacted, err := r.ld.Compact(doc, openBadgesContextV2)
+	if err != nil {
+		r.res.Errorf(taskCompact, url, "", "Could not read %s %s as JSON-LD in the Open Badges v2 context: %v", class, url, err)
+		return nil
+	}
+	respell(compacted)
+	return compacted
+}
+
+// respell writes verification types as the reference prints them: json-gold
+// picks the shortest term for an IRI ("hosted"), PyLD 0.7 the first in
+// sort order ("HostedBadge"). Both name the same IRI.
+func respell(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if k == "type" {
+				v[k] = respellType(e)
+				continue
+			}
+			respell(e)
+		}
+	case []any:
+		for _, e := range v {
+			respell(e)
+		}
+	}
+}
+
+func respellType(v any) any {
+	spell := func(s string) string {
+		switch expandType(s) {
+		case hostedVerificationTypeIRI:
+			return "HostedBadge"
+		case signedVerificationTypeIRI:
+			return "SignedBadge"
+		}
+		return s
+	}
+	switch t := v.(type) {
+	case string:
+		return spell(t)
+	case []any:
+		for i, e := range t {
+			if s, ok := e.(string); ok {
+				t[i] = spell(s)
+			}
+		}
+	}
+	return v
+}
+

@@ -1,0 +1,65 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/report"
+)
+
+// Validator runs the verifier on a payload before it is baked (it
+// implements bake.Validator). A payload with ERROR messages is refused;
+// WARNING messages come back as warnings. Payloads this version cannot
+// verify yet (Open Badges 3.0, signed assertions) get the structure check
+// and a warning saying so, never a silent pass.
+type Validator struct {
+	Options Options
+}
+
+// RefusedError carries the report of a payload the verifier rejected.
+type RefusedError struct {
+	Result *report.Result
+}
+
+func (e *RefusedError) Error() string {
+	var errs []string
+	for _, m := range e.Result.Report.Messages {
+		if m.MessageLevel == report.Error {
+			errs = append(errs, fmt.Sprintf("%s: %s", m.Name, m.Result))
+		}
+	}
+	return fmt.Sprintf("the verifier found %d error(s): %s", len(errs), strings.Join(errs, "; "))
+}
+
+// Validate implements bake.Validator.
+func (v Validator) Validate(ctx context.Context, p *payload.Payload) ([]string, error) {
+	warnings, err := p.CheckStructure()
+	if err != nil {
+		return warnings, err
+	}
+	if p.Generation == payload.OB3 || p.Kind == payload.KindJWS {
+		return append(warnings, fmt.Sprintf("%s %s payloads are not verified by this version of badgebake; only their structure was checked", p.Generation.Describe(), strings.ToUpper(string(p.Kind)))), nil
+	}
+	res, err := Verify(ctx, Input{Data: p.Raw}, &v.Options)
+	if err != nil {
+		return warnings, err
+	}
+	for _, m := range res.Report.Messages {
+		if m.MessageLevel == report.Warning {
+			warnings = append(warnings, fmt.Sprintf("%s: %s", m.Name, m.Result))
+		}
+	}
+	if !res.Report.Valid {
+		return warnings, &RefusedError{Result: res}
+	}
+	return warnings, nil
+}
+
+// IsRefused reports whether err is a verifier refusal.
+func IsRefused(err error) bool {
+	var r *RefusedError
+	return errors.As(err, &r)
+}
