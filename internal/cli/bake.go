@@ -11,6 +11,7 @@ import (
 	"github.com/badgebake/badgebake/bake"
 	"github.com/badgebake/badgebake/internal/atomicfile"
 	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/verify"
 	"github.com/spf13/cobra"
 )
 
@@ -22,6 +23,7 @@ type bakeOptions struct {
 	noVerify          bool
 	lenient           bool
 	quiet             bool
+	network           networkOptions
 }
 
 const bakeLong = `Bake embeds PAYLOAD into IMAGE (a PNG or SVG, told apart by content) and
@@ -38,7 +40,9 @@ right after IHDR; every other byte is copied unchanged. SVG: an
 start tag, laid out as the baking specifications show. Any badge the image
 already carries is replaced (--no-overwrite refuses instead).
 
-The payload is checked before anything is written. The output is written
+The payload goes through the verifier before anything is written (for a
+hosted badge that means fetching it); a payload with errors is refused, and
+--no-verify skips the verifier (structure checks still run). The output is written
 atomically: on any error no output file appears and an existing one is left
 untouched.`
 
@@ -77,6 +81,7 @@ func newBakeCmd(streams IO) *cobra.Command {
 	f.BoolVar(&o.noVerify, "no-verify", false, "skip the verifier (structure checks still run)")
 	f.BoolVar(&o.lenient, "lenient", false, "accept PNG text chunks with a wrong CRC")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	o.network.addFlags(cmd)
 	cmd.MarkFlagsMutuallyExclusive("output", "in-place")
 	_ = cmd.MarkFlagFilename("output", "png", "svg")
 	cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -131,8 +136,9 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 	defer out.Abort()
 
 	opts := &bake.Options{NoOverwrite: o.noOverwrite, Lenient: o.lenient}
-	// --no-verify: the verifier is not part of badgebake yet, so the
-	// structure check is all that runs either way.
+	if !o.noVerify {
+		opts.Validator = verify.Validator{Options: verify.Options{OB2: o.network.verifier()}}
+	}
 	res, err := bake.Bake(ctx, out, in, p, opts)
 	var verr *bake.ValidationError
 	if errors.As(err, &verr) {

@@ -10,7 +10,21 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
+// noNetwork makes any request that is not to loopback fail at once: tests
+// must never reach the network, and a forgotten --no-verify should fail
+// loudly rather than wait for DNS. (Loopback is never proxied.)
+var noNetwork = map[string]string{
+	"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+	"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "NO_PROXY": "", "no_proxy": "",
+}
+
 func TestMain(m *testing.M) {
+	if os.Getenv(e2eMain) == "1" {
+		os.Exit(Main(os.Args[1:], StdIO()))
+	}
+	for k, v := range noNetwork {
+		os.Setenv(k, v)
+	}
 	testscript.Main(m, map[string]func(){
 		"badgebake": func() { os.Exit(Main(os.Args[1:], StdIO())) },
 	})
@@ -29,6 +43,9 @@ func TestScripts(t *testing.T) {
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
+			for k, v := range noNetwork {
+				env.Setenv(k, v)
+			}
 			for _, name := range []string{"badge.png", "badge.svg", "assertion.json"} {
 				b, err := os.ReadFile(filepath.Join(examples, name))
 				if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"
+	"github.com/badgebake/badgebake/verify"
 )
 
 // isBadInput reports whether err is a finding about the image or the
@@ -27,10 +28,13 @@ func isBadInput(err error) bool {
 		structErr  *payload.StructureError
 		validErr   *bake.ValidationError
 		parseErr   *payloadParseError
+		badErr     *badInputError
+		refused    *verify.RefusedError
 	)
 	switch {
 	case errors.As(err, &formatErr), errors.As(err, &svgErr), errors.As(err, &syntaxErr), errors.As(err, &payloadErr),
-		errors.As(err, &structErr), errors.As(err, &validErr), errors.As(err, &parseErr):
+		errors.As(err, &structErr), errors.As(err, &validErr), errors.As(err, &parseErr),
+		errors.As(err, &badErr), errors.As(err, &refused):
 		return true
 	}
 	for _, target := range []error{

@@ -79,7 +79,7 @@ func TestHostileInput(t *testing.T) {
 				t.Errorf("stderr looks like a crash: %s", stderr)
 			}
 			out := filepath.Join(dir, "out"+filepath.Ext(tt.file))
-			code, _, stderr = run(t, "bake", in, "https://example.org/new", "-o", out)
+			code, _, stderr = run(t, "bake", "--no-verify", in, "https://example.org/new", "-o", out)
 			if tt.rebakes {
 				if code != ExitOK {
 					t.Fatalf("re-bake: exit %d, %s", code, stderr)
@@ -116,7 +116,7 @@ func TestLenientAcceptsBadCRC(t *testing.T) {
 		t.Fatalf("lenient: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	out := filepath.Join(t.TempDir(), "rebaked.png")
-	if code, _, stderr := run(t, "bake", "--lenient", in, "https://example.org/assertion", "-o", out); code != ExitOK {
+	if code, _, stderr := run(t, "bake", "--no-verify", "--lenient", in, "https://example.org/assertion", "-o", out); code != ExitOK {
 		t.Fatalf("lenient re-bake: exit %d, %s", code, stderr)
 	}
 	if code, stdout, stderr := run(t, "unbake", out); code != ExitOK || stdout != "https://example.org/assertion\n" || stderr != "" {
@@ -134,7 +134,7 @@ func TestTwoBadgeElementsFirstWins(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	out := filepath.Join(dir, "out.svg")
-	if code, _, stderr := run(t, "bake", in, "https://example.org/third", "-o", out); code != ExitOK || !strings.Contains(stderr, "replaced") {
+	if code, _, stderr := run(t, "bake", "--no-verify", in, "https://example.org/third", "-o", out); code != ExitOK || !strings.Contains(stderr, "replaced") {
 		t.Fatalf("bake: exit %d, %s", code, stderr)
 	}
 	code, stdout, stderr = run(t, "unbake", out)
@@ -146,7 +146,7 @@ func TestTwoBadgeElementsFirstWins(t *testing.T) {
 // The example image in testdata/ must bake and unbake as the README says.
 func TestReadmeQuickStart(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "baked.png")
-	code, _, stderr := run(t, "bake", filepath.Join("..", "..", "testdata", "badge.png"), "@"+filepath.Join("..", "..", "testdata", "assertion.json"), "-o", out)
+	code, _, stderr := run(t, "bake", "--no-verify", filepath.Join("..", "..", "testdata", "badge.png"), "@"+filepath.Join("..", "..", "testdata", "assertion.json"), "-o", out)
 	if code != ExitOK {
 		t.Fatalf("bake: exit %d: %s", code, stderr)
 	}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/badgebake/badgebake/internal/examples"
+)
+
+// badgeHost serves a hosted OB 2.0 badge on loopback: assertion, badge
+// class, issuer and image. revoked makes the assertion answer 410.
+type badgeHost struct {
+	*httptest.Server
+	requests atomic.Int64
+	revoked  atomic.Bool
+}
+
+func newBadgeHost(t *testing.T) *badgeHost {
+	h := &badgeHost{}
+	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
+	t.Cleanup(h.Close)
+	return h
+}
+
+func (h *badgeHost) assertionURL() string { return h.URL + "/assertions/1" }
+
+func (h *badgeHost) serve(w http.ResponseWriter, r *http.Request) {
+	h.requests.Add(1)
+	base := h.URL
+	docs := map[string]map[string]any{
+		"/assertions/1": {"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": base + "/assertions/1",
+			"recipient": map[string]any{"type": "email", "hashed": false, "identity": "alice@example.org"},
+			"badge":     base + "/badges/robotics", "verification": map[string]any{"type": "hosted"},
+			"issuedOn": "2024-01-01T00:00:00Z"},
+		"/badges/robotics": {"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": base + "/badges/robotics",
+			"name": "Robotics", "description": "Built a robot.", "image": base + "/badges/robotics.png",
+			"criteria": base + "/badges/robotics.html", "issuer": base + "/issuer"},
+		"/issuer": {"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": base + "/issuer",
+			"name": "Example Issuer", "url": base, "email": "badges@example.org"},
+	}
+	switch {
+	case r.URL.Path == "/badges/robotics.png":
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(examples.PNG())
+	case r.URL.Path == "/assertions/1" && h.revoked.Load():
+		w.WriteHeader(http.StatusGone)
+		fmt.Fprint(w, `{"revoked": true, "revocationReason": "issued by mistake"}`)
+	case docs[r.URL.Path] != nil:
+		w.Header().Set("Content-Type", "application/ld+json")
+		json.NewEncoder(w).Encode(docs[r.URL.Path])
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func TestVerifyCommand(t *testing.T) {
+	h := newBadgeHost(t)
+	code, stdout, stderr := run(t, "verify", h.assertionURL())
+	if code != ExitOK || !strings.HasPrefix(stdout, "VALID  "+h.assertionURL()+" (Open Badges 2.0)") || stderr != "" {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+
+	code, stdout, _ = run(t, "verify", "--json", "--recipient", `{"email": "alice@example.org"}`, h.assertionURL())
+	var res struct {
+		Report map[string]any   `json:"report"`
+		Input  map[string]any   `json:"input"`
+		Graph  []map[string]any `json:"graph"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != ExitOK {
+		t.Fatalf("exit %d, %v: %s", code, err, stdout)
+	}
+	if res.Report["valid"] != true || len(res.Graph) != 4 || res.Input["input_type"] != "url" ||
+		fmt.Sprint(res.Report["recipientProfile"]) != "map[email:alice@example.org]" {
+		t.Fatalf("report: %s", stdout)
+	}
+
+	// A baked image file verifies through its assertion URL.
+	dir := t.TempDir()
+	baked := filepath.Join(dir, "baked.png")
+	if code, _, stderr := run(t, "bake", filepath.Join("..", "..", "testdata", "badge.png"), h.assertionURL(), "-o", baked); code != ExitOK {
+		t.Fatalf("bake with verification: exit %d: %s", code, stderr)
+	}
+	if code, stdout, _ := run(t, "verify", baked); code != ExitOK || !strings.HasPrefix(stdout, "VALID") {
+		t.Fatalf("verify baked.png: exit %d: %s", code, stdout)
+	}
+
+	// Revoked: exit 1, and bake refuses it, writing nothing.
+	h.revoked.Store(true)
+	code, stdout, _ = run(t, "verify", h.assertionURL())
+	if code != ExitBad || !strings.HasPrefix(stdout, "INVALID") || !strings.Contains(stdout, "is revoked: its host answers 410 Gone: issued by mistake") {
+		t.Fatalf("revoked: exit %d: %s", code, stdout)
+	}
+	out := filepath.Join(dir, "refused.png")
+	code, _, stderr = run(t, "bake", filepath.Join("..", "..", "testdata", "badge.png"), h.assertionURL(), "-o", out)
+	if code != ExitBad || !strings.Contains(stderr, "payload refused: the verifier found 1 error(s): PROCESS_410_GONE") {
+		t.Fatalf("bake of a revoked badge: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatal("a refused bake left a file")
+	}
+}
+
+func TestVerifyInputErrors(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.png")
+	os.WriteFile(plain, examples.PNG(), 0o644)
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"verify"}, ExitUsage, "verify needs an INPUT"},
+		{[]string{"verify", "a", "b"}, ExitUsage, "verify takes one INPUT"},
+		{[]string{"verify", "--data", "x", "y"}, ExitUsage, "either INPUT or --data"},
+		{[]string{"verify", "nothere.png"}, ExitUsage, "no such file"},
+		{[]string{"verify", `{"a":1}`}, ExitUsage, "use --data"},
+		{[]string{"verify", "--recipient", "alice", "--data", "x"}, ExitUsage, "--recipient is not a JSON object"},
+		{[]string{"verify", plain}, ExitBad, "DETECT_INPUT_TYPE\n          no Open Badges data in image"},
+		{[]string{"verify", "--data", "hello world"}, ExitBad, "DETECT_INPUT_TYPE"},
+		{[]string{"verify", "--offline", "https://example.org/assertions/1"}, ExitBad, "offline"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := run(t, tt.args...)
+		if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
+			t.Errorf("%q: exit %d, want %d with %q\nstdout %s\nstderr %s", tt.args, code, tt.code, tt.want, stdout, stderr)
+		}
+	}
+}
