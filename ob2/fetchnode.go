@@ -237,4 +237,3 @@ func respellType(v any) any {
 	}
 	return v
 }
-

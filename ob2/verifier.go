@@ -15,34 +15,34 @@ import (
 
 // Task names of openbadges-validator-core, used as message names.
 const (
-	taskDetectInputType        = "DETECT_INPUT_TYPE"
-	taskFetchHTTPNode          = "FETCH_HTTP_NODE"
-	taskIntakeJSON             = "INTAKE_JSON"
-	taskCompact                = "JSONLD_COMPACT_DATA"
-	taskProcessJWS             = "PROCESS_JWS_INPUT"
-	taskProcessBaked           = "PROCESS_BAKED_RESOURCE"
-	taskValidateProperty       = "VALIDATE_PROPERTY"
-	taskValidateRDFType        = "VALIDATE_RDF_TYPE_PROPERTY"
-	taskExpectedClass          = "VALIDATE_EXPECTED_NODE_CLASS"
-	taskTimestamps             = "ASSERTION_TIMESTAMP_CHECKS"
-	taskVerificationDeps       = "ASSERTION_VERIFICATION_DEPENDENCIES"
-	taskHostedScope            = "HOSTED_ID_IN_VERIFICATION_SCOPE"
-	taskCriteriaDeps           = "CRITERIA_PROPERTY_DEPENDENCIES"
-	taskFlatten                = "FLATTEN_EMBEDDED_RESOURCE"
-	taskIdentityDeps           = "IDENTITY_OBJECT_PROPERTY_DEPENDENCIES"
-	taskImage                  = "IMAGE_VALIDATION"
-	taskIssuerDeps             = "ISSUER_PROPERTY_DEPENDENCIES"
-	taskVerifyRecipient        = "VERIFY_RECIPIENT_IDENTIFIER"
-	taskReportMessage          = "REPORT_MESSAGE"
-	taskGone                   = "PROCESS_410_GONE"
-	taskHostedNotRevoked       = "VERIFY_HOSTED_ASSERTION_NOT_REVOKED"
-	acceptImages               = "image/png, image/svg+xml"
-	defaultMaxDepth            = 3
-	maxIDMismatchRefetches     = 2
-	hostedVerificationTypeIRI  = "https://w3id.org/openbadges#HostedBadge"
-	signedVerificationTypeIRI  = "https://w3id.org/openbadges#SignedBadge"
-	openBadgesV2               = "2.0"
-	openBadgesContextV2        = jsonld.ContextV2
+	taskDetectInputType         = "DETECT_INPUT_TYPE"
+	taskFetchHTTPNode           = "FETCH_HTTP_NODE"
+	taskIntakeJSON              = "INTAKE_JSON"
+	taskCompact                 = "JSONLD_COMPACT_DATA"
+	taskProcessJWS              = "PROCESS_JWS_INPUT"
+	taskProcessBaked            = "PROCESS_BAKED_RESOURCE"
+	taskValidateProperty        = "VALIDATE_PROPERTY"
+	taskValidateRDFType         = "VALIDATE_RDF_TYPE_PROPERTY"
+	taskExpectedClass           = "VALIDATE_EXPECTED_NODE_CLASS"
+	taskTimestamps              = "ASSERTION_TIMESTAMP_CHECKS"
+	taskVerificationDeps        = "ASSERTION_VERIFICATION_DEPENDENCIES"
+	taskHostedScope             = "HOSTED_ID_IN_VERIFICATION_SCOPE"
+	taskCriteriaDeps            = "CRITERIA_PROPERTY_DEPENDENCIES"
+	taskFlatten                 = "FLATTEN_EMBEDDED_RESOURCE"
+	taskIdentityDeps            = "IDENTITY_OBJECT_PROPERTY_DEPENDENCIES"
+	taskImage                   = "IMAGE_VALIDATION"
+	taskIssuerDeps              = "ISSUER_PROPERTY_DEPENDENCIES"
+	taskVerifyRecipient         = "VERIFY_RECIPIENT_IDENTIFIER"
+	taskReportMessage           = "REPORT_MESSAGE"
+	taskGone                    = "PROCESS_410_GONE"
+	taskHostedNotRevoked        = "VERIFY_HOSTED_ASSERTION_NOT_REVOKED"
+	acceptImages                = "image/png, image/svg+xml"
+	defaultMaxDepth             = 3
+	maxIDMismatchRefetches      = 2
+	hostedVerificationTypeIRI   = "https://w3id.org/openbadges#HostedBadge"
+	signedVerificationTypeIRI   = "https://w3id.org/openbadges#SignedBadge"
+	openBadgesV2                = "2.0"
+	openBadgesContextV2         = jsonld.ContextV2
 	messageNoHostedVerification = "Could not determine verifiable input from provided JSON. No hosted verification URL found."
 )
 

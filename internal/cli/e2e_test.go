@@ -101,4 +101,3 @@ func environWithout(names ...string) []string {
 	}
 	return env
 }
-
