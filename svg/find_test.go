@@ -499,7 +499,12 @@ func TestFindChecksTheEnd(t *testing.T) {
 			t.Errorf("Find(%q) = %v, want ErrSyntax", doc, err)
 		}
 	}
-	for _, doc := range []string{head + "</svg>", head + "</svg >\n", head + "</svg>\n<!-- end -->\n<?pi x?>\n"} {
+	for _, doc := range []string{"<svg/>0", "<svg/><g/>", "<svg/><!-- x"} {
+		if _, err := Find([]byte(doc), nil); !errors.Is(err, ErrSyntax) {
+			t.Errorf("Find(%q) = %v, want ErrSyntax", doc, err)
+		}
+	}
+	for _, doc := range []string{head + "</svg>", head + "</svg >\n", head + "</svg>\n<!-- end -->\n<?pi x?>\n", "<svg/>\n<!-- c -->\n"} {
 		if _, err := Find([]byte(doc), nil); err != nil {
 			t.Errorf("Find(%q) = %v, want no error", doc, err)
 		}

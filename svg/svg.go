@@ -240,6 +240,11 @@ func analyzeDoc(doc []byte, opts *Options, full bool) (*prolog, []Element, error
 		return nil, nil, err
 	}
 	if p.root.selfClosing {
+		// Nothing but comments, processing instructions and white space
+		// may follow a self-closing root.
+		if !onlyMisc(doc[p.root.end:]) {
+			return nil, nil, newError(ErrSyntax, lineAt(doc, p.root.end), "malformed XML: content after the root element", nil)
+		}
 		return p, nil, nil
 	}
 	last := lastCandidate(doc, p.root.end)
@@ -502,4 +507,30 @@ func checkEnd(doc []byte, qname string) error {
 
 func endError(doc []byte, qname string) error {
 	return newError(ErrSyntax, lineAt(doc, len(doc)), "malformed XML: the document does not end with </"+qname+"> (is it truncated?)", nil)
+}
+
+// onlyMisc reports whether b holds nothing but white space, comments and
+// processing instructions.
+func onlyMisc(b []byte) bool {
+	for {
+		b = bytes.TrimLeft(b, " \t\r\n")
+		switch {
+		case len(b) == 0:
+			return true
+		case bytes.HasPrefix(b, []byte("<!--")):
+			i := bytes.Index(b[4:], []byte("-->"))
+			if i < 0 {
+				return false
+			}
+			b = b[4+i+3:]
+		case bytes.HasPrefix(b, []byte("<?")):
+			i := bytes.Index(b[2:], []byte("?>"))
+			if i < 0 {
+				return false
+			}
+			b = b[2+i+2:]
+		default:
+			return false
+		}
+	}
 }
