@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/fetch"
+	"github.com/badgebake/badgebake/jsonld"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
@@ -182,8 +183,8 @@ func (r *run) intake(url string, doc map[string]any, class string, subject bool)
 		// node's as in the reference.
 		r.version = version
 	}
-	if version != openBadgesV2 {
-		r.res.Errorf(taskIntakeJSON, url, "", "Open Badges %s documents are not verified by this version of badgebake", version)
+	doc, ok := r.upgradeBefore(url, doc, version, class)
+	if !ok {
 		return nil
 	}
 	compacted, err := r.ld.Compact(doc, openBadgesContextV2)
@@ -192,6 +193,8 @@ func (r *run) intake(url string, doc map[string]any, class string, subject bool)
 		return nil
 	}
 	respell(compacted)
+	r.upgradeAfter(compacted, version, class)
+	r.validateExtensions(url, compacted, jsonld.ContextURLs(doc))
 	return compacted
 }
 
