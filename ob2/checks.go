@@ -225,6 +225,10 @@ func (r *run) verificationDependencies(node map[string]any, w where) {
 		}
 		return
 	}
+	if hasType(stringsOf(vo["type"]), "SignedBadge") {
+		r.signedOnlyAsJWS(w)
+		return
+	}
 	if !hasType(stringsOf(vo["type"]), "HostedBadge") {
 		return
 	}

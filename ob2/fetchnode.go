@@ -151,7 +151,7 @@ func (r *run) verifyPayload(p *payload.Payload, imageOK bool) {
 		}
 		r.verifyHosted(url, false)
 	case payload.KindJWS:
-		r.res.Errorf(taskProcessJWS, "", "", "Signed assertions (JWS) are not verified by this version of badgebake")
+		r.verifySigned(string(p.Raw))
 	}
 }
 
@@ -166,7 +166,7 @@ func detectVersion(doc map[string]any) string {
 			return "2.0"
 		}
 	case nil:
-		if _, ok := doc["recipient"].(string); ok {
+		if isOB05(doc) {
 			return "0.5"
 		}
 		return "1.0"

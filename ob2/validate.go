@@ -73,7 +73,7 @@ func (r *run) validateProps(node map[string]any, class string, w where) {
 	for _, rl := range classRules[class] {
 		value, present := node[rl.prop]
 		if !present {
-			if rl.required {
+			if rl.required && !r.optionalBefore20(w.id, class, rl.prop) {
 				r.propError(w, rl.prop, "Required property %s not present in %s %s", rl.prop, label, w)
 			}
 			continue
@@ -256,6 +256,7 @@ func (r *run) flatten(node map[string]any, prop, class string) {
 		copied["id"] = blank
 		copied["@context"] = openBadgesContextV2
 		r.addNode(copied)
+		r.inheritLegacy(nodeID, blank)
 		node[prop] = blank
 		r.res.Warnf(taskReportMessage, "", "", "Node id missing at %s, %s. A blank node ID has been assigned", nodeID, prop)
 	default:
@@ -272,6 +273,7 @@ func (r *run) flatten(node map[string]any, prop, class string) {
 			copied := cloneMap(obj)
 			copied["@context"] = openBadgesContextV2
 			r.addNode(copied)
+			r.inheritLegacy(nodeID, s)
 		}
 	}
 }

@@ -99,6 +99,8 @@ type run struct {
 	requested map[string]bool // images and nodes already fetched in this run
 	blank     int
 	version   string
+	legacy    map[string]string // node id → version of its pre-2.0 document (legacy.go)
+	signed    map[string]bool   // ids of assertions read from a JWS (signed.go)
 }
 
 func (v *Verifier) newRun(ctx context.Context, value, inputType string) *run {

@@ -121,6 +121,7 @@ func TestCheckStructure(t *testing.T) {
 		{"ob3 without proof", strings.Replace(ob3Credential, `"proof"`, `"proofX"`, 1), "must carry an embedded proof", ""},
 		{"ob3 without VerifiableCredential type", strings.Replace(ob3Credential, `"VerifiableCredential",`, ``, 1), "does not include VerifiableCredential", ""},
 		{"alg none", jws(t, map[string]string{"alg": "none"}, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "x", "recipient": map[string]any{"identity": "x"}, "badge": "b", "verification": map[string]any{}, "issuedOn": "x"}), `"alg": "none"`, ""},
+		{"alg none, unsecured (empty signature)", "eyJhbGciOiJub25lIn0." + strings.Split(jws(t, map[string]string{"alg": "none"}, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "x", "recipient": map[string]any{"identity": "x"}, "badge": "b", "verification": map[string]any{}, "issuedOn": "x"}), ".")[1] + ".", `"alg": "none"`, ""},
 		{"vc-jwt without proof is fine", jws(t, map[string]string{"alg": "RS256"}, map[string]any{"vc": map[string]any{"@context": []string{contextVC1}, "type": []string{"VerifiableCredential"}, "issuer": "did:x", "credentialSubject": map[string]any{}}}), "", ""},
 		{"vc-jwt missing subject", jws(t, map[string]string{"alg": "RS256"}, map[string]any{"@context": []string{contextVC2}, "type": []string{"VerifiableCredential"}, "issuer": "did:x"}), `missing "credentialSubject"`, ""},
 	}

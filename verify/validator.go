@@ -12,8 +12,9 @@ import (
 
 // Validator runs the verifier on a payload before it is baked (it
 // implements bake.Validator). A payload with ERROR messages is refused;
-// WARNING messages come back as warnings. Payloads this version cannot
-// verify yet (Open Badges 3.0, signed assertions) get the structure check
+// WARNING messages come back as warnings. Open Badges 2.0 payloads of
+// every kind (hosted URL, JSON, signed JWS) are verified; Open Badges 3.0
+// payloads, which this version cannot verify yet, get the structure check
 // and a warning saying so, never a silent pass.
 type Validator struct {
 	Options Options
@@ -40,7 +41,7 @@ func (v Validator) Validate(ctx context.Context, p *payload.Payload) ([]string, 
 	if err != nil {
 		return warnings, err
 	}
-	if p.Generation == payload.OB3 || p.Kind == payload.KindJWS {
+	if p.Generation == payload.OB3 {
 		return append(warnings, fmt.Sprintf("%s %s payloads are not verified by this version of badgebake; only their structure was checked", p.Generation.Describe(), strings.ToUpper(string(p.Kind)))), nil
 	}
 	res, err := Verify(ctx, Input{Data: p.Raw}, &v.Options)

@@ -23,7 +23,8 @@ const e2eMain = "BADGEBAKE_TEST_RUN_MAIN"
 // TestConformanceEndToEnd runs the conformance suite through the real
 // network stack: for each case an HTTPS server with a certificate from a
 // test CA (and a plain HTTP server) serve the case's documents for
-// example.org and other.org, a forward proxy on loopback maps those names
+// example.org and other.org (and the legacy fixtures' a.com and
+// oldstyle.com), a forward proxy on loopback maps those names
 // to them, and `badgebake verify --json` runs in a subprocess with
 // HTTPS_PROXY, HTTP_PROXY and SSL_CERT_FILE set, as behind a corporate
 // proxy with a private CA. Nothing leaves the machine: the proxy refuses
@@ -45,7 +46,9 @@ func TestConformanceEndToEnd(t *testing.T) {
 			plain := httptest.NewServer(srv)
 			t.Cleanup(plain.Close)
 			resolve := map[string]string{}
-			for _, host := range []string{"example.org", "other.org"} {
+			// a.com and oldstyle.com host the reference's 0.5 and 1.0
+			// fixtures (over plain HTTP).
+			for _, host := range []string{"example.org", "other.org", "a.com", "oldstyle.com"} {
 				resolve[net.JoinHostPort(host, "443")] = tlsSrv.Listener.Addr().String()
 				resolve[net.JoinHostPort(host, "80")] = plain.Listener.Addr().String()
 			}

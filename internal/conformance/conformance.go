@@ -6,6 +6,13 @@
 // follow openbadges-validator-core's observed outcomes except where
 // docs/compatibility.md says why not (the case's "divergence").
 //
+// Signed assertions are made at test time (signed.go): a mock
+// {"publicKey": "k1"} serves a CryptographicKey document for a named
+// RSA-2048 key generated once per process, and an input or baked payload
+// {"signed": {"key": "k1", "alg": "RS256", "payload": {…}}} is a compact
+// JWS signed with it (or tampered with, or an "alg": "none" or HS256
+// algorithm-confusion token built by hand).
+//
 // The suite runs twice: in process through an http.RoundTripper (package
 // verify), and end to end through the badgebake command, a real HTTPS
 // server with a test CA and a proxy (package cli).
@@ -41,9 +48,17 @@ type Mock struct {
 	JSON        json.RawMessage `json:"json"`
 	Text        *string         `json:"text"`
 	Image       string          `json:"image"`    // "png" or "svg": the example badge image
-	Baked       string          `json:"baked"`    // a payload baked into the example PNG
-	BakedSVG    string          `json:"bakedSVG"` // a payload baked into the example SVG
+	Baked       PayloadText     `json:"baked"`    // a payload baked into the example PNG
+	BakedSVG    PayloadText     `json:"bakedSVG"` // a payload baked into the example SVG
 	File        string          `json:"file"`     // a file in the case directory
+	// PublicKey names a test key (see Key): the mock serves a
+	// CryptographicKey document whose id is its URL and whose publicKeyPem
+	// is that key's public key, with Owner as owner when set. PEM is
+	// "pkix" (PUBLIC KEY, the default) or "pkcs1" (RSA PUBLIC KEY). Case
+	// patches apply to the document.
+	PublicKey string `json:"publicKey"`
+	Owner     string `json:"owner"`
+	PEM       string `json:"pem"`
 }
 
 // ExpectedMessage is a message the report must carry.
@@ -160,6 +175,11 @@ func (c *Case) mocks(base map[string]*Mock) map[string]*Mock {
 		}
 		out[u] = m
 	}
+	for u, m := range out {
+		if m.PublicKey != "" {
+			out[u] = keyDocument(c.t, u, m)
+		}
+	}
 	for u, p := range c.Patch {
 		m := out[u]
 		if m == nil {
@@ -220,10 +240,10 @@ func (c *Case) Body(url string) (body []byte, contentType string, status int, ok
 		body, contentType = examples.PNG(), "image/png"
 	case m.Image == "svg":
 		body, contentType = examples.SVG(), "image/svg+xml"
-	case m.Baked != "":
-		body, contentType = BakeExample(c.t, examples.PNG(), m.Baked), "image/png"
-	case m.BakedSVG != "":
-		body, contentType = BakeExample(c.t, examples.SVG(), m.BakedSVG), "image/svg+xml"
+	case !m.Baked.IsZero():
+		body, contentType = BakeExample(c.t, examples.PNG(), m.Baked.Render(c.t)), "image/png"
+	case !m.BakedSVG.IsZero():
+		body, contentType = BakeExample(c.t, examples.SVG(), m.BakedSVG.Render(c.t)), "image/svg+xml"
 	case m.File != "":
 		b, err := os.ReadFile(filepath.Join(c.Dir, m.File))
 		if err != nil {
@@ -269,12 +289,15 @@ func (c *Case) InputOf() Input {
 		return Input{Text: s, IsURL: strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")}
 	}
 	var obj struct {
-		JSON  json.RawMessage `json:"json"`
-		Mock  string          `json:"mock"`
-		Baked string          `json:"baked"`
-		SVG   string          `json:"bakedSVG"`
+		JSON   json.RawMessage `json:"json"`
+		Mock   string          `json:"mock"`
+		Baked  PayloadText     `json:"baked"`
+		SVG    PayloadText     `json:"bakedSVG"`
+		Signed *Signed         `json:"signed"`
 	}
-	if err := json.Unmarshal(c.Input, &obj); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(c.Input))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&obj); err != nil {
 		c.t.Fatalf("%s: input: %v", c.Name, err)
 	}
 	switch {
@@ -286,10 +309,12 @@ func (c *Case) InputOf() Input {
 			c.t.Fatalf("%s: input mock %s is not served", c.Name, obj.Mock)
 		}
 		return Input{File: b}
-	case obj.Baked != "":
-		return Input{File: BakeExample(c.t, examples.PNG(), obj.Baked)}
-	case obj.SVG != "":
-		return Input{File: BakeExample(c.t, examples.SVG(), obj.SVG)}
+	case !obj.Baked.IsZero():
+		return Input{File: BakeExample(c.t, examples.PNG(), obj.Baked.Render(c.t))}
+	case !obj.SVG.IsZero():
+		return Input{File: BakeExample(c.t, examples.SVG(), obj.SVG.Render(c.t))}
+	case obj.Signed != nil:
+		return Input{Text: obj.Signed.Token(c.t)}
 	}
 	c.t.Fatalf("%s: input has no known form", c.Name)
 	return Input{}
@@ -419,6 +444,24 @@ func (c *Case) Check(t testing.TB, res *report.Result, srv *Server) {
 		if strings.Join(g, "\n") != strings.Join(w, "\n") {
 			fail("graph nodes\n got %q\nwant %q", g, w)
 		}
+		// Properties other than id and type given for a node must be
+		// in the graph's node with that id, with the same JSON value.
+		for _, want := range e.Graph {
+			for k, v := range want {
+				if k == "id" || k == "type" {
+					continue
+				}
+				var got any = "(no such node)"
+				for _, n := range res.Graph {
+					if fmt.Sprint(n["id"]) == fmt.Sprint(want["id"]) {
+						got = n[k]
+					}
+				}
+				if gb, wb := canonicalJSON(got), canonicalJSON(v); gb != wb {
+					fail("graph node %v %s = %s, want %s", want["id"], k, gb, wb)
+				}
+			}
+		}
 	}
 	if srv != nil {
 		for u, n := range e.Requests {
@@ -427,4 +470,19 @@ func (c *Case) Check(t testing.TB, res *report.Result, srv *Server) {
 			}
 		}
 	}
+}
+
+// canonicalJSON renders a decoded JSON value with sorted keys, so values
+// decoded differently (json.Number or float64) compare equal.
+func canonicalJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("(%v)", err)
+	}
+	var back any
+	if err := json.Unmarshal(b, &back); err != nil {
+		return string(b)
+	}
+	b, _ = json.Marshal(back)
+	return string(b)
 }
