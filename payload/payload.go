@@ -97,6 +97,11 @@ func Parse(text []byte) (*Payload, error) {
 	if !utf8.Valid(raw) {
 		return nil, fmt.Errorf("%w: the payload is not valid UTF-8", ErrUnrecognized)
 	}
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		// No carrier can hold a NUL: PNG text chunks end at one, XML
+		// forbids it.
+		return nil, fmt.Errorf("%w: the payload contains a NUL byte at offset %d", ErrUnrecognized, i)
+	}
 	p := &Payload{Raw: raw}
 	switch {
 	case raw[0] == '{':
@@ -108,7 +113,7 @@ func Parse(text []byte) (*Payload, error) {
 		p.Generation, p.Version = generationOf(obj)
 	case looksLikeURL(raw):
 		u, err := url.Parse(string(raw))
-		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || hasControlOrSpace(raw) {
 			return nil, fmt.Errorf("%w: %q is not an absolute http(s) URL", ErrUnrecognized, clip(raw))
 		}
 		p.Kind, p.Generation = KindURL, OB2
@@ -329,4 +334,15 @@ func clip(b []byte) string {
 		cut--
 	}
 	return string(b[:cut]) + "…"
+}
+
+// hasControlOrSpace reports whether a URL holds characters a URL may not
+// (url.Parse lets some through in the fragment).
+func hasControlOrSpace(b []byte) bool {
+	for _, c := range b {
+		if c <= ' ' || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }

@@ -85,6 +85,9 @@ func TestParseRefuses(t *testing.T) {
 		{"bad base64", "eyJhbGciOiJSUzI1NiJ9.!!!.c2ln", "not base64url"},
 		{"empty signature", jws(t, map[string]string{"alg": "RS256"}, map[string]any{})[:0] + "eyJhbGciOiJSUzI1NiJ9.e30.", "signature segment is empty"},
 		{"not utf-8", "https://example.org/\xff", "not valid UTF-8"},
+		{"NUL in a URL fragment", "http://0#\x00", "NUL byte at offset 9"},
+		{"space inside a URL", "https://example.org/a b", "not an absolute http(s) URL"},
+		{"NUL in JSON", "{\"a\":\"\x00\"}", "NUL byte"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
