@@ -1,6 +1,7 @@
 package bake
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -86,15 +87,16 @@ func Bake(ctx context.Context, dst io.Writer, src io.Reader, p *payload.Payload,
 	if err != nil {
 		return nil, &ValidationError{Err: err, Warnings: warnings}
 	}
-	s, err := sniff.Open(src, opts.MaxSVGSize)
+	s, err := sniff.OpenUnchecked(src, opts.MaxSVGSize)
 	if err != nil {
 		return nil, err
 	}
+	defer s.Close() // nothing returned points into its buffers
 	var res *Result
 	if s.Format == sniff.PNG {
 		res, err = bakePNG(dst, s.PNG, p, opts)
 	} else {
-		res, err = bakeSVG(dst, s.SVG, p, opts)
+		res, err = bakeSVG(dst, s, p, opts)
 	}
 	if err != nil {
 		return nil, err
@@ -124,64 +126,92 @@ func bakePNG(dst io.Writer, src io.Reader, p *payload.Payload, opts *Options) (*
 	}
 	keyword := Keyword(p.Generation)
 	res := &Result{Format: sniff.PNG, Generation: p.Generation, Carrier: fmt.Sprintf("iTXt chunk %q after IHDR", keyword)}
-	if _, err := io.WriteString(dst, png.Signature); err != nil {
+	// The signature, IHDR (always the first chunk: the Reader checks it) and
+	// the new iTXt chunk go out in one Write.
+	var head bytes.Buffer
+	head.Grow(len(png.Signature) + 25 + 12 + len(keyword) + 5 + len(p.Raw))
+	head.WriteString(png.Signature)
+	if _, err := r.Next(); err != nil {
 		return nil, err
 	}
+	if err := copyIHDR(&head, r, keyword, p); err != nil {
+		return nil, err
+	}
+	if _, err := dst.Write(head.Bytes()); err != nil {
+		return nil, err
+	}
+	// Everything else is copied byte for byte except badge carriers. Runs of
+	// chunks that are not text go to dst with one io.Copy each (between two
+	// files, one copy_file_range).
 	for {
-		c, err := r.Next()
+		c, err := r.CopyRawUntil(dst, stopAt)
 		if errors.Is(err, io.EOF) {
 			return res, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		switch c.Type {
-		case png.TypeTEXt, png.TypeZTXt, png.TypeITXt:
-			data, err := r.ReadData(maxText)
-			if errors.Is(err, png.ErrChunkTooLarge) {
-				// Larger than any badge could be: copy it as it is.
-				if _, err := r.CopyRaw(dst); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			if err != nil {
+		if c.Type == png.TypeIHDR {
+			// A second IHDR is not the Reader's business, and gets a badge
+			// after it as the first one did.
+			if err := copyIHDR(dst, r, keyword, p); err != nil {
 				return nil, err
 			}
-			if kw, _ := png.Keyword(data); isBadgeKeyword(kw) {
-				old := fmt.Sprintf("%s chunk %q at offset %d", c.Type, kw, c.Offset)
-				if opts.NoOverwrite {
-					return nil, fmt.Errorf("%w: %s", ErrAlreadyBaked, old)
-				}
-				res.Replaced = append(res.Replaced, old)
-				continue
-			}
-			if err := png.WriteChunkCRC(dst, c.Type, data, r.StoredCRC()); err != nil {
-				return nil, err
-			}
-		default:
+			continue
+		}
+		data, err := r.ReadData(maxText)
+		if errors.Is(err, png.ErrChunkTooLarge) {
+			// Larger than any badge could be: copy it as it is.
 			if _, err := r.CopyRaw(dst); err != nil {
 				return nil, err
 			}
-			if c.Type == png.TypeIHDR {
-				if err := png.WriteChunk(dst, png.TypeITXt, png.ITXtData(keyword, p.Raw)); err != nil {
-					return nil, err
-				}
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if kw, _ := png.Keyword(data); isBadgeKeyword(kw) {
+			old := fmt.Sprintf("%s chunk %q at offset %d", c.Type, kw, c.Offset)
+			if opts.NoOverwrite {
+				return nil, fmt.Errorf("%w: %s", ErrAlreadyBaked, old)
 			}
+			res.Replaced = append(res.Replaced, old)
+			continue
+		}
+		// Other text is kept: length, type, data and stored CRC as they were.
+		if _, err := r.CopyRaw(dst); err != nil {
+			return nil, err
 		}
 	}
 }
 
-func bakeSVG(dst io.Writer, doc []byte, p *payload.Payload, opts *Options) (*Result, error) {
+// stopAt stops CopyRawUntil at the chunks bakePNG must look at.
+func stopAt(c png.Chunk) bool { return c.Type.IsText() || c.Type == png.TypeIHDR }
+
+// copyIHDR copies the current chunk, an IHDR, to w and writes the badge
+// chunk after it.
+func copyIHDR(w io.Writer, r *png.Reader, keyword string, p *payload.Payload) error {
+	if _, err := r.CopyRaw(w); err != nil {
+		return err
+	}
+	return png.WriteChunk(w, png.TypeITXt, png.ITXtData(keyword, p.Raw))
+}
+
+// bakeSVG bakes into a document that is not a PNG. Every error goes through
+// s.Err, which reports a document that is not an SVG as sniff.Open would
+// have (see sniff.OpenUnchecked): svg.Find and svg.Bake parse the prolog and
+// root tag anyway, and succeed only on what svg.Sniff accepts.
+func bakeSVG(dst io.Writer, s *sniff.Source, p *payload.Payload, opts *Options) (*Result, error) {
+	doc := s.SVG
 	el, err := svgElement(p)
 	if err != nil {
-		return nil, err
+		return nil, s.Err(err)
 	}
 	svgOpts := &svg.Options{MaxSize: opts.MaxSVGSize}
 	if opts.NoOverwrite {
 		existing, err := svg.Find(doc, svgOpts)
 		if err != nil {
-			return nil, err
+			return nil, s.Err(err)
 		}
 		if len(existing) > 0 {
 			return nil, fmt.Errorf("%w: <%s> at line %d", ErrAlreadyBaked, existing[0].Local, existing[0].Line)
@@ -189,7 +219,7 @@ func bakeSVG(dst io.Writer, doc []byte, p *payload.Payload, opts *Options) (*Res
 	}
 	removed, err := svg.Bake(dst, doc, el, svgOpts)
 	if err != nil {
-		return nil, err
+		return nil, s.Err(err)
 	}
 	local := "assertion"
 	if p.Generation == payload.OB3 {

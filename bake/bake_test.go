@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,5 +213,67 @@ func TestSVGForms(t *testing.T) {
 		mustParse(t, strings.Replace(examples.AssertionJSON, "https://example.org/assertions/123", "urn:uuid:1", 1)), nil)
 	if !errors.Is(err, bake.ErrNoHostedURL) {
 		t.Errorf("OB 2.0 JSON without a URL id: err = %v, want ErrNoHostedURL", err)
+	}
+}
+
+// readFromCounter is an *os.File that counts the ReadFrom calls io.Copy
+// makes on it: one per copy handed to the kernel.
+type readFromCounter struct {
+	*os.File
+	calls int
+}
+
+func (w *readFromCounter) ReadFrom(r io.Reader) (int64, error) {
+	w.calls++
+	return w.File.ReadFrom(r)
+}
+
+// From file to file, bake copies the run of image data chunks after the old
+// badge in one io.Copy (one copy_file_range), however many chunks it has, and
+// writes what a chunk-by-chunk copy writes.
+func TestBakePNGFileToFileCopiesRunsWhole(t *testing.T) {
+	chunks := [][]byte{pngtest.IHDR(), pngtest.Chunk("iTXt", []byte("openbadges\x00\x00\x00\x00\x00https://example.org/old")),
+		pngtest.Chunk("tEXt", []byte("Software\x00test"))}
+	for i := range 100 {
+		chunks = append(chunks, pngtest.Chunk("IDAT", bytes.Repeat([]byte{byte(i)}, 8<<10)))
+	}
+	img := pngtest.File(append(chunks, pngtest.IEND())...)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.png")
+	if err := os.WriteFile(in, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.Open(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	f, err := os.Create(filepath.Join(dir, "out.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dst := &readFromCounter{File: f}
+	p := mustParse(t, "https://example.org/assertions/new")
+	res, err := bake.Bake(context.Background(), dst, src, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Replaced) != 1 {
+		t.Errorf("replaced %v, want the old badge", res.Replaced)
+	}
+	if dst.calls != 1 {
+		t.Errorf("%d io.Copy calls into the output, want 1 for the 100 IDATs and IEND", dst.calls)
+	}
+	got, _ := os.ReadFile(f.Name())
+	var want bytes.Buffer
+	if _, err := bake.Bake(context.Background(), &want, struct{ io.Reader }{bytes.NewReader(img)}, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("file-to-file bake differs from the chunk-by-chunk one (%d bytes, want %d)", len(got), want.Len())
+	}
+	if r := unbakeBytes(t, got); r.Payload != "https://example.org/assertions/new" || len(r.Warnings) != 0 {
+		t.Errorf("unbake: %q, warnings %v", r.Payload, r.Warnings)
 	}
 }

@@ -303,5 +303,27 @@ func BenchmarkBakeSVG(b *testing.B) {
 				b.Fatalf("output unbakes to %+v, %v", res, err)
 			}
 		})
+		// The floor of the file-to-file case: truncating the output and
+		// writing the document into it, with no baking at all.
+		b.Run(fmt.Sprintf("%s/%dKB/file-write-only", doc.name, len(doc.data)/1000), func(b *testing.B) {
+			dst, err := os.Create(filepath.Join(b.TempDir(), "out.svg"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer dst.Close()
+			b.SetBytes(int64(len(doc.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := dst.Truncate(0); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := dst.Seek(0, io.SeekStart); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := dst.Write(doc.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/badgebake/badgebake/bake"
@@ -62,7 +63,21 @@ func FuzzBakeImage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, img []byte) {
 		var out bytes.Buffer
-		if _, err := bake.Bake(context.Background(), &out, bytes.NewReader(img), p, &bake.Options{Lenient: true}); err != nil {
+		_, err := bake.Bake(context.Background(), &out, bytes.NewReader(img), p, &bake.Options{Lenient: true})
+		// A *bytes.Reader is read with ReadAt, and runs of chunks are copied
+		// in one piece; a reader that only reads, or reads and seeks, is
+		// copied chunk by chunk. The result must be the same.
+		for _, src := range []io.Reader{plainReader{bytes.NewReader(img)}, seekReader{bytes.NewReader(img)}} {
+			var other bytes.Buffer
+			_, otherErr := bake.Bake(context.Background(), &other, src, p, &bake.Options{Lenient: true})
+			if (err == nil) != (otherErr == nil) {
+				t.Fatalf("%T: error %v; with a *bytes.Reader: %v", src, otherErr, err)
+			}
+			if err == nil && !bytes.Equal(out.Bytes(), other.Bytes()) {
+				t.Fatalf("%T: baked %d bytes, with a *bytes.Reader %d, or different ones", src, other.Len(), out.Len())
+			}
+		}
+		if err != nil {
 			return
 		}
 		res, err := unbake.Unbake(bytes.NewReader(out.Bytes()), &unbake.Options{Lenient: true})
@@ -79,3 +94,14 @@ func FuzzBakeImage(f *testing.F) {
 		}
 	})
 }
+
+// plainReader hides everything but Read.
+type plainReader struct{ r io.Reader }
+
+func (p plainReader) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// seekReader hides ReadAt (and Size), so the png reader reads and seeks.
+type seekReader struct{ r io.ReadSeeker }
+
+func (s seekReader) Read(b []byte) (int, error)                { return s.r.Read(b) }
+func (s seekReader) Seek(off int64, whence int) (int64, error) { return s.r.Seek(off, whence) }

@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"io"
 	"strconv"
+	"sync"
 )
 
 // Signature is the eight bytes every PNG stream starts with.
@@ -74,8 +75,17 @@ type Chunk struct {
 
 // chunkCRC is the CRC-32 a chunk must carry: over type and data, not length.
 func chunkCRC(typ ChunkType, data []byte) uint32 {
-	crc := crc32.ChecksumIEEE(typ[:])
-	return crc32.Update(crc, crc32.IEEETable, data)
+	return crc32.Update(typeCRC(typ), crc32.IEEETable, data)
+}
+
+// typeCRC is crc32.ChecksumIEEE(typ[:]), computed byte by byte from the
+// table: handing typ[:] to crc32 would move typ to the heap on every call.
+func typeCRC(typ ChunkType) uint32 {
+	crc := ^uint32(0)
+	for _, b := range typ {
+		crc = crc32.IEEETable[byte(crc)^b] ^ crc>>8
+	}
+	return ^crc
 }
 
 // WriteChunk writes a complete chunk to w: length, type, data and a freshly
@@ -112,17 +122,47 @@ func writeChunk(w io.Writer, typ ChunkType, data []byte, crc uint32) error {
 	var head [8]byte
 	binary.BigEndian.PutUint32(head[:4], uint32(len(data)))
 	copy(head[4:], typ[:])
-	var tail [4]byte
-	binary.BigEndian.PutUint32(tail[:], crc)
-	// Three writes rather than one combined buffer: data can be large and
-	// copying it only to save two calls is not worth it.
-	for _, b := range [][]byte{head[:], data, tail[:]} {
-		if len(b) == 0 {
-			continue
-		}
-		if _, err := w.Write(b); err != nil {
-			return fmt.Errorf("png: writing chunk %q: %w", typ.String(), err)
-		}
+	if _, err := writeRaw(w, &head, data, crc); err != nil {
+		return fmt.Errorf("png: writing chunk %q: %w", typ.String(), err)
 	}
 	return nil
+}
+
+// oneWriteMax is the largest chunk data that writeRaw copies into a buffer to
+// write the whole chunk in one Write. Larger data goes out as it is, between
+// the header and the CRC: copying it would cost more than the two calls it
+// saves.
+const oneWriteMax = 16 << 10
+
+var chunkBufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 12+oneWriteMax)
+	return &b
+}}
+
+// writeRaw writes a chunk given its 8 header bytes, its data and its CRC: in
+// one Write when the data is small, else in three (never an empty one). The
+// bytes written go through a pooled buffer, so that no caller's array moves
+// to the heap.
+func writeRaw(w io.Writer, head *[8]byte, data []byte, crc uint32) (int, error) {
+	bp := chunkBufPool.Get().(*[]byte)
+	defer chunkBufPool.Put(bp)
+	b := append((*bp)[:0], head[:]...)
+	if len(data) <= oneWriteMax {
+		b = append(b, data...)
+		b = binary.BigEndian.AppendUint32(b, crc)
+		*bp = b[:0]
+		return w.Write(b)
+	}
+	total, err := w.Write(b)
+	if err != nil {
+		return total, err
+	}
+	n, err := w.Write(data)
+	total += n
+	if err != nil {
+		return total, err
+	}
+	b = binary.BigEndian.AppendUint32(b[:0], crc)
+	n, err = w.Write(b)
+	return total + n, err
 }

@@ -16,12 +16,21 @@
 //
 // When the source is an [io.Seeker] that can really seek (an *os.File on a
 // regular file, a *bytes.Reader), the Reader learns the stream size up front and
-// skips the data of chunks nobody reads with Seek, so finding a credential in a
-// 50 MiB photo reads a few hundred bytes. Other sources are read and discarded
-// through a small fixed buffer. The Reader never wraps the source in a
-// bufio.Reader: buffering would read ahead into the chunk being copied, and it
-// would hide the *os.File from io.CopyN, which is what lets CopyRaw hand the copy
-// to the kernel (copy_file_range or sendfile).
+// skips the data of chunks nobody reads, so finding a credential in a 50 MiB
+// photo reads a few kilobytes at most. If the source is also an [io.ReaderAt]
+// of known size (a regular *os.File, whose size one Stat gives; anything with
+// a Size method), the Reader reads it with ReadAt at the offsets it needs,
+// through a small window: the first read takes 2 KiB, which usually holds the
+// signature, IHDR, the text chunks and the first IDAT header; a later chunk
+// header costs one read of a few hundred bytes, or none when the window holds
+// it already; skipping data costs nothing. Other seekers are read header by
+// header and skipped with Seek. Other sources are read and discarded through a
+// small fixed buffer. The Reader never wraps the source in a bufio.Reader:
+// that would hide the *os.File from io.Copy, which is what lets [Reader.CopyRaw]
+// and [Reader.CopyRawUntil] hand the copy to the kernel (copy_file_range or
+// sendfile). They write what the window already holds from memory, seek the
+// source once to where the rest starts, and copy the rest from the source;
+// CopyRawUntil copies a whole run of chunks that way, in one io.Copy.
 //
 // # CRC policy
 //

@@ -29,7 +29,7 @@ func FuzzReader(f *testing.F) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		texts := 0
-		for _, seek := range []bool{true, false} {
+		for _, seek := range srcModes {
 			for _, lenient := range []bool{true, false} {
 				texts += fuzzWalk(t, data, seek, lenient)
 			}
@@ -47,7 +47,7 @@ func FuzzReader(f *testing.F) {
 
 // fuzzWalk walks data, reading and parsing text chunks, and checks what must
 // hold for any input. It returns the number of text chunks parsed.
-func fuzzWalk(t *testing.T, data []byte, seek, lenient bool) (texts int) {
+func fuzzWalk(t *testing.T, data []byte, seek srcMode, lenient bool) (texts int) {
 	r, err := NewReader(source(data, seek), &ReadOptions{Lenient: lenient, MaxTextSize: fuzzMaxText})
 	if err != nil {
 		if !errors.Is(err, ErrNotPNG) {
@@ -74,7 +74,7 @@ func fuzzWalk(t *testing.T, data []byte, seek, lenient bool) (texts int) {
 			t.Fatalf("chunk at offset %d, want %d", c.Offset, next)
 		}
 		next = c.Offset + 12 + int64(c.Length)
-		if seek && next > int64(len(data)) {
+		if seek.seeks() && next > int64(len(data)) {
 			t.Fatalf("chunk at %d with length %d runs past the %d-byte input", c.Offset, c.Length, len(data))
 		}
 		if c.Type.IsText() {
@@ -108,35 +108,82 @@ func fuzzText(t *testing.T, r *Reader, c Chunk) {
 	}
 }
 
-// fuzzCopy checks that CopyRaw reproduces every complete stream exactly.
+// fuzzCopy checks that CopyRaw reproduces every complete stream exactly, in
+// every source mode, and that CopyRawUntil writes what the loop it stands for
+// writes.
 func fuzzCopy(t *testing.T, data []byte) {
-	r, err := NewReader(bytes.NewReader(data), &ReadOptions{Lenient: true})
+	var seekOut []byte
+	for _, m := range srcModes {
+		each, errEach := fuzzCopyEach(t, data, m, false)
+		until, errUntil := fuzzCopyEach(t, data, m, true)
+		if !bytes.Equal(each, until) {
+			t.Fatalf("%s: CopyRawUntil wrote %d bytes (error %v), CopyRaw %d (error %v)", m, len(until), errUntil, len(each), errEach)
+		}
+		if (errEach == nil) != (errUntil == nil) {
+			t.Fatalf("%s: CopyRaw error %v, CopyRawUntil error %v", m, errEach, errUntil)
+		}
+		if !bytes.HasPrefix(data, each) {
+			t.Fatalf("%s: copy (%d bytes) is not a prefix of the input", m, len(each))
+		}
+		if m.seeks() {
+			// With the size known, a chunk that does not fit is refused
+			// before anything of it is copied, in both modes alike.
+			if seekOut != nil && !bytes.Equal(seekOut, each) {
+				t.Fatalf("%s: copy of %d bytes, %d in the other seeking mode", m, len(each), len(seekOut))
+			}
+			seekOut = each
+		}
+	}
+}
+
+// fuzzCopyEach copies data chunk by chunk with CopyRaw, or with
+// CopyRawUntil stopping at text chunks, reading the data of some text
+// chunks first. It returns the bytes written, signature included, and the
+// error that ended the walk (nil at IEND).
+func fuzzCopyEach(t *testing.T, data []byte, m srcMode, until bool) ([]byte, error) {
+	r, err := NewReader(source(data, m), &ReadOptions{Lenient: true})
 	if err != nil {
-		return
+		return nil, nil
 	}
 	var out bytes.Buffer
 	out.WriteString(Signature)
+	fail := func(err error) ([]byte, error) {
+		if !errors.As(err, new(*FormatError)) {
+			t.Fatalf("%s: %v is not a *FormatError", m, err)
+		}
+		return out.Bytes(), err
+	}
 	for {
-		c, err := r.Next()
+		var c Chunk
+		var err error
+		if until {
+			c, err = r.CopyRawUntil(&out, func(c Chunk) bool { return c.Type.IsText() })
+		} else {
+			c, err = r.Next()
+		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return
+			return fail(err)
 		}
 		if c.Type.IsText() && c.Length%2 == 0 {
 			// Exercise the from-memory path for some chunks.
 			if _, err := r.ReadData(fuzzMaxText); err != nil && !errors.Is(err, ErrChunkTooLarge) {
-				return
+				return fail(err)
 			}
 		}
 		if _, err := r.CopyRaw(&out); err != nil {
-			t.Fatalf("CopyRaw: %v", err)
+			if m.seeks() {
+				t.Fatalf("%s: CopyRaw: %v", m, err)
+			}
+			return fail(err) // a plain reader finds truncation while copying
 		}
 	}
-	if !bytes.HasPrefix(data, out.Bytes()) {
-		t.Fatalf("CopyRaw output (%d bytes) is not a prefix of the input", out.Len())
+	if !until && r.BytesRead() > int64(len(data)) {
+		t.Fatalf("%s: BytesRead %d > input size %d", m, r.BytesRead(), len(data))
 	}
+	return out.Bytes(), nil
 }
 
 // FuzzText checks ParseText on arbitrary data and, for what parses with a

@@ -28,10 +28,35 @@ type plainReader struct{ r io.Reader }
 
 func (p plainReader) Read(b []byte) (int, error) { return p.r.Read(b) }
 
-// source returns data as a seekable or a plain reader.
-func source(data []byte, seek bool) io.Reader {
-	if seek {
+// seekReader hides ReadAt, so the Reader reads and seeks.
+type seekReader struct{ r io.ReadSeeker }
+
+func (s seekReader) Read(b []byte) (int, error)                { return s.r.Read(b) }
+func (s seekReader) Seek(off int64, whence int) (int64, error) { return s.r.Seek(off, whence) }
+
+// srcMode is how the Reader gets at its source.
+type srcMode int
+
+const (
+	modeAt    srcMode = iota // ReadAt through a window (*bytes.Reader has Size)
+	modeSeek                 // Read, and Seek past unread data
+	modePlain                // Read only
+)
+
+var srcModes = []srcMode{modeAt, modeSeek, modePlain}
+
+func (m srcMode) String() string { return [...]string{"readerat", "seeker", "plain"}[m] }
+
+// seeks reports whether the Reader knows the stream size in this mode.
+func (m srcMode) seeks() bool { return m != modePlain }
+
+// source returns data as a reader of the given mode.
+func source(data []byte, m srcMode) io.Reader {
+	switch m {
+	case modeAt:
 		return bytes.NewReader(data)
+	case modeSeek:
+		return seekReader{bytes.NewReader(data)}
 	}
 	return plainReader{bytes.NewReader(data)}
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/badgebake/badgebake/internal/magic"
 )
@@ -26,6 +28,17 @@ const (
 	skipBufSize   = 8 << 10  // buffer for discarding skipped data on sources that cannot seek
 	firstReadSize = 64 << 10 // first buffer for chunk data of unknown-size sources; it doubles from there
 	maxWarnings   = 100
+
+	// Sources read with ReadAt go through a window of winSize bytes. The
+	// first read, at the signature, fills it: that covers IHDR, the small
+	// ancillary and text chunks that usually follow, and often the first
+	// IDAT header. Later reads, at a chunk header that is not in the window,
+	// take laterReadSize bytes: enough for a run of small chunks, small
+	// enough that the bytes read follow the number of chunks, not the size
+	// of the file.
+	winSize       = 2 << 10
+	laterReadSize = 512
+	copyBufSize   = 32 << 10 // CopyRaw's buffer for writers without ReadFrom
 )
 
 // ReadOptions adjusts a Reader. The zero value (or a nil pointer) gives strict
@@ -46,9 +59,11 @@ type ReadOptions struct {
 // Once Next returns an error, every later call returns the same error; after
 // IEND it returns io.EOF.
 type Reader struct {
-	src       io.Reader // the caller's reader, never wrapped (see CopyRaw)
-	seeker    io.Seeker // nil when src cannot seek
-	size      int64     // bytes in the stream from the signature on; -1 if unknown
+	src       io.Reader   // the caller's reader, never wrapped (see CopyRaw)
+	seeker    io.Seeker   // nil when src cannot seek
+	at        io.ReaderAt // non-nil when the stream is read with ReadAt (see NewReader)
+	base      int64       // with at: the offset in at of the signature
+	size      int64       // bytes in the stream from the signature on; -1 if unknown
 	lenient   bool
 	maxText   int64
 	maxChunks int
@@ -74,6 +89,15 @@ type Reader struct {
 	scratch  [4]byte
 	skipBuf  []byte
 	warnings []Warning
+
+	// With at: win holds the stream bytes from offset winOff on. Reads only
+	// move forward, so the windows never overlap and the walk reads no byte
+	// twice.
+	win       []byte
+	winBuf    *[]byte // win's pooled buffer
+	winOff    int64
+	readAhead int              // bytes the next window read asks for
+	lr        io.LimitedReader // reused by every copy from src
 }
 
 // NewReader reads and checks the 8-byte signature. opts may be nil.
@@ -82,6 +106,14 @@ type Reader struct {
 // cannot), the Reader learns the size of the stream from r's current position
 // to its end, and skips chunk data nobody reads by seeking. Offsets reported by
 // the Reader count from the position r had when NewReader was called.
+//
+// If r is moreover an io.ReaderAt whose size is known without reading it (a
+// regular *os.File, through Stat; a *bytes.Reader, *strings.Reader or
+// *io.SectionReader, through Size), the Reader does not use r's read position
+// at all: it reads with ReadAt through a small window, so a chunk header costs
+// at most one read, and none when an earlier read already brought it in, and
+// skipping data costs nothing. Only CopyRaw and CopyRawUntil move r's position,
+// to hand the copy to io.Copy (see CopyRaw); otherwise r is left where it was.
 func NewReader(r io.Reader, opts *ReadOptions) (*Reader, error) {
 	pr := &Reader{src: r, size: -1, maxText: DefaultMaxTextSize, maxChunks: DefaultMaxChunks}
 	if opts != nil {
@@ -93,7 +125,12 @@ func NewReader(r io.Reader, opts *ReadOptions) (*Reader, error) {
 			pr.maxChunks = opts.MaxChunks
 		}
 	}
-	if s, ok := r.(io.Seeker); ok {
+	if ra, s, base, size, ok := readerAt(r); ok {
+		pr.at, pr.seeker, pr.base, pr.size = ra, s, base, size
+		pr.winBuf = winPool.Get().(*[]byte)
+		pr.win = (*pr.winBuf)[:0]
+		pr.readAhead = winSize
+	} else if s, ok := r.(io.Seeker); ok {
 		size, err := streamSize(s)
 		if err != nil {
 			return nil, err
@@ -102,15 +139,50 @@ func NewReader(r io.Reader, opts *ReadOptions) (*Reader, error) {
 			pr.seeker, pr.size = s, size
 		}
 	}
-	var sig [len(Signature)]byte
-	n, err := pr.readFull(sig[:])
+	sig := pr.head[:len(Signature)] // free until the first chunk header
+	n, err := pr.readFull(sig)
 	if err != nil && !isEOF(err) {
+		pr.releaseWindow()
 		return nil, fmt.Errorf("png: reading signature: %w", err)
 	}
-	if n < len(sig) || string(sig[:]) != Signature {
+	if n < len(sig) || string(sig) != Signature {
+		pr.releaseWindow()
 		return nil, &FormatError{Offset: 0, Err: ErrNotPNG, Detail: describeNotPNG(sig[:n])}
 	}
 	return pr, nil
+}
+
+// readerAt reports whether r can be read with ReadAt: it must also be an
+// io.Seeker, which gives the start offset without a read (one lseek for a
+// file, nothing for in-memory readers), and tell its size without moving its
+// position: a Size method, or Stat on a non-empty regular file (a pipe or a
+// terminal is not one; files under /proc report size 0 and are read as they
+// always were). base is r's current offset and size the bytes from there to
+// the end.
+func readerAt(r io.Reader) (ra io.ReaderAt, s io.Seeker, base, size int64, ok bool) {
+	ra, ok1 := r.(io.ReaderAt)
+	s, ok2 := r.(io.Seeker)
+	if !ok1 || !ok2 {
+		return nil, nil, 0, 0, false
+	}
+	var end int64
+	switch v := r.(type) {
+	case interface{ Size() int64 }:
+		end = v.Size()
+	case interface{ Stat() (fs.FileInfo, error) }:
+		fi, err := v.Stat()
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() <= 0 {
+			return nil, nil, 0, 0, false
+		}
+		end = fi.Size()
+	default:
+		return nil, nil, 0, 0, false
+	}
+	base, err := s.Seek(0, io.SeekCurrent)
+	if err != nil || base > end {
+		return nil, nil, 0, 0, false
+	}
+	return ra, s, base, end - base, true
 }
 
 // streamSize returns the number of bytes from s's position to its end and
@@ -164,6 +236,16 @@ func describeNotPNG(b []byte) string {
 // After IEND has been returned (its CRC checked), Next returns io.EOF; data
 // after IEND is ignored, with a Warning when the stream size is known.
 func (r *Reader) Next() (Chunk, error) {
+	c, err := r.nextKeep()
+	if err != nil {
+		r.releaseWindow()
+	}
+	return c, err
+}
+
+// nextKeep is Next without giving the window back at the end, for
+// CopyRawUntil, which may still write from it.
+func (r *Reader) nextKeep() (Chunk, error) {
 	if r.err != nil {
 		return Chunk{}, r.err
 	}
@@ -174,6 +256,24 @@ func (r *Reader) Next() (Chunk, error) {
 		return Chunk{}, err
 	}
 	return c, nil
+}
+
+// Windows are pooled: a folder of images is unbaked without allocating one
+// per image. A Reader gives its window back when Next has returned io.EOF or
+// an error, after which nothing reads or writes from it (every method then
+// returns that error).
+var winPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, winSize)
+	return &b
+}}
+
+func (r *Reader) releaseWindow() {
+	if r.winBuf == nil {
+		return
+	}
+	*r.winBuf = r.win[:0]
+	winPool.Put(r.winBuf)
+	r.winBuf, r.win = nil, nil
 }
 
 func (r *Reader) next() (Chunk, error) {
@@ -206,6 +306,13 @@ func (r *Reader) readHeader() (Chunk, error) {
 		return Chunk{}, &FormatError{Offset: off, Err: ErrTooManyChunks,
 			Detail: fmt.Sprintf("more than %d chunks", r.maxChunks)}
 	}
+	if r.at != nil {
+		// Have the whole header in the window, so CopyRaw can write the chunk
+		// from there in one piece. A failure shows in readFull below.
+		if i := off - r.winOff; i < 0 || i+8 > int64(len(r.win)) {
+			r.fill(8)
+		}
+	}
 	n, err := r.readFull(r.head[:])
 	switch {
 	case n == 0 && err == io.EOF:
@@ -222,31 +329,35 @@ func (r *Reader) readHeader() (Chunk, error) {
 	return c, r.checkHeader(c)
 }
 
+// checkHeader checks a chunk header. It builds its errors with formatErr
+// rather than a closure, which would make c escape on every call.
 func (r *Reader) checkHeader(c Chunk) error {
-	fail := func(sentinel error, typ ChunkType, format string, args ...any) error {
-		return &FormatError{Offset: c.Offset, Type: typ, Err: sentinel, Detail: fmt.Sprintf(format, args...)}
-	}
 	if c.Length > MaxChunkLength {
-		return fail(ErrChunkTooLarge, c.Type, "declared length %d exceeds the PNG maximum %d", c.Length, MaxChunkLength)
+		return formatErr(c.Offset, c.Type, ErrChunkTooLarge, "declared length %d exceeds the PNG maximum %d", c.Length, MaxChunkLength)
 	}
 	if !c.Type.Valid() {
-		return fail(ErrBadChunkType, c.Type, "type bytes % x are not all ASCII letters", c.Type[:])
+		typ := c.Type // a copy, so that slicing it does not move c to the heap
+		return formatErr(c.Offset, c.Type, ErrBadChunkType, "type bytes % x are not all ASCII letters", typ[:])
 	}
 	if r.nchunks == 0 {
 		if c.Type != TypeIHDR {
-			return fail(ErrIHDRNotFirst, ChunkType{}, "first chunk is \"%s\"", c.Type)
+			return formatErr(c.Offset, ChunkType{}, ErrIHDRNotFirst, "first chunk is \"%s\"", c.Type)
 		}
 		if c.Length != 13 {
-			return fail(ErrBadIHDR, ChunkType{}, "IHDR length is %d, want 13", c.Length)
+			return formatErr(c.Offset, ChunkType{}, ErrBadIHDR, "IHDR length is %d, want 13", c.Length)
 		}
 	}
 	if r.size >= 0 {
 		need, left := 12+int64(c.Length), r.size-c.Offset
 		if need > left {
-			return fail(ErrTruncated, c.Type, "chunk needs %d bytes (12 + %d data) but only %d remain", need, c.Length, left)
+			return formatErr(c.Offset, c.Type, ErrTruncated, "chunk needs %d bytes (12 + %d data) but only %d remain", need, c.Length, left)
 		}
 	}
 	return nil
+}
+
+func formatErr(off int64, typ ChunkType, sentinel error, format string, args ...any) error {
+	return &FormatError{Offset: off, Type: typ, Err: sentinel, Detail: fmt.Sprintf(format, args...)}
 }
 
 // endStream handles IEND. Its CRC is read at once, since a caller that stops
@@ -277,6 +388,12 @@ func (r *Reader) finish() error {
 	}
 	r.pending = false
 	rest := int64(r.cur.Length) + 4
+	if r.at != nil {
+		// Nothing to do but move on: the next read is a ReadAt there. The
+		// header check made sure the chunk fits in the stream.
+		r.pos += rest
+		return nil
+	}
 	if r.seeker == nil {
 		return r.discard()
 	}
@@ -449,8 +566,11 @@ func (r *Reader) StoredCRC() uint32 {
 
 // CopyRaw copies the current chunk verbatim to w: length, type, data and
 // stored CRC, 12+Length bytes, without checking the CRC. It writes the 8
-// header bytes it already holds and then io.CopyN from the source, so when
-// both sides are *os.File the kernel does the copy. After ReadData it writes
+// header bytes it already holds and then io.CopyBuffer from the source, so
+// when both sides are *os.File the kernel does the copy. When the source is
+// read with ReadAt (see NewReader), the part of the chunk already read (often
+// all of a small chunk) is written in one Write, and the source is seeked
+// once to where the rest starts before io.CopyBuffer. After ReadData it writes
 // the chunk from memory instead. Input that ends early yields ErrTruncated.
 func (r *Reader) CopyRaw(w io.Writer) (int64, error) {
 	if err := r.usable("CopyRaw"); err != nil {
@@ -463,15 +583,32 @@ func (r *Reader) CopyRaw(w io.Writer) (int64, error) {
 	if !r.pending {
 		return 0, fmt.Errorf("png: CopyRaw called twice for chunk \"%s\" at offset %d", c.Type, c.Offset)
 	}
-	nh, err := w.Write(r.head[:])
+	end := c.Offset + 12 + int64(c.Length)
+	from := c.Offset + 8 // where the bytes still in the source start
+	var (
+		nh  int
+		err error
+	)
+	if i := c.Offset - r.winOff; r.at != nil && i >= 0 && i+8 <= int64(len(r.win)) {
+		j := min(end-r.winOff, int64(len(r.win)))
+		nh, err = w.Write(r.win[i:j])
+		from = r.winOff + j
+	} else {
+		nh, err = w.Write(r.head[:])
+	}
 	if err != nil {
 		// Nothing was taken from the source: the Reader is still usable.
 		return int64(nh), fmt.Errorf("png: copying chunk \"%s\" at offset %d: %w", c.Type, c.Offset, err)
 	}
 	r.pending = false
-	n, err := io.CopyN(w, r.src, int64(c.Length)+4)
-	r.bytesRead += n
-	r.pos += n
+	if r.at != nil {
+		r.pos = from
+	}
+	if from == end {
+		return int64(nh), nil
+	}
+	n, err := r.copySource(w, from, end-from)
+	r.pos = from + n
 	if err != nil {
 		if err == io.EOF {
 			err = r.dataErr(err)
@@ -484,18 +621,153 @@ func (r *Reader) CopyRaw(w io.Writer) (int64, error) {
 	return int64(nh) + n, nil
 }
 
-func (r *Reader) copyFromMemory(w io.Writer) (int64, error) {
-	var crc [4]byte
-	binary.BigEndian.PutUint32(crc[:], r.storedCRC)
-	var total int64
-	for _, b := range [][]byte{r.head[:], r.data, crc[:]} {
-		n, err := w.Write(b)
-		total += int64(n)
-		if err != nil {
-			return total, fmt.Errorf("png: copying chunk \"%s\" at offset %d: %w", r.cur.Type, r.cur.Offset, err)
+// copySource copies the n stream bytes at offset from to w with
+// io.CopyBuffer, straight from the caller's reader (so that io.Copy can hand
+// a file-to-file copy to the kernel). With ReadAt sources the reader is first
+// seeked to from; other sources are there already. A source that ends early
+// gives io.EOF. The bytes count as read.
+func (r *Reader) copySource(w io.Writer, from, n int64) (int64, error) {
+	if r.at != nil {
+		if _, err := r.seeker.Seek(r.base+from, io.SeekStart); err != nil {
+			return 0, err
 		}
 	}
-	return total, nil
+	r.lr = io.LimitedReader{R: r.src, N: n}
+	var written int64
+	var err error
+	if _, ok := w.(io.ReaderFrom); ok {
+		written, err = io.Copy(w, &r.lr) // ReadFrom: the buffer would not be used
+	} else {
+		buf := copyBufPool.Get().(*[]byte)
+		written, err = io.CopyBuffer(w, &r.lr, *buf)
+		copyBufPool.Put(buf)
+	}
+	r.lr.R = nil
+	r.bytesRead += written
+	if err == nil && written < n {
+		err = io.EOF
+	}
+	return written, err
+}
+
+var copyBufPool = sync.Pool{New: func() any {
+	b := make([]byte, copyBufSize)
+	return &b
+}}
+
+func (r *Reader) copyFromMemory(w io.Writer) (int64, error) {
+	c := r.cur
+	var (
+		n   int
+		err error
+	)
+	end := c.Offset + 12 + int64(c.Length)
+	if i := c.Offset - r.winOff; r.at != nil && i >= 0 && end-r.winOff <= int64(len(r.win)) {
+		n, err = w.Write(r.win[i : end-r.winOff]) // the chunk as read, in one piece
+	} else {
+		n, err = writeRaw(w, &r.head, r.data, r.storedCRC)
+	}
+	if err != nil {
+		return int64(n), fmt.Errorf("png: copying chunk \"%s\" at offset %d: %w", c.Type, c.Offset, err)
+	}
+	return int64(n), nil
+}
+
+// CopyRawUntil moves on with Next and copies each chunk to w as CopyRaw
+// would, until Next returns a chunk for which stop reports true: that chunk
+// is returned, uncopied, as the current chunk, just as Next returned it.
+// After copying IEND it returns io.EOF; it returns other errors as Next and
+// CopyRaw do. It has the effect of this loop:
+//
+//	for {
+//		c, err := r.Next()
+//		if err != nil {
+//			return Chunk{}, err
+//		}
+//		if stop(c) {
+//			return c, nil
+//		}
+//		if _, err := r.CopyRaw(w); err != nil {
+//			return Chunk{}, err
+//		}
+//	}
+//
+// but when the source is read with ReadAt (see NewReader), it copies each
+// run of consecutive chunks with a single seek and io.CopyBuffer when the
+// run ends, so a file-to-file copy of, say, a thousand IDAT chunks is one
+// copy_file_range instead of a thousand. The bytes of a run are written
+// before CopyRawUntil returns; BytesRead counts them as read by the copy,
+// even those of headers that were read to walk the run.
+func (r *Reader) CopyRawUntil(w io.Writer, stop func(Chunk) bool) (Chunk, error) {
+	if r.at == nil {
+		for {
+			c, err := r.Next()
+			if err != nil {
+				return Chunk{}, err
+			}
+			if stop(c) {
+				return c, nil
+			}
+			if _, err := r.CopyRaw(w); err != nil {
+				return Chunk{}, err
+			}
+		}
+	}
+	runStart, runEnd := int64(-1), int64(-1) // stream bytes not yet copied
+	for {
+		c, err := r.nextKeep()
+		if err != nil {
+			ferr := r.copyRun(w, runStart, runEnd)
+			r.releaseWindow()
+			if ferr != nil {
+				return Chunk{}, ferr
+			}
+			return Chunk{}, err
+		}
+		if stop(c) {
+			if err := r.copyRun(w, runStart, runEnd); err != nil {
+				return Chunk{}, err
+			}
+			return c, nil
+		}
+		if c.Offset != runEnd {
+			// Runs are contiguous unless this is the first chunk.
+			if err := r.copyRun(w, runStart, runEnd); err != nil {
+				return Chunk{}, err
+			}
+			runStart = c.Offset
+		}
+		runEnd = c.Offset + 12 + int64(c.Length)
+		if r.pending {
+			// Consumed, as by CopyRaw; Next moves on from runEnd.
+			r.pending = false
+			r.pos = runEnd
+		}
+	}
+}
+
+// copyRun writes the stream bytes [start, end) to w: from the window when
+// they are all in it, else from the source with copySource.
+func (r *Reader) copyRun(w io.Writer, start, end int64) error {
+	if start < 0 || start == end {
+		return nil
+	}
+	var err error
+	if i := start - r.winOff; i >= 0 && end-r.winOff <= int64(len(r.win)) {
+		_, err = w.Write(r.win[i : end-r.winOff])
+	} else {
+		_, err = r.copySource(w, start, end-start)
+	}
+	if err != nil {
+		if err == io.EOF {
+			err = &FormatError{Offset: start, Err: ErrTruncated,
+				Detail: fmt.Sprintf("input ends before offset %d, while copying the chunks from offset %d", end, start)}
+		} else {
+			err = fmt.Errorf("png: copying the chunks at offsets %d to %d: %w", start, end, err)
+		}
+		r.err = err
+	}
+	return err
 }
 
 // usable reports why the current chunk cannot be used, if it cannot.
@@ -525,14 +797,99 @@ func (r *Reader) warn(off int64, typ ChunkType, msg string) {
 }
 
 // BytesRead returns the number of bytes read from the source so far, including
-// those CopyRaw copied. Bytes skipped by seeking are not counted.
+// those CopyRaw copied. Bytes skipped by seeking are not counted. With a source
+// read with ReadAt (see NewReader) it counts what each ReadAt returned: a read
+// at a chunk header takes up to a few hundred bytes more, so small chunks
+// that follow cost nothing more, and the count grows with the number of
+// chunks, not with their size.
 func (r *Reader) BytesRead() int64 { return r.bytesRead }
 
+// readFull reads len(p) bytes at r.pos, with io.ReadFull's errors.
 func (r *Reader) readFull(p []byte) (int, error) {
+	if r.at != nil {
+		return r.readFullAt(p)
+	}
 	n, err := io.ReadFull(r.src, p)
 	r.bytesRead += int64(n)
 	r.pos += int64(n)
 	return n, err
+}
+
+// readFullAt is readFull for ReadAt sources: from the window, refilled as
+// needed, except that what is longer than the window is read straight into
+// p. Nothing past r.size is read.
+func (r *Reader) readFullAt(p []byte) (int, error) {
+	n := 0
+	for {
+		if i := r.pos - r.winOff; i >= 0 && i < int64(len(r.win)) {
+			m := copy(p[n:], r.win[i:])
+			n += m
+			r.pos += int64(m)
+		}
+		if n == len(p) {
+			return n, nil
+		}
+		var err error
+		if rest := len(p) - n; rest > cap(r.win) {
+			err = r.readAt(p[n:n+int(max(0, min(int64(rest), r.size-r.pos)))], &n)
+		} else {
+			var got int
+			got, err = r.fill(min(rest+12, cap(r.win))) // and the CRC and next header, if they follow
+
+			if got == 0 && err == nil {
+				err = io.EOF
+			}
+		}
+		if err == io.EOF || err == nil && n < len(p) && r.pos >= r.size {
+			if n == 0 {
+				return 0, io.EOF
+			}
+			return n, io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+}
+
+// readAt reads p at r.pos with one ReadAt, adding what it got to *n. A
+// short read is io.EOF: the source is shorter than its size said.
+func (r *Reader) readAt(p []byte, n *int) error {
+	m, err := r.at.ReadAt(p, r.base+r.pos)
+	r.bytesRead += int64(m)
+	r.pos += int64(m)
+	*n += m
+	if m < len(p) && (err == nil || err == io.EOF) {
+		return io.EOF
+	}
+	if err == io.EOF {
+		err = nil // a full read may come with io.EOF
+	}
+	return err
+}
+
+// fill refills the window from r.pos on, keeping the bytes of the window at
+// and after r.pos, so that it holds at least min(want, bytes left) bytes
+// (want <= cap(r.win)), and reading up to r.readAhead bytes if more are
+// left. It returns the number of new bytes.
+func (r *Reader) fill(want int) (int, error) {
+	keep := 0
+	if i := r.pos - r.winOff; i >= 0 && i < int64(len(r.win)) {
+		keep = copy(r.win[:cap(r.win)], r.win[i:])
+	}
+	r.win, r.winOff = r.win[:keep], r.pos
+	end := min(int64(max(want, r.readAhead, keep)), int64(cap(r.win)), r.size-r.pos)
+	r.readAhead = laterReadSize
+	if end <= int64(keep) {
+		return 0, nil
+	}
+	m, err := r.at.ReadAt(r.win[keep:end], r.base+r.pos+int64(keep))
+	r.bytesRead += int64(m)
+	r.win = r.win[:keep+m]
+	if err == io.EOF || m == int(end)-keep {
+		err = nil // short: the source shrank; the caller sees too few bytes
+	}
+	return m, err
 }
 
 func isEOF(err error) bool {

@@ -26,7 +26,7 @@ func TestNewReaderNotPNG(t *testing.T) {
 		{"line endings converted", "\x89PNG\n\x1a\n\x00\x00\x00", "signature is 89 50 4e 47 0a 1a 0a 00"},
 	}
 	for _, tt := range tests {
-		for _, seek := range []bool{true, false} {
+		for _, seek := range srcModes {
 			r, err := NewReader(source([]byte(tt.input), seek), nil)
 			if r != nil {
 				t.Errorf("%s: got a Reader for a non-PNG input", tt.name)
@@ -112,8 +112,8 @@ func TestReaderErrors(t *testing.T) {
 			ErrTooManyChunks, 33 + 15 + 26, ChunkType{}, "more than 3 chunks", false},
 	}
 	for _, tt := range tests {
-		for _, seek := range []bool{true, false} {
-			name := tt.name + map[bool]string{true: "/seeker", false: "/plain"}[seek]
+		for _, seek := range srcModes {
+			name := tt.name + "/" + seek.String()
 			t.Run(name, func(t *testing.T) {
 				r, err := NewReader(source(tt.input, seek), tt.opts)
 				if err != nil {
@@ -150,7 +150,7 @@ func TestBadCRCMessage(t *testing.T) {
 func TestBadCRCLenient(t *testing.T) {
 	data := []byte("openbadges\x00https://example.org/assertion")
 	input := minimalPNG(rawChunkCRC("tEXt", data, 0xf775a85b))
-	for _, seek := range []bool{true, false} {
+	for _, seek := range srcModes {
 		r, err := NewReader(source(input, seek), &ReadOptions{Lenient: true})
 		if err != nil {
 			t.Fatal(err)
@@ -258,7 +258,7 @@ func TestDataAfterIEND(t *testing.T) {
 
 func TestIENDWithData(t *testing.T) {
 	input := pngOf(ihdr(), idat(), rawChunk("IEND", []byte("xy")))
-	for _, seek := range []bool{true, false} {
+	for _, seek := range srcModes {
 		r, _ := NewReader(source(input, seek), nil)
 		chunks, err := walk(r)
 		if err != nil || len(chunks) != 3 {
@@ -321,7 +321,7 @@ func TestWarningsAreCapped(t *testing.T) {
 func TestReadDataLimit(t *testing.T) {
 	text := rawChunk("tEXt", []byte("openbadges\x00"+strings.Repeat("x", 100)))
 	input := minimalPNG(text)
-	for _, seek := range []bool{true, false} {
+	for _, seek := range srcModes {
 		r, _ := NewReader(source(input, seek), nil)
 		r.Next()
 		c, _ := r.Next()
@@ -539,7 +539,7 @@ func TestPipeIsNotSeekable(t *testing.T) {
 // Offsets count from where the source was when NewReader was called.
 func TestOffsetsFromStartPosition(t *testing.T) {
 	input := append([]byte("prefix-"), minimalPNG()...)
-	for _, seek := range []bool{true, false} {
+	for _, seek := range srcModes {
 		src := source(input, seek)
 		io.ReadFull(src, make([]byte, 7))
 		r, err := NewReader(src, nil)
@@ -550,7 +550,7 @@ func TestOffsetsFromStartPosition(t *testing.T) {
 		if err != nil || len(chunks) != 3 || chunks[1].Offset != 33 {
 			t.Errorf("seek=%v: chunks %+v, err %v", seek, chunks, err)
 		}
-		if seek && len(r.Warnings()) != 0 {
+		if seek.seeks() && len(r.Warnings()) != 0 {
 			t.Errorf("warnings %v: the prefix was miscounted as trailing data", r.Warnings())
 		}
 	}
@@ -593,7 +593,7 @@ func TestCopyRawReproducesInput(t *testing.T) {
 		rawChunkCRC("iTXt", ITXtData("openbadges", []byte("x")), 0x12345678), // wrong CRC kept as is
 		rawChunk("prVt", []byte{0, 1, 2}),
 	)
-	for _, seek := range []bool{true, false} {
+	for _, seek := range srcModes {
 		for _, readText := range []bool{false, true} {
 			r, _ := NewReader(source(input, seek), &ReadOptions{Lenient: true})
 			var out bytes.Buffer

@@ -85,15 +85,24 @@ func benchPNG(tb testing.TB, path string, size, idatChunk int, url string, badge
 	}
 }
 
-// benchCountingFile counts the bytes and calls that reach the file. Seek is
-// forwarded, so the png reader still skips image data by seeking.
+// benchCountingFile counts the bytes and calls that reach the file. It has
+// the methods of an *os.File that unbake uses (Read, ReadAt, Seek, Stat), all
+// forwarded, so the png reader reads it as it reads a file: with ReadAt at
+// known offsets.
 type benchCountingFile struct {
-	f                   *os.File
-	bytes, reads, seeks int64
+	f                          *os.File
+	bytes, reads, seeks, stats int64
 }
 
 func (c *benchCountingFile) Read(p []byte) (int, error) {
 	n, err := c.f.Read(p)
+	c.bytes += int64(n)
+	c.reads++
+	return n, err
+}
+
+func (c *benchCountingFile) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.f.ReadAt(p, off)
 	c.bytes += int64(n)
 	c.reads++
 	return n, err
@@ -104,12 +113,17 @@ func (c *benchCountingFile) Seek(off int64, whence int) (int64, error) {
 	return c.f.Seek(off, whence)
 }
 
+func (c *benchCountingFile) Stat() (os.FileInfo, error) {
+	c.stats++
+	return c.f.Stat()
+}
+
 // BenchmarkUnbakePNG unbakes generated 1 MiB and 50 MiB PNGs from an
 // *os.File, with the badge right after IHDR or after the image data, and the
 // image data in one IDAT or in 8 KiB IDATs (as libpng writes them). Besides
-// ns/op it reports what reached the file per unbake: bytes read, Read calls
-// and Seek calls. Bytes read depend on the number of chunks (8 header bytes
-// each), never on the file size.
+// ns/op it reports what reached the file per unbake: bytes read, read calls
+// (Read and ReadAt), Seek calls and Stat calls. Bytes read depend on the
+// number of chunks, never on the file size.
 func BenchmarkUnbakePNG(b *testing.B) {
 	for _, size := range []int{1 << 20, 50 << 20} {
 		for _, idat := range []int{0, 8 << 10} {
@@ -146,6 +160,7 @@ func BenchmarkUnbakePNG(b *testing.B) {
 					b.ReportMetric(float64(c.bytes)/n, "bytes-read/op")
 					b.ReportMetric(float64(c.reads)/n, "reads/op")
 					b.ReportMetric(float64(c.seeks)/n, "seeks/op")
+					b.ReportMetric(float64(c.stats)/n, "stats/op")
 				})
 			}
 		}

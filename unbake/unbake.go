@@ -95,21 +95,26 @@ func (e *PayloadError) Error() string {
 func (e *PayloadError) Unwrap() error { return e.Err }
 
 // Unbake reads an image from r and returns its badge. An *os.File (any
-// io.ReadSeeker) is read by seeking past image data, so only chunk headers
-// and text chunks are read. A well-formed image without a badge gives
-// ErrNoBadge.
+// io.ReadSeeker) is read by seeking past image data, or with ReadAt when it
+// is also an io.ReaderAt of known size, so only chunk headers and text
+// chunks are read. A well-formed image without a badge gives ErrNoBadge.
+//
+// A PNG is walked to IEND even after the badge is found: later badges are
+// reported as a warning, and IEND's CRC is checked. With ReadAt this costs at
+// most one read per chunk header that the previous reads did not bring in.
 func Unbake(r io.Reader, opts *Options) (*Result, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	src, err := sniff.Open(r, opts.MaxSVGSize)
+	src, err := sniff.OpenUnchecked(sniff.Sized(r), opts.MaxSVGSize)
 	if err != nil {
 		return nil, err
 	}
+	defer src.Close()
 	if src.Format == PNG {
 		return unbakePNG(src.PNG, opts)
 	}
-	return unbakeSVG(src.SVG, opts)
+	return unbakeSVG(src, opts)
 }
 
 // UnbakeFile opens path and unbakes it.
@@ -119,7 +124,20 @@ func UnbakeFile(path string, opts *Options) (*Result, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return Unbake(f, opts)
+	return Unbake(openedFile(f), opts)
+}
+
+// openedFile returns what Unbake reads a just-opened file through. A
+// non-empty regular file becomes an *io.SectionReader over all of it, read
+// with ReadAt at known offsets: one fstat here, and no syscall in sniff or
+// png to learn its size or position (which a file just opened has at 0).
+// Anything else (a directory, a FIFO, a file under /proc) is read as it is.
+func openedFile(f *os.File) io.Reader {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() <= 0 {
+		return f
+	}
+	return io.NewSectionReader(f, 0, fi.Size())
 }
 
 // generationOfKeyword maps a PNG keyword to its generation.
@@ -260,10 +278,13 @@ func classify(res *Result, text []byte) error {
 	return nil
 }
 
-func unbakeSVG(doc []byte, opts *Options) (*Result, error) {
-	elems, err := svg.Find(doc, &svg.Options{MaxSize: opts.MaxSVGSize})
+// unbakeSVG unbakes a document that is not a PNG. The svg.Sniff check is
+// left to src.Err (see sniff.OpenUnchecked): svg.Find parses the prolog and
+// root tag anyway, and succeeds only on what svg.Sniff accepts.
+func unbakeSVG(src *sniff.Source, opts *Options) (*Result, error) {
+	elems, err := svg.Find(src.SVG, &svg.Options{MaxSize: opts.MaxSVGSize})
 	if err != nil {
-		return nil, err
+		return nil, src.Err(err)
 	}
 	if len(elems) == 0 {
 		return nil, ErrNoBadge

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -167,3 +170,51 @@ func (c *countingReadSeeker) Read(p []byte) (int, error) {
 }
 
 func (c *countingReadSeeker) Seek(off int64, whence int) (int64, error) { return c.r.Seek(off, whence) }
+
+// Files are unbaked from where they are (offsets count from there), with
+// their position left alone; a directory gives the read error it always gave;
+// a PNG's later badges are still reported and a non-image is still refused.
+func TestUnbakeFiles(t *testing.T) {
+	dir := t.TempDir()
+	img := buildPNG(chunk{"iTXt", "openbadges\x00\x00\x00\x00\x00" + url}, chunk{"IDAT", idat}, chunk{"tEXt", "openbadges\x00https://example.org/other"})
+	path := filepath.Join(dir, "a.png")
+	if err := os.WriteFile(path, append([]byte("prefix-"), img...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Seek(7, io.SeekStart)
+	res, err := unbake.Unbake(f, nil)
+	if err != nil || res.Payload != url || res.Carrier.Offset != 33 {
+		t.Fatalf("Unbake: %+v, %v", res, err)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "1 more badge") {
+		t.Errorf("warnings %q, want one about the second badge", res.Warnings)
+	}
+	if p, _ := f.Seek(0, io.SeekCurrent); p != 7 {
+		t.Errorf("file position %d after Unbake, want 7", p)
+	}
+
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := unbake.UnbakeFile(path, nil); err != nil || res.Payload != url {
+		t.Errorf("UnbakeFile: %+v, %v", res, err)
+	}
+	if _, err := unbake.UnbakeFile(dir, nil); !errors.As(err, new(*os.PathError)) {
+		t.Errorf("UnbakeFile(directory) = %v, want the read error", err)
+	}
+	json := filepath.Join(dir, "a.json")
+	os.WriteFile(json, []byte(`{"a":1}`), 0o644)
+	if _, err := unbake.UnbakeFile(json, nil); !errors.Is(err, unbake.ErrNotImage) || !strings.Contains(err.Error(), "JSON") {
+		t.Errorf("UnbakeFile(JSON) = %v, want ErrNotImage saying JSON", err)
+	}
+	empty := filepath.Join(dir, "empty.png")
+	os.WriteFile(empty, nil, 0o644)
+	if _, err := unbake.UnbakeFile(empty, nil); !errors.Is(err, unbake.ErrNotImage) {
+		t.Errorf("UnbakeFile(empty) = %v, want ErrNotImage", err)
+	}
+}

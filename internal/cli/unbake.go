@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -73,6 +74,11 @@ type unbakeRecord struct {
 	Error      string          `json:"error,omitempty"`
 }
 
+// unbakeFlushEvery is how many images' output may wait in the buffer of
+// standard output: a batch of thousands still shows up as it goes, without a
+// write(2) (and, into a pipe, a wake-up of the reader) per image.
+const unbakeFlushEvery = 64
+
 func runUnbake(streams IO, o *unbakeOptions, files []string) error {
 	stdinUsed := 0
 	for _, f := range files {
@@ -83,11 +89,33 @@ func runUnbake(streams IO, o *unbakeOptions, files []string) error {
 	if stdinUsed > 1 {
 		return usagef("standard input (-) can be named only once")
 	}
+	out := bufio.NewWriterSize(streams.Out, 16<<10)
+	err := unbakeAll(streams, out, o, files)
+	if ferr := out.Flush(); ferr != nil {
+		var silent *silentError
+		if err == nil || errors.As(err, &silent) {
+			return fmt.Errorf("writing standard output: %w", ferr)
+		}
+	}
+	return err
+}
+
+// unbakeAll does runUnbake's work, writing standard output through out. It
+// flushes out before anything goes to standard error (so the two stay in
+// order when they share a terminal or file), before reading standard input
+// (which may wait on a person), after every image when standard output is a
+// terminal, and every unbakeFlushEvery images otherwise.
+func unbakeAll(streams IO, out *bufio.Writer, o *unbakeOptions, files []string) error {
 	opts := &unbake.Options{Lenient: o.lenient}
-	enc := json.NewEncoder(streams.Out)
+	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	worst := ExitOK
-	for _, file := range files {
+	for i, file := range files {
+		if file == "-" {
+			if err := out.Flush(); err != nil {
+				return fmt.Errorf("writing standard output: %w", err)
+			}
+		}
 		res, err := unbakeOne(streams, file, opts)
 		code := ExitOK
 		if err != nil {
@@ -98,24 +126,34 @@ func runUnbake(streams IO, o *unbakeOptions, files []string) error {
 			if err := enc.Encode(recordOf(file, res, err)); err != nil {
 				return fmt.Errorf("writing standard output: %w", err)
 			}
-			continue
-		}
-		prefix := ""
-		if len(files) > 1 {
-			prefix = displayName(file) + ": "
-		}
-		if res != nil {
-			printWarnings(streams.Err, prefix, res.Warnings)
-		}
-		if err != nil {
-			if len(files) == 1 {
-				return inFile(file, err)
+		} else {
+			prefix := ""
+			if len(files) > 1 {
+				prefix = displayName(file) + ": "
 			}
-			printError(streams.Err, inFile(file, err))
-			continue
+			if (res != nil && len(res.Warnings) > 0) || err != nil {
+				if err := out.Flush(); err != nil {
+					return fmt.Errorf("writing standard output: %w", err)
+				}
+			}
+			if res != nil {
+				printWarnings(streams.Err, prefix, res.Warnings)
+			}
+			if err != nil {
+				if len(files) == 1 {
+					return inFile(file, err)
+				}
+				printError(streams.Err, inFile(file, err))
+				continue
+			}
+			if err := writePayload(out, res.Payload, len(files) > 1); err != nil {
+				return fmt.Errorf("writing standard output: %w", err)
+			}
 		}
-		if err := writePayload(streams.Out, res.Payload, len(files) > 1); err != nil {
-			return fmt.Errorf("writing standard output: %w", err)
+		if streams.OutIsTerminal || (i+1)%unbakeFlushEvery == 0 {
+			if err := out.Flush(); err != nil {
+				return fmt.Errorf("writing standard output: %w", err)
+			}
 		}
 	}
 	if worst != ExitOK {
@@ -125,12 +163,34 @@ func runUnbake(streams IO, o *unbakeOptions, files []string) error {
 }
 
 func unbakeOne(streams IO, file string, opts *unbake.Options) (*unbake.Result, error) {
-	in, err := openInput(streams, file)
+	if file == "-" {
+		in, err := openInput(streams, file)
+		if err != nil {
+			return nil, err
+		}
+		defer in.Close()
+		return unbake.Unbake(in, opts)
+	}
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
-	defer in.Close()
-	return unbake.Unbake(in, opts)
+	defer f.Close()
+	// One fstat, as openInput makes, for its directory check and for the
+	// size: a regular file goes to Unbake as an *io.SectionReader, read with
+	// ReadAt at known offsets without another syscall to learn its size or
+	// position (a file just opened is at offset 0).
+	fi, err := f.Stat()
+	if err != nil {
+		return unbake.Unbake(f, opts)
+	}
+	if fi.IsDir() {
+		return nil, &os.PathError{Op: "read", Path: file, Err: errors.New("is a directory, not an image file")}
+	}
+	if !fi.Mode().IsRegular() || fi.Size() <= 0 {
+		return unbake.Unbake(f, opts)
+	}
+	return unbake.Unbake(io.NewSectionReader(f, 0, fi.Size()), opts)
 }
 
 // writePayload prints a payload; on one line (JSON compacted) when several
