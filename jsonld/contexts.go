@@ -161,6 +161,16 @@ func IsEmbedded(url string) bool {
 	return lookupEmbedded(url) != nil
 }
 
+// CanonicalURL returns the canonical URL of the embedded context served at
+// url (e.g. https://w3id.org/openbadges/v2 for
+// http://openbadgespec.org/v2/context.json), or "" when none is.
+func CanonicalURL(url string) string {
+	if e := lookupEmbedded(url); e != nil {
+		return e.urls[0]
+	}
+	return ""
+}
+
 // EmbeddedURLs returns, sorted, every https URL served from the embedded
 // copies (each is also served in its http form).
 func EmbeddedURLs() []string {
@@ -174,7 +184,7 @@ func EmbeddedURLs() []string {
 
 // ContextURLs returns the context URLs a document's @context names (a string,
 // or the strings inside an array), in order. Inline context objects are
-// skipped. The verifier uses it to find extension contexts.
+// skipped. See AllContextURLs for the contexts of nested objects too.
 func ContextURLs(doc map[string]any) []string {
 	var urls []string
 	switch c := doc["@context"].(type) {
@@ -187,5 +197,43 @@ func ContextURLs(doc map[string]any) []string {
 			}
 		}
 	}
+	return urls
+}
+
+// AllContextURLs returns every context URL a document names, in its own
+// @context and in those of the objects nested in it at any depth (an
+// extension object usually names its extension's context), in document
+// order (object keys sorted), each once. Inline context objects are
+// skipped. The verifier uses it to find extension contexts.
+func AllContextURLs(doc any) []string {
+	var urls []string
+	seen := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, u := range ContextURLs(v) {
+				if !seen[u] {
+					seen[u] = true
+					urls = append(urls, u)
+				}
+			}
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				if k != "@context" {
+					keys = append(keys, k)
+				}
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				walk(v[k])
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(doc)
 	return urls
 }

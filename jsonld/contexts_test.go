@@ -103,6 +103,37 @@ func TestContextURLs(t *testing.T) {
 	}
 }
 
+func TestAllContextURLs(t *testing.T) {
+	ext := ExtensionContextURL("exampleExtension")
+	geo := ExtensionContextURL("geoCoordinatesExtension")
+	doc := map[string]any{
+		"@context": []any{ContextV2, map[string]any{"x": "urn:x"}},
+		"b":        map[string]any{"@context": ext, "c": map[string]any{"@context": []any{geo, ext}}},
+		"a":        []any{map[string]any{"@context": geo}, "text", []any{map[string]any{"@context": "https://example.org/c"}}},
+	}
+	want := []string{ContextV2, geo, "https://example.org/c", ext}
+	if got := AllContextURLs(doc); !slices.Equal(got, want) {
+		t.Errorf("AllContextURLs = %v, want %v", got, want)
+	}
+	if got := AllContextURLs("text"); got != nil {
+		t.Errorf("AllContextURLs(text) = %v", got)
+	}
+}
+
+func TestCanonicalURL(t *testing.T) {
+	for u, want := range map[string]string{
+		ContextV2: ContextV2,
+		"http://openbadgespec.org/v2/context.json":                           ContextV2,
+		"https://openbadgespec.org/extensions/recipientProfile/context.json": ExtensionContextURL("recipientProfile"),
+		"https://example.org/context.json":                                   "",
+		ContextV2 + "/":                                                      "",
+	} {
+		if got := CanonicalURL(u); got != want {
+			t.Errorf("CanonicalURL(%s) = %q, want %q", u, got, want)
+		}
+	}
+}
+
 // TestEmbeddedParsedOnce: every load of an embedded context starts from the
 // same parsed document and the same active context.
 func TestEmbeddedParsedOnce(t *testing.T) {

@@ -45,6 +45,18 @@ func (p *Processor) WithContext(ctx context.Context) *Processor {
 	return q
 }
 
+// Document returns a private copy of the JSON document at url as the
+// Processor's Loader serves it: an embedded context, or a document fetched
+// (and cached) by its Fetcher. The verifier reads extension contexts'
+// validation entries with it.
+func (p *Processor) Document(url string) (any, error) {
+	rd, err := p.loader.LoadDocument(url)
+	if err != nil {
+		return nil, err
+	}
+	return rd.Document, nil
+}
+
 // newOptions returns json-gold options using l. json-gold copies the options
 // on every call, so one value per Processor is never modified.
 func newOptions(l *Loader) *ld.JsonLdOptions {

@@ -1,6 +1,8 @@
 package jsonld
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
@@ -294,5 +296,35 @@ func TestEndorsementExtensionIRI(t *testing.T) {
 	want := []any{map[string]any{"endorsement:/endorsedObject": []any{map[string]any{"@value": "x"}}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %s", mustJSON(got))
+	}
+}
+
+// TestProcessorDocument: Document serves embedded and fetched documents
+// through the Loader (cached), each call a private copy.
+func TestProcessorDocument(t *testing.T) {
+	fetches := 0
+	p := NewProcessor(NewLoader(func(_ context.Context, url string) ([]byte, error) {
+		fetches++
+		return []byte(`{"@context": {"x": "urn:x:"}}`), nil
+	}))
+	doc, err := p.Document(ExtensionContextURL("exampleExtension"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.(map[string]any)["@context"] = "changed"
+	again, _ := p.Document(ExtensionContextURL("exampleExtension"))
+	if _, ok := again.(map[string]any)["@context"].(map[string]any); !ok {
+		t.Errorf("a change to one copy reached the next: %v", again)
+	}
+	for range 2 {
+		if _, err := p.Document("https://example.org/c.json"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fetches != 1 {
+		t.Errorf("fetched %d times, want 1", fetches)
+	}
+	if _, err := NewProcessor(nil).Document("https://example.org/c.json"); !errors.Is(err, ErrNotEmbedded) {
+		t.Errorf("offline: err = %v", err)
 	}
 }

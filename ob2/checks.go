@@ -328,7 +328,7 @@ func (r *run) verifyRecipient(profile Recipient) {
 	}
 	r.addNode(compacted)
 	w := where{id: id}
-	r.validateProps(compacted, classExpectedProfile, w)
+	r.validateProps(compacted, classExpectedProfile, w, false)
 
 	assertion := r.assertion()
 	assertionID, _ := assertion["id"].(string)

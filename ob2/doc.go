@@ -11,6 +11,13 @@
 // timestamps, the hosted verification scope, images, criteria, recipient
 // identity and, on request, the recipient profile.
 //
+// Objects typed Extension are validated against the JSON schemas their
+// extension contexts name (extensions.go; the official extensions' schemas
+// are embedded in package obschema). Endorsements, linked or embedded, are
+// validated with their claims and endorsers, related links partially, and
+// both are followed at most Options.MaxDepth links deep. An Endorsement
+// can be the validation subject.
+//
 // The verifier never stops at the first problem: every finding becomes a
 // message in the report.Result, and the Go error return is kept for "could
 // not run at all".

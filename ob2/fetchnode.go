@@ -22,6 +22,13 @@ func (r *run) verifyHosted(url string, imageOK bool) {
 	if node == nil {
 		return
 	}
+	if types := stringsOf(node["type"]); hasType(types, classEndorsement) && !hasType(types, classAssertion) {
+		// An Endorsement is verified by itself: its claim is about an
+		// object that is not fetched (the reference validates claims
+		// partially, full_validate=False), its endorser is.
+		r.validateClass(node, classEndorsement)
+		return
+	}
 	r.validateClass(node, classAssertion)
 	r.assertionChecks(node)
 }
@@ -187,14 +194,14 @@ func (r *run) intake(url string, doc map[string]any, class string, subject bool)
 	if !ok {
 		return nil
 	}
-	compacted, err := r.ld.Compact(doc, openBadgesContextV2)
+	compacted, failed, err := r.compact(url, doc, class)
 	if err != nil {
 		r.res.Errorf(taskCompact, url, "", "Could not read %s %s as JSON-LD in the Open Badges v2 context: %v", class, url, err)
 		return nil
 	}
 	respell(compacted)
 	r.upgradeAfter(compacted, version, class)
-	r.validateExtensions(url, compacted, jsonld.ContextURLs(doc))
+	r.validateExtensions(url, compacted, jsonld.AllContextURLs(doc), failed)
 	return compacted
 }
 

@@ -15,6 +15,7 @@ const (
 	classEvidence         = "Evidence"
 	classImage            = "Image"
 	classEndorsement      = "Endorsement"
+	classEndorsementClaim = "EndorsementClaim"
 	classRevocationList   = "RevocationList"
 	classExpectedProfile  = "ExpectedRecipientProfile"
 )
@@ -59,6 +60,14 @@ type rule struct {
 	fetch     bool // fetched and validated as class
 	remoteURL bool // a URL is accepted without fetching
 	dataURI   bool // a data: URI is accepted
+	// partial is the reference's full_validate=False: an embedded node is
+	// checked for its id and the properties it has, nothing more, and a
+	// string is only a link (related, claim).
+	partial bool
+	// link marks the properties that lead away from the badge (related,
+	// endorsement): following one goes a level deeper, and Options.MaxDepth
+	// bounds how deep.
+	link bool
 	// For vtRDFType: the types one of which the node must carry (compared
 	// as expanded IRIs).
 	mustContain []string
@@ -70,8 +79,8 @@ func commonRules(class string) []rule {
 	return []rule{
 		{prop: "@language", typ: vtLanguage},
 		{prop: "version", typ: vtTextOrNumber},
-		{prop: "related", typ: vtID, many: true, class: class, remoteURL: true},
-		{prop: "endorsement", typ: vtID, many: true, class: classEndorsement, remoteURL: true},
+		{prop: "related", typ: vtID, many: true, class: class, remoteURL: true, partial: true, link: true},
+		{prop: "endorsement", typ: vtID, many: true, class: classEndorsement, remoteURL: true, fetch: true, link: true},
 	}
 }
 
@@ -181,12 +190,40 @@ var classRules = map[string][]rule{
 		{prop: "id", typ: vtIRI},
 		{prop: "type", typ: vtRDFType, required: true, many: true, mustContain: []string{"RevocationList"}},
 	},
-	classEndorsement: append([]rule{
+	classEndorsement:      endorsementRules,
+	classEndorsementClaim: claimRules(),
+}
+
+// endorsementRules are the Endorsement's. The reference never validates
+// verification (B5); badgebake validates it when present, as the object
+// the specification says it is (it does not require it, as the reference
+// does not).
+var endorsementRules = append([]rule{
+	{prop: "id", typ: vtIRI, required: true},
+	{prop: "type", typ: vtRDFType, required: true, many: true, mustContain: []string{"Endorsement"}},
+	{prop: "claim", typ: vtID, required: true, class: classEndorsementClaim, partial: true},
+	{prop: "issuedOn", typ: vtDateTime, required: true},
+	{prop: "issuer", typ: vtID, required: true, class: classProfile, fetch: true},
+	{prop: "verification", typ: vtID, class: classVerificationA},
+}, commonRules(classEndorsement)...)
+
+// claimRules are an endorsement claim's: an id and a comment, and, as the
+// reference validates a claim as an EndorsementClaim and an Endorsement
+// (partially: the properties it has), the Endorsement's other properties
+// when present. Not its type: a claim is about the endorsed object and
+// carries that object's type, if any.
+func claimRules() []rule {
+	rules := []rule{
 		{prop: "id", typ: vtIRI, required: true},
-		{prop: "type", typ: vtRDFType, required: true, many: true, mustContain: []string{"Endorsement"}},
-		{prop: "issuedOn", typ: vtDateTime, required: true},
-		{prop: "issuer", typ: vtID, required: true, class: classProfile, remoteURL: true},
-	}, commonRules(classEndorsement)...),
+		{prop: "endorsementComment", typ: vtMarkdown},
+	}
+	for _, rl := range endorsementRules {
+		if rl.prop != "id" && rl.prop != "type" {
+			rl.required = false
+			rules = append(rules, rl)
+		}
+	}
+	return rules
 }
 
 // obiTerms maps the v2 context's class and verification-type terms to the

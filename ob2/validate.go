@@ -60,18 +60,23 @@ func (r *run) validateClass(node map[string]any, class string) {
 	case classBadgeClass:
 		r.flatten(node, "issuer", class)
 	}
-	r.validateProps(node, class, w)
+	r.validateProps(node, class, w, false)
 	r.classChecks(node, class, w)
 }
 
-// validateProps checks every property rule of class on node.
-func (r *run) validateProps(node map[string]any, class string, w where) {
+// validateProps checks every property rule of class on node. partial is
+// the reference's full_validate=False: only the id and the properties the
+// node has are checked.
+func (r *run) validateProps(node map[string]any, class string, w where, partial bool) {
 	label := class
 	if class == classProfile {
 		label = "Profile"
 	}
 	for _, rl := range classRules[class] {
 		value, present := node[rl.prop]
+		if partial && !present && rl.prop != "id" {
+			continue
+		}
 		if !present {
 			if rl.required && !r.optionalBefore20(w.id, class, rl.prop) {
 				r.propError(w, rl.prop, "Required property %s not present in %s %s", rl.prop, label, w)
@@ -182,7 +187,13 @@ func checkPrimitive(t valueType, v any) bool {
 func (r *run) validateReference(node map[string]any, rl rule, w where, v any, i int, isList bool) {
 	switch v := v.(type) {
 	case map[string]any:
-		r.validateEmbedded(v, rl.class, w.child(rl.prop, i, isList))
+		if rl.link {
+			if !r.enter(w, rl.prop, v["id"]) {
+				return
+			}
+			defer r.leave()
+		}
+		r.validateEmbedded(v, rl.class, w.child(rl.prop, i, isList), rl.partial)
 		return
 	case string:
 		switch {
@@ -193,6 +204,19 @@ func (r *run) validateReference(node map[string]any, rl rule, w where, v any, i 
 			r.res.Warnf(taskReportMessage, "", "", "ID-type property %s had value `%s` where another scheme may have been expected %s.", rl.prop, abbreviate(v), w)
 			r.propError(w, rl.prop, "ID-type property %s had value `%s` not embedded node or in IRI format in %s.", rl.prop, abbreviate(v), w)
 			return
+		}
+		if rl.partial {
+			r.linkOnly(rl, w, v)
+			return
+		}
+		if rl.link {
+			if r.validated[rl.class+" "+v] {
+				return // already followed (a cycle, or a second link to it)
+			}
+			if !r.enter(w, rl.prop, v) {
+				return
+			}
+			defer r.leave()
 		}
 		if target := r.byID[v]; target != nil {
 			r.validateClass(target, rl.class)
@@ -229,14 +253,52 @@ func setRef(node map[string]any, prop string, i int, isList bool, id string) {
 	node[prop] = id
 }
 
-// validateEmbedded validates an object embedded in a node.
-func (r *run) validateEmbedded(obj map[string]any, class string, w where) {
-	if id, ok := obj["id"].(string); ok && IsIRI(id) && (class == classBadgeClass || class == classProfile) {
+// linkOnly checks a string value of a partially validated property: a
+// related link may be a URL (not fetched) or a node of the graph (not
+// validated again); a claim given as a string is a claim of that IRI and
+// nothing more (the reference refuses it unless it is a graph node, which
+// it then validates as an Endorsement).
+func (r *run) linkOnly(rl rule, w where, v string) {
+	if rl.class == classEndorsementClaim || r.byID[v] != nil || (rl.remoteURL && IsURL(v)) {
+		return
+	}
+	r.propError(w, rl.prop, "Node %s has %s property value `%s` that appears not to be in URI format or did not correspond to a known local node.", w, rl.prop, abbreviate(v))
+}
+
+// validateEmbedded validates an object embedded in a node; partially (its
+// id and the properties it has, no class checks) for related objects and
+// endorsement claims.
+func (r *run) validateEmbedded(obj map[string]any, class string, w where, partial bool) {
+	if id, ok := obj["id"].(string); ok && IsIRI(id) && !partial && (class == classBadgeClass || class == classProfile) {
 		w = where{id: id}
 	}
-	r.validateProps(obj, class, w)
-	r.classChecks(obj, class, w)
+	r.validateProps(obj, class, w, partial)
+	if !partial {
+		r.classChecks(obj, class, w)
+	}
 }
+
+// enter follows a related or endorsement link one level further from the
+// validation subject, unless that would pass Options.MaxDepth: then the
+// link is not followed, and a warning says so. leave undoes enter.
+// (A node is validated once, at the depth it is first reached.)
+func (r *run) enter(w where, prop string, target any) bool {
+	if r.depth >= r.v.depth {
+		what := "an embedded object"
+		if s, ok := target.(string); ok && s != "" {
+			what = s
+		}
+		r.res.Warnf(taskReportMessage, w.id, prop, "Did not follow %s %s of node %s: the depth limit of %d related and endorsement links was reached", prop, what, w, r.v.depth)
+		if w.id == "" {
+			r.res.Report.Messages[len(r.res.Report.Messages)-1].NodePath = w.path
+		}
+		return false
+	}
+	r.depth++
+	return true
+}
+
+func (r *run) leave() { r.depth-- }
 
 // flatten moves an embedded badge or issuer out of its node, the way the
 // reference's FLATTEN_EMBEDDED_RESOURCE does: a node without an id gets a

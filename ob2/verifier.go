@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/jsonld"
+	"github.com/badgebake/badgebake/ob2/obschema"
 	"github.com/badgebake/badgebake/report"
 )
 
@@ -53,27 +55,39 @@ type Options struct {
 	JSONLD *jsonld.Processor
 	// Now is the clock for timestamp checks (time.Now when nil).
 	Now func() time.Time
-	// MaxDepth bounds how far related and endorsement links are followed.
+	// MaxDepth bounds how far related and endorsement links are followed
+	// from the validation subject (default 3): the subject, its badge
+	// class and issuer are at depth 0, an endorsement of any of them (with
+	// its endorser) at 1, an endorsement of that endorsement at 2, and so
+	// on; an embedded related object counts as a link too. A link that
+	// would go deeper is not followed, and a WARNING says so. Cycles end
+	// anyway: a document is fetched and validated once per verification.
 	MaxDepth int
 }
 
 // Verifier verifies Open Badges 2.0 badges. It is safe for concurrent use.
 type Verifier struct {
-	client *fetch.Client
-	ld     *jsonld.Processor
-	now    func() time.Time
-	depth  int
+	client  *fetch.Client
+	ld      *jsonld.Processor
+	schemas *obschema.Set
+	now     func() time.Time
+	depth   int
 }
 
-// New returns a Verifier. A nil Client or JSONLD gets a default one.
+// New returns a Verifier. A nil Client or JSONLD gets a default one; the
+// default JSONLD processor serves the embedded contexts and fetches others
+// (unknown extension contexts) with the Client. Extension schemas are
+// likewise embedded or fetched with the Client, and compiled once per
+// Verifier.
 func New(opts Options) *Verifier {
 	v := &Verifier{client: opts.Client, ld: opts.JSONLD, now: opts.Now, depth: opts.MaxDepth}
 	if v.client == nil {
 		v.client = fetch.New(fetch.Options{})
 	}
 	if v.ld == nil {
-		v.ld = jsonld.NewProcessor(jsonld.NewLoader(nil))
+		v.ld = jsonld.NewProcessor(jsonld.NewLoader(v.fetchJSON))
 	}
+	v.schemas = obschema.NewSet(v.fetchJSON)
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -81,6 +95,19 @@ func New(opts Options) *Verifier {
 		v.depth = defaultMaxDepth
 	}
 	return v
+}
+
+// fetchJSON gets a JSON-LD context or JSON schema with the Client: any
+// HTTP error status is a failure.
+func (v *Verifier) fetchJSON(ctx context.Context, url string) ([]byte, error) {
+	resp, err := v.client.Get(ctx, url, acceptJSONLD)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Status >= 400 {
+		return nil, fmt.Errorf("HTTP %d %s from %s", resp.Status, http.StatusText(resp.Status), url)
+	}
+	return resp.Body, nil
 }
 
 // Recipient is a trusted profile of the expected recipient, e.g.
@@ -101,6 +128,9 @@ type run struct {
 	version   string
 	legacy    map[string]string // node id → version of its pre-2.0 document (legacy.go)
 	signed    map[string]bool   // ids of assertions read from a JWS (signed.go)
+
+	extContexts map[string]*extensionContext // extension contexts read (extensions.go)
+	depth       int                          // endorsement and related links followed to get here (validate.go)
 }
 
 func (v *Verifier) newRun(ctx context.Context, value, inputType string) *run {

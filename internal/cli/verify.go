@@ -61,8 +61,11 @@ input. --data passes a URL, JSON or JWS literally instead.
 Hosted Open Badges 2.0 (and earlier) badges are verified the way
 openbadges-validator-core does it: assertion, badge class and issuer are
 fetched and every property and rule is checked, with that tool's task names
-in the report. The JSON-LD contexts are built in, so only the badge's own
-documents are fetched. --json prints the whole report in the reference's
+in the report. Extensions are checked against their JSON schemas, and
+endorsements (and the endorsers' profiles) are fetched and checked too.
+The JSON-LD contexts and the official extensions' schemas are built in, so
+only the badge's own documents are fetched (and the context and schema of
+an extension that is not built in). --json prints the whole report in the reference's
 shape: {"report": …, "input": …, "graph": […]}.
 
 Exit status: 0 the badge is valid, 1 it is not, 2 the command could not run.`

@@ -1,0 +1,269 @@
+// Package obschema validates Open Badges 2.0 extension objects against the
+// JSON schemas their extension contexts name (the obi:validationSchema of
+// an obi:validation entry).
+//
+// The schemas of the official OB 2.0 extensions are embedded, so they are
+// never fetched: accessibility, apply link, assessment, the deprecated
+// endorsement extension, example, extra description, geo location, issuer
+// accreditation, license, original creator and recipient profile. Each is
+// served under every URL the extension contexts and the specification
+// publish it at (w3id.org and openbadgespec.org, and for the IMS extensions
+// their purl.imsglobal.org schema URL), in http and https form. Any other
+// schema is fetched with the Set's Fetcher and compiled once per Set.
+//
+// The embedded files were written for badgebake from the extension
+// specifications (1EdTech openbadges-specification, ob_v2p0/extensions: the
+// Open Badges Extensions page, extensions/endorsement, and the IMS Extra
+// Description, Issuer Accreditation and Assessment specifications, whose
+// JSON Schema sections name the machine-readable rules). equivalence_test.go
+// proves that each accepts and rejects the same documents as the official
+// copy. The published accessibility schema is not a valid JSON schema (its
+// "required" list sits inside "properties"); ours requires what that list
+// names.
+//
+// Schemas are compiled with github.com/santhosh-tekuri/jsonschema/v6. A
+// schema without "$schema" is read as draft-04, the draft
+// openbadges-validator-core's jsonschema 2.6 defaults to; formats (uri,
+// date-time, …) are asserted, as that library does for drafts before
+// 2019-09 (the reference checks none).
+package obschema
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// Extensions lists the official extensions whose schemas are embedded, by
+// the folder name used in their URLs (the same names as jsonld.Extensions).
+var Extensions = []string{
+	"accessibilityExtension",
+	"applyLinkExtension",
+	"assessmentExtension",
+	"endorsement",
+	"exampleExtension",
+	"extraDescription",
+	"geoCoordinatesExtension",
+	"issuerAccreditationExtension",
+	"licenseExtension",
+	"originalCreatorExtension",
+	"recipientProfile",
+}
+
+// purlSchemas are the schema URLs the IMS extensions' contexts name.
+var purlSchemas = map[string]string{
+	"assessmentExtension":          "https://purl.imsglobal.org/spec/ob-assessment/v1p0/schema/",
+	"extraDescription":             "https://purl.imsglobal.org/spec/ob-exdesc/v1p0/schema/",
+	"issuerAccreditationExtension": "https://purl.imsglobal.org/spec/ob-accred/v1p0/schema/",
+}
+
+// URLs returns the https URLs an official extension's schema is published
+// at, canonical (w3id.org) first. Each is also served in its http form.
+func URLs(name string) []string {
+	urls := []string{
+		"https://w3id.org/openbadges/extensions/" + name + "/schema.json",
+		"https://openbadgespec.org/extensions/" + name + "/schema.json",
+	}
+	if p, ok := purlSchemas[name]; ok {
+		urls = append(urls, p)
+	}
+	return urls
+}
+
+//go:embed schemas
+var schemaFiles embed.FS
+
+// byURL maps every https URL of an embedded schema to its file.
+var byURL = func() map[string]string {
+	m := map[string]string{}
+	for _, name := range Extensions {
+		for _, u := range URLs(name) {
+			m[u] = "schemas/" + name + ".json"
+		}
+	}
+	return m
+}()
+
+func embeddedFile(url string) (string, bool) {
+	if rest, ok := strings.CutPrefix(url, "http://"); ok {
+		url = "https://" + rest
+	}
+	f, ok := byURL[url]
+	return f, ok
+}
+
+// IsEmbedded reports whether the schema at url is served from the embedded
+// copies.
+func IsEmbedded(url string) bool {
+	_, ok := embeddedFile(url)
+	return ok
+}
+
+// EmbeddedURLs returns, sorted, every https URL served from the embedded
+// copies.
+func EmbeddedURLs() []string {
+	urls := make([]string, 0, len(byURL))
+	for u := range byURL {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	return urls
+}
+
+// Document returns a fresh parsed copy of an embedded schema, as
+// jsonschema.UnmarshalJSON reads it (numbers are json.Number).
+func Document(url string) (any, error) {
+	f, ok := embeddedFile(url)
+	if !ok {
+		return nil, fmt.Errorf("obschema: %s is not embedded", url)
+	}
+	b, err := schemaFiles.ReadFile(f)
+	if err != nil {
+		return nil, err
+	}
+	return jsonschema.UnmarshalJSON(bytes.NewReader(b))
+}
+
+// Fetcher gets the bytes of a schema that is not embedded. It decides what
+// may be fetched and should honour ctx. A nil Fetcher means offline.
+type Fetcher func(ctx context.Context, url string) ([]byte, error)
+
+// ErrNotEmbedded is wrapped by the error for a schema that is neither
+// embedded nor fetchable (a Set without a Fetcher).
+var ErrNotEmbedded = errors.New("obschema: schema is not embedded and there is no fetcher")
+
+// A Set compiles schemas by URL and keeps them for its lifetime. A failed
+// load or compilation is not kept, so a later call tries again (the
+// Fetcher may cache failures itself). A Set is safe for concurrent use.
+type Set struct {
+	fetch Fetcher
+	mu    sync.Mutex
+	done  map[string]*Schema
+}
+
+// NewSet returns a Set that fetches schemas that are not embedded with
+// fetch (nil: offline).
+func NewSet(fetch Fetcher) *Set {
+	return &Set{fetch: fetch, done: map[string]*Schema{}}
+}
+
+// Schema is a compiled schema.
+type Schema struct {
+	URL string
+	s   *jsonschema.Schema
+}
+
+// Schema returns the compiled schema at url: embedded, or fetched with ctx.
+func (s *Set) Schema(ctx context.Context, url string) (*Schema, error) {
+	s.mu.Lock()
+	sch := s.done[url]
+	s.mu.Unlock()
+	if sch != nil {
+		return sch, nil
+	}
+	// Compiled outside the lock, so one slow fetch does not hold up other
+	// verifications; two concurrent first uses both compile, the first
+	// stored wins.
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft4)
+	c.UseLoader(&loader{ctx: ctx, fetch: s.fetch})
+	compiled, err := c.Compile(url)
+	if err != nil {
+		return nil, loadError(url, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.done[url]; old != nil {
+		return old, nil
+	}
+	sch = &Schema{URL: url, s: compiled}
+	s.done[url] = sch
+	return sch, nil
+}
+
+// loadError keeps the cause of a load failure readable: jsonschema wraps it
+// in its own LoadURLError.
+func loadError(url string, err error) error {
+	var le *jsonschema.LoadURLError
+	if errors.As(err, &le) && le.Err != nil {
+		return fmt.Errorf("could not load JSON schema %s: %w", le.URL, le.Err)
+	}
+	return fmt.Errorf("could not compile JSON schema %s: %w", url, err)
+}
+
+// loader serves embedded schemas and fetches the rest.
+type loader struct {
+	ctx   context.Context
+	fetch Fetcher
+}
+
+func (l *loader) Load(url string) (any, error) {
+	if IsEmbedded(url) {
+		return Document(url)
+	}
+	if l.fetch == nil {
+		return nil, fmt.Errorf("%w: %s", ErrNotEmbedded, url)
+	}
+	b, err := l.fetch(l.ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
+	if err != nil {
+		return nil, fmt.Errorf("not JSON: %w", err)
+	}
+	return doc, nil
+}
+
+// Validate validates a decoded JSON value (maps, slices, strings,
+// float64 or json.Number, bools, nil). A failure is an *Invalid.
+func (s *Schema) Validate(v any) error {
+	err := s.s.Validate(v)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if errors.As(err, &ve) {
+		return &Invalid{Problems: problems(ve)}
+	}
+	return err
+}
+
+// Invalid is a document the schema rejects: one problem per failed
+// keyword, each "at <JSON pointer>: <what>", most specific first.
+type Invalid struct {
+	Problems []string
+}
+
+func (e *Invalid) Error() string { return strings.Join(e.Problems, "; ") }
+
+var printer = message.NewPrinter(language.English)
+
+// problems lists the leaves of a validation error tree: the keywords that
+// failed, not the schemas that contain them.
+func problems(ve *jsonschema.ValidationError) []string {
+	var out []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			where := "/" + strings.Join(e.InstanceLocation, "/")
+			out = append(out, fmt.Sprintf("at %s: %s", where, e.ErrorKind.LocalizedString(printer)))
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return slices.Compact(out)
+}

@@ -1,0 +1,128 @@
+package obschema
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/badgebake/badgebake/jsonld"
+)
+
+func TestExtensionsMatchEmbeddedContexts(t *testing.T) {
+	if strings.Join(Extensions, ",") != strings.Join(jsonld.Extensions, ",") {
+		t.Errorf("obschema.Extensions = %v, jsonld.Extensions = %v", Extensions, jsonld.Extensions)
+	}
+}
+
+// TestContextSchemaURLsAreEmbedded checks that the schema every embedded
+// extension context names (obi:validationSchema) is served offline.
+func TestContextSchemaURLsAreEmbedded(t *testing.T) {
+	p := jsonld.NewProcessor(nil)
+	for _, name := range jsonld.Extensions {
+		doc, err := p.Document(jsonld.ExtensionContextURL(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := p.Compact(doc, jsonld.ContextV2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entry, _ := c["validation"].(map[string]any)
+		u, _ := entry["validationSchema"].(string)
+		if u == "" {
+			t.Errorf("%s: no validationSchema in %v", name, c)
+			continue
+		}
+		if !IsEmbedded(u) {
+			t.Errorf("%s: its context names %s, which is not embedded", name, u)
+		}
+	}
+}
+
+func TestEmbeddedSchemasCompileOffline(t *testing.T) {
+	set := NewSet(nil)
+	for _, u := range EmbeddedURLs() {
+		for _, spelling := range []string{u, "http://" + strings.TrimPrefix(u, "https://")} {
+			if _, err := set.Schema(context.Background(), spelling); err != nil {
+				t.Errorf("%s: %v", spelling, err)
+			}
+		}
+	}
+}
+
+func TestValidateMessages(t *testing.T) {
+	s, err := NewSet(nil).Schema(context.Background(), URLs("geoCoordinatesExtension")[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := map[string]any{"description": "here", "geo": map[string]any{"latitude": 1.5, "longitude": 2.0}}
+	if err := s.Validate(ok); err != nil {
+		t.Fatalf("valid document: %v", err)
+	}
+	bad := map[string]any{"description": 3.0, "geo": map[string]any{"latitude": 1.5}}
+	err = s.Validate(bad)
+	var inv *Invalid
+	if !errors.As(err, &inv) {
+		t.Fatalf("err = %v, want *Invalid", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"at /description:", "at /geo:", "longitude"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+}
+
+func TestFetchedSchemaIsCached(t *testing.T) {
+	var calls atomic.Int32
+	fetch := func(_ context.Context, url string) ([]byte, error) {
+		calls.Add(1)
+		if url != "https://example.org/schema.json" {
+			return nil, errors.New("no such schema")
+		}
+		return []byte(`{"type": "object", "required": ["unknownProperty"],
+			"properties": {"unknownProperty": {"type": "string"}}}`), nil
+	}
+	set := NewSet(fetch)
+	for range 3 {
+		s, err := set.Schema(context.Background(), "https://example.org/schema.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Validate(map[string]any{"unknownProperty": 42.0}); err == nil {
+			t.Error("a number passed as a string (no $schema: draft-04)")
+		}
+	}
+	if calls.Load() != 1 {
+		t.Errorf("fetched %d times, want 1", calls.Load())
+	}
+	if _, err := set.Schema(context.Background(), "https://example.org/missing.json"); err == nil || !strings.Contains(err.Error(), "no such schema") {
+		t.Errorf("missing schema: err = %v", err)
+	}
+	if _, err := set.Schema(context.Background(), "https://example.org/missing.json"); err == nil {
+		t.Error("a failure was cached as a success")
+	}
+	if calls.Load() != 3 {
+		t.Errorf("fetched %d times, want 3 (failures are retried)", calls.Load())
+	}
+}
+
+func TestOfflineSetRefusesUnknownSchemas(t *testing.T) {
+	_, err := NewSet(nil).Schema(context.Background(), "https://example.org/schema.json")
+	if !errors.Is(err, ErrNotEmbedded) {
+		t.Errorf("err = %v, want ErrNotEmbedded", err)
+	}
+}
+
+func TestNotJSONSchema(t *testing.T) {
+	set := NewSet(func(context.Context, string) ([]byte, error) { return []byte("<html>"), nil })
+	if _, err := set.Schema(context.Background(), "https://example.org/s"); err == nil || !strings.Contains(err.Error(), "not JSON") {
+		t.Errorf("err = %v", err)
+	}
+	set = NewSet(func(context.Context, string) ([]byte, error) { return []byte(`{"type": 12}`), nil })
+	if _, err := set.Schema(context.Background(), "https://example.org/s"); err == nil {
+		t.Error("an invalid schema compiled")
+	}
+}
