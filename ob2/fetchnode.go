@@ -22,15 +22,32 @@ func (r *run) verifyHosted(url string, imageOK bool) {
 	if node == nil {
 		return
 	}
-	if types := stringsOf(node["type"]); hasType(types, classEndorsement) && !hasType(types, classAssertion) {
-		// An Endorsement is verified by itself: its claim is about an
-		// object that is not fetched (the reference validates claims
-		// partially, full_validate=False), its endorser is.
-		r.validateClass(node, classEndorsement)
-		return
+	class := inputClass(node)
+	r.validateClass(node, class)
+	if class == classAssertion {
+		r.assertionChecks(node)
 	}
-	r.validateClass(node, classAssertion)
-	r.assertionChecks(node)
+}
+
+// inputClass is the class the input document is verified as, from its
+// type, as the reference's DETECT_AND_VALIDATE_NODE_CLASS picks it: an
+// Assertion unless the document says it is a BadgeClass, an Issuer or
+// Profile, or an Endorsement. (An Endorsement is verified by itself: its
+// claim is about an object that is not fetched, the reference validating
+// claims partially; its endorser is fetched.)
+func inputClass(node map[string]any) string {
+	types := stringsOf(node["type"])
+	switch {
+	case hasType(types, classAssertion):
+		return classAssertion
+	case hasType(types, classBadgeClass):
+		return classBadgeClass
+	case hasType(types, "Issuer", classProfile):
+		return classProfile
+	case hasType(types, classEndorsement):
+		return classEndorsement
+	}
+	return classAssertion
 }
 
 // fetchNode fetches the document at url, expected to be of class, compacts

@@ -67,6 +67,7 @@ type ExpectedMessage struct {
 	Level    string `json:"level"`
 	Prop     string `json:"prop,omitempty"`
 	Contains string `json:"contains,omitempty"` // a phrase of the message text
+	Node     string `json:"node,omitempty"`     // the message's node_id
 }
 
 // Expect is the expected outcome; unset fields are not checked.
@@ -405,7 +406,8 @@ func (c *Case) Check(t testing.TB, res *report.Result, srv *Server) {
 		}
 		found := false
 		for _, g := range rep.Messages {
-			found = found || (g.Name == m.Name && string(g.MessageLevel) == m.Level && g.PropName == m.Prop && strings.Contains(g.Result, m.Contains))
+			found = found || (g.Name == m.Name && string(g.MessageLevel) == m.Level && g.PropName == m.Prop &&
+				strings.Contains(g.Result, m.Contains) && (m.Node == "" || g.NodeID == m.Node))
 		}
 		if !found {
 			fail("no message %+v", m)
