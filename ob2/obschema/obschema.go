@@ -39,26 +39,15 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/badgebake/badgebake/jsonld"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
 
-// Extensions lists the official extensions whose schemas are embedded, by
-// the folder name used in their URLs (the same names as jsonld.Extensions).
-var Extensions = []string{
-	"accessibilityExtension",
-	"applyLinkExtension",
-	"assessmentExtension",
-	"endorsement",
-	"exampleExtension",
-	"extraDescription",
-	"geoCoordinatesExtension",
-	"issuerAccreditationExtension",
-	"licenseExtension",
-	"originalCreatorExtension",
-	"recipientProfile",
-}
+// Extensions lists the official extensions whose schemas are embedded: the
+// same extensions whose contexts package jsonld embeds.
+var Extensions = jsonld.Extensions
 
 // purlSchemas are the schema URLs the IMS extensions' contexts name.
 var purlSchemas = map[string]string{

@@ -10,12 +10,6 @@ import (
 	"github.com/badgebake/badgebake/jsonld"
 )
 
-func TestExtensionsMatchEmbeddedContexts(t *testing.T) {
-	if strings.Join(Extensions, ",") != strings.Join(jsonld.Extensions, ",") {
-		t.Errorf("obschema.Extensions = %v, jsonld.Extensions = %v", Extensions, jsonld.Extensions)
-	}
-}
-
 // TestContextSchemaURLsAreEmbedded checks that the schema every embedded
 // extension context names (obi:validationSchema) is served offline.
 func TestContextSchemaURLsAreEmbedded(t *testing.T) {
