@@ -14,7 +14,9 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/badgebake/badgebake/internal/magic"
 	"github.com/badgebake/badgebake/ob2"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
@@ -60,6 +62,16 @@ func Verify(ctx context.Context, in Input, opts *Options) (*report.Result, error
 	}
 	if bytes.HasPrefix(data, []byte(png.Signature)) || svg.Sniff(data) {
 		return verifyImage(ctx, v, in, opts), nil
+	}
+	if !utf8.Valid(data) {
+		// Not an image we read, and not text: say what it looks like.
+		res := report.New(in.Name, report.InputFile)
+		looks := magic.Describe(data)
+		if looks == "" {
+			looks = "binary data"
+		}
+		res.Errorf(taskDetectInputType, "", "", "Could not tell what the input is: not a PNG or SVG image, nor URL, JSON or JWS text (it looks like %s)", looks)
+		return res.Finish(), nil
 	}
 	text := strings.TrimSpace(strings.TrimPrefix(string(data), "\ufeff"))
 	p, err := payload.Parse([]byte(text))
