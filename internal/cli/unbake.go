@@ -3,12 +3,15 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/badgebake/badgebake/batch"
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/spf13/cobra"
@@ -17,6 +20,7 @@ import (
 type unbakeOptions struct {
 	json    bool
 	lenient bool
+	batch   batchOptions
 }
 
 const unbakeLong = `Unbake prints the Open Badges payload each IMAGE carries (a PNG or SVG, told
@@ -30,6 +34,14 @@ that fail are reported on standard error and the rest go on.
 --json prints one JSON object per image, one per line:
   file, format, carrier, generation (ob2 or ob3), kind (url, json or jws),
   payload, warnings, and error when the image failed.
+
+Batch mode: when a PATH is a folder (walked recursively), or with any of
+--include, --exclude, --follow-symlinks, --shard, --jobs, files are read
+--jobs at a time and reported as they finish: "FILE<TAB>payload" lines, then
+a summary table and the failing files; with --json, one object per file
+with "type": "file", then one "type": "summary" object (files, badges,
+no_badge, unreadable, by_generation, elapsed_seconds). Batch exit status: 0
+every file gave a payload, 1 some did not, 2 no files matched or interrupted.
 
 Exit status is 0 when every image gave a payload, 1 when an image is bad or
 carries no badge, and 2 when a file could not be read.`
@@ -54,11 +66,15 @@ func newUnbakeCmd(streams IO) *cobra.Command {
 			return []string{"png", "svg"}, cobra.ShellCompDirectiveFilterFileExt
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if batchMode(cmd, args) {
+				return runUnbakeBatch(cmd.Context(), streams, o, args)
+			}
 			return runUnbake(streams, o, args)
 		},
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object per image (JSON Lines)")
 	cmd.Flags().BoolVar(&o.lenient, "lenient", false, "accept PNG chunks with a wrong CRC (with a warning)")
+	o.batch.addFlags(cmd)
 	return cmd
 }
 
@@ -228,4 +244,121 @@ func recordOf(file string, res *unbake.Result, err error) unbakeRecord {
 		}
 	}
 	return rec
+}
+
+// unbakeSummary is the last line of batch unbake --json.
+type unbakeSummary struct {
+	Type           string         `json:"type"`
+	Files          int            `json:"files"`
+	Badges         int            `json:"badges"`
+	NoBadge        int            `json:"no_badge"`
+	Unreadable     int            `json:"unreadable"`
+	ByGeneration   map[string]int `json:"by_generation"`
+	ElapsedSeconds float64        `json:"elapsed_seconds"`
+	Interrupted    bool           `json:"interrupted,omitempty"`
+}
+
+type unbakeFileRecord struct {
+	Type string `json:"type"`
+	unbakeRecord
+}
+
+type unbakeOutcome struct {
+	res *unbake.Result
+	err error
+}
+
+// runUnbakeBatch unbakes every file PATHs name; see unbakeLong.
+func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []string) error {
+	bo, err := o.batch.config(args)
+	if err != nil {
+		return err
+	}
+	ctx, stop := batchContext(ctx)
+	defer stop()
+	opts := &unbake.Options{Lenient: o.lenient}
+	start := time.Now()
+	sum := &unbakeSummary{Type: "summary", ByGeneration: map[string]int{}}
+	out := bufio.NewWriterSize(streams.Out, 16<<10)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	prog := newProgress(streams, o.batch.quiet)
+	var fails failures
+	st, runErr := batch.Run(ctx, args, bo,
+		func(_ context.Context, it batch.Item) (unbakeOutcome, error) {
+			res, err := unbakeOne(streams, it.Path, opts)
+			return unbakeOutcome{res, err}, nil
+		},
+		func(r batch.Result[unbakeOutcome]) error {
+			if r.Abandoned {
+				return nil
+			}
+			res, uerr := r.Value.res, r.Value.err
+			if r.Err != nil {
+				res, uerr = nil, r.Err
+			}
+			sum.Files++
+			switch {
+			case uerr == nil:
+				sum.Badges++
+				sum.ByGeneration[string(res.Generation)]++
+			case errors.Is(uerr, unbake.ErrNoBadge):
+				sum.NoBadge++
+			default:
+				sum.Unreadable++
+			}
+			rec := recordOf(r.Item.Path, res, uerr)
+			if uerr != nil {
+				fails.add(r.Item.Path, rec.Error)
+			}
+			var werr error
+			if o.json {
+				werr = enc.Encode(unbakeFileRecord{Type: "file", unbakeRecord: rec})
+			} else if uerr == nil {
+				_, werr = io.WriteString(out, r.Item.Path+"\t")
+				if werr == nil {
+					werr = writePayload(out, res.Payload, true)
+				}
+			}
+			if werr == nil && (streams.OutIsTerminal || sum.Files%unbakeFlushEvery == 0) {
+				werr = out.Flush()
+			}
+			if werr != nil {
+				return fmt.Errorf("writing standard output: %w", werr)
+			}
+			prog.update("%d files: %d badges, %d without a badge, %d unreadable", sum.Files, sum.Badges, sum.NoBadge, sum.Unreadable)
+			return nil
+		})
+	prog.clear()
+	if runErr != nil {
+		out.Flush()
+		return runErr
+	}
+	sum.ElapsedSeconds = time.Since(start).Seconds()
+	sum.Interrupted = st.Interrupted
+	if o.json {
+		if err := enc.Encode(sum); err != nil {
+			return fmt.Errorf("writing standard output: %w", err)
+		}
+	} else {
+		if sum.Files > 0 {
+			fmt.Fprintln(out)
+		}
+		for _, row := range []struct {
+			name string
+			n    int
+		}{{"files", sum.Files}, {"badges", sum.Badges}, {"no badge", sum.NoBadge}, {"unreadable", sum.Unreadable}} {
+			fmt.Fprintf(out, "%-10s  %d\n", row.name, row.n)
+		}
+		fmt.Fprintf(out, "%-10s  %.2fs\n", "elapsed", sum.ElapsedSeconds)
+		if sum.Interrupted {
+			fmt.Fprintln(out, "interrupted: the counts cover the files finished so far")
+		}
+		printCounts(out, "Generations", sum.ByGeneration)
+		fails.print(out)
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("writing standard output: %w", err)
+	}
+	return batchExit(sum.Files != sum.Badges, st, sum.Files)
 }

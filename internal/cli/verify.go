@@ -1,9 +1,17 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"github.com/badgebake/badgebake/batch"
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/png"
+	"github.com/badgebake/badgebake/svg"
+	"github.com/badgebake/badgebake/unbake"
 	"io"
 	"os"
 	"strings"
@@ -50,6 +58,7 @@ type verifyOptions struct {
 	data      string
 	recipient string
 	json      bool
+	batch     batchOptions
 }
 
 const verifyLong = `Verify checks an Open Badge and prints the verdict.
@@ -68,12 +77,25 @@ only the badge's own documents are fetched (and the context and schema of
 an extension that is not built in). --json prints the whole report in the reference's
 shape: {"report": …, "input": …, "graph": […]}.
 
-Exit status: 0 the badge is valid, 1 it is not, 2 the command could not run.`
+Batch mode: given several PATHs, or a folder (walked recursively), or any of
+--include, --exclude, --follow-symlinks, --shard, --jobs, verify checks every
+file, --jobs at a time, sharing one fetch cache (a badge class or issuer
+shared by many badges is fetched once), and never stops at a bad file.
+--json then prints one JSON object per file as it finishes (JSON Lines:
+"type": "file", file, status, and the report as above, or error), then one
+"type": "summary" object with the counts. Without --json a progress line
+goes to standard error (when it is a terminal; --quiet silences it), then a
+summary table and the failing files. --shard K/N keeps the files whose path
+relative to their PATH argument hashes to shard K of N.
+
+Exit status: 0 the badge is valid (batch: every file verified), 1 it is not
+(batch: at least one file invalid, without a badge or unreadable), 2 the
+command could not run (batch: also no files matched, or interrupted).`
 
 func newVerifyCmd(streams IO) *cobra.Command {
 	o := &verifyOptions{}
 	cmd := &cobra.Command{
-		Use:   "verify [INPUT]",
+		Use:   "verify [INPUT | PATH...]",
 		Short: "Verify an Open Badge: a URL, a baked image, or assertion JSON",
 		Long:  verifyLong,
 		Example: `  badgebake verify https://example.org/assertions/123
@@ -83,9 +105,7 @@ func newVerifyCmd(streams IO) *cobra.Command {
   badgebake verify baked.png --recipient '{"email": "alice@example.org"}'`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			switch {
-			case len(args) > 1:
-				return usagef("verify takes one INPUT (got %d); to check many files, run it once per file", len(args))
-			case len(args) == 1 && o.data != "":
+			case len(args) >= 1 && o.data != "":
 				return usagef("give either INPUT or --data, not both")
 			case len(args) == 0 && o.data == "":
 				return usagef("verify needs an INPUT (a URL, a file or -) or --data; see badgebake verify --help")
@@ -96,6 +116,9 @@ func newVerifyCmd(streams IO) *cobra.Command {
 			return []string{"png", "svg", "json", "jws", "jwt"}, cobra.ShellCompDirectiveFilterFileExt
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 || batchMode(cmd, args) {
+				return runVerifyBatch(cmd.Context(), streams, o, args)
+			}
 			return runVerify(cmd.Context(), streams, o, args)
 		},
 	}
@@ -104,6 +127,7 @@ func newVerifyCmd(streams IO) *cobra.Command {
 	f.StringVar(&o.recipient, "recipient", "", `the expected recipient as a JSON profile, e.g. '{"email": "alice@example.org"}'`)
 	f.BoolVar(&o.json, "json", false, "print the full report as JSON")
 	o.network.addFlags(cmd)
+	o.batch.addFlags(cmd)
 	return cmd
 }
 
@@ -223,4 +247,243 @@ func printReport(w io.Writer, res *report.Result) {
 		}
 		fmt.Fprintf(w, "  %-7s %s%s\n          %s\n", m.MessageLevel, m.Name, where, m.Result)
 	}
+}
+
+// Statuses of a file in batch verify.
+const (
+	statusValid      = "valid"
+	statusInvalid    = "invalid"
+	statusRevoked    = "revoked" // invalid because revoked
+	statusNoBadge    = "no_badge"
+	statusUnreadable = "unreadable"
+)
+
+// revokedMessages are the errors that mean a badge was revoked.
+var revokedMessages = map[string]bool{
+	"PROCESS_410_GONE":                    true,
+	"VERIFY_HOSTED_ASSERTION_NOT_REVOKED": true,
+	"VERIFY_SIGNED_ASSERTION_NOT_REVOKED": true,
+}
+
+// verifyFileRecord is one "type": "file" line of batch verify --json.
+type verifyFileRecord struct {
+	Type   string `json:"type"`
+	File   string `json:"file"`
+	Status string `json:"status"`
+	*report.Result
+	Error string `json:"error,omitempty"`
+}
+
+// verifySummary is the last line of batch verify --json.
+type verifySummary struct {
+	Type           string         `json:"type"`
+	Files          int            `json:"files"`
+	Valid          int            `json:"valid"`
+	Invalid        int            `json:"invalid"`
+	Revoked        int            `json:"revoked"`
+	NoBadge        int            `json:"no_badge"`
+	Unreadable     int            `json:"unreadable"`
+	ByVersion      map[string]int `json:"by_version"`
+	ByError        map[string]int `json:"by_error"`
+	ElapsedSeconds float64        `json:"elapsed_seconds"`
+	Interrupted    bool           `json:"interrupted,omitempty"`
+}
+
+// verifyFile verifies one file of a batch with the shared verifier.
+func verifyFile(ctx context.Context, opts *verify.Options, file string) verifyFileRecord {
+	rec := verifyFileRecord{Type: "file", File: file}
+	data, err := readFileLimited(file)
+	if err != nil {
+		rec.Status, rec.Error = statusUnreadable, err.Error()
+		return rec
+	}
+	if bytes.HasPrefix(data, []byte(png.Signature)) || svg.Sniff(data) {
+		if _, err := unbake.Unbake(bytes.NewReader(data), nil); err != nil {
+			rec.Status, rec.Error = statusUnreadable, err.Error()
+			if errors.Is(err, unbake.ErrNoBadge) {
+				rec.Status = statusNoBadge
+			}
+		}
+	} else if _, err := payload.Parse(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff")))); err != nil {
+		rec.Status, rec.Error = statusUnreadable, "not a PNG or SVG image, nor a badge payload"
+	}
+	res, err := verify.Verify(ctx, verify.Input{Data: data, Name: file}, opts)
+	if err != nil {
+		if rec.Status == "" {
+			rec.Status, rec.Error = statusUnreadable, err.Error()
+		}
+		return rec
+	}
+	rec.Result = res
+	if rec.Status != "" {
+		return rec
+	}
+	switch {
+	case res.Report.Valid:
+		rec.Status = statusValid
+	case hasRevokedError(res):
+		rec.Status = statusRevoked
+	default:
+		rec.Status = statusInvalid
+	}
+	return rec
+}
+
+func readFileLimited(file string) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxInput+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxInput {
+		return nil, fmt.Errorf("larger than %d MiB", maxInput>>20)
+	}
+	return b, nil
+}
+
+func hasRevokedError(res *report.Result) bool {
+	for _, m := range res.Report.Messages {
+		if m.MessageLevel == report.Error && revokedMessages[m.Name] {
+			return true
+		}
+	}
+	return false
+}
+
+// firstError is the reason shown for a failing file.
+func (rec *verifyFileRecord) firstError() string {
+	if rec.Result != nil {
+		for _, m := range rec.Report.Messages {
+			if m.MessageLevel == report.Error {
+				return m.Name + ": " + m.Result
+			}
+		}
+	}
+	if rec.Error != "" {
+		return rec.Error
+	}
+	return rec.Status
+}
+
+// add counts one file.
+func (s *verifySummary) add(rec *verifyFileRecord) {
+	s.Files++
+	switch rec.Status {
+	case statusValid:
+		s.Valid++
+	case statusRevoked:
+		s.Invalid++
+		s.Revoked++
+	case statusInvalid:
+		s.Invalid++
+	case statusNoBadge:
+		s.NoBadge++
+	default:
+		s.Unreadable++
+	}
+	if rec.Result == nil || (rec.Status != statusValid && rec.Status != statusInvalid && rec.Status != statusRevoked) {
+		return
+	}
+	if v := rec.Report.OpenBadgesVersion; v != "" {
+		s.ByVersion[v]++
+	}
+	seen := map[string]bool{}
+	for _, m := range rec.Report.Messages {
+		if m.MessageLevel == report.Error && !seen[m.Name] {
+			seen[m.Name] = true
+			s.ByError[m.Name]++
+		}
+	}
+}
+
+func (s *verifySummary) print(w io.Writer) {
+	rows := []struct {
+		name string
+		n    int
+	}{{"files", s.Files}, {"valid", s.Valid}, {"invalid", s.Invalid}, {"  revoked", s.Revoked}, {"no badge", s.NoBadge}, {"unreadable", s.Unreadable}}
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-10s  %d\n", r.name, r.n)
+	}
+	fmt.Fprintf(w, "%-10s  %.2fs\n", "elapsed", s.ElapsedSeconds)
+	if s.Interrupted {
+		fmt.Fprintln(w, "interrupted: the counts cover the files finished so far")
+	}
+	printCounts(w, "Open Badges versions", s.ByVersion)
+	printCounts(w, "Errors (files)", s.ByError)
+}
+
+// runVerifyBatch verifies every file PATHs name; see verifyLong.
+func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []string) error {
+	bo, err := o.batch.config(args)
+	if err != nil {
+		return err
+	}
+	var recipient ob2.Recipient
+	if o.recipient != "" {
+		if err := json.Unmarshal([]byte(o.recipient), &recipient); err != nil || recipient == nil {
+			return usagef("--recipient is not a JSON object (%v); example: --recipient '{\"email\": \"alice@example.org\"}'", err)
+		}
+	}
+	ctx, stop := batchContext(ctx)
+	defer stop()
+	opts := &verify.Options{OB2: o.network.verifier(), Recipient: recipient}
+	start := time.Now()
+	sum := &verifySummary{Type: "summary", ByVersion: map[string]int{}, ByError: map[string]int{}}
+	out := bufio.NewWriterSize(streams.Out, 16<<10)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	prog := newProgress(streams, o.batch.quiet)
+	var fails failures
+	st, runErr := batch.Run(ctx, args, bo,
+		func(ctx context.Context, it batch.Item) (verifyFileRecord, error) {
+			return verifyFile(ctx, opts, it.Path), nil
+		},
+		func(r batch.Result[verifyFileRecord]) error {
+			if r.Abandoned {
+				return nil
+			}
+			rec := r.Value
+			if r.Err != nil {
+				rec = verifyFileRecord{Type: "file", File: r.Item.Path, Status: statusUnreadable, Error: r.Err.Error()}
+			}
+			sum.add(&rec)
+			if rec.Status != statusValid {
+				fails.add(rec.File, rec.firstError())
+			}
+			if o.json {
+				if err := enc.Encode(&rec); err != nil {
+					return fmt.Errorf("writing standard output: %w", err)
+				}
+				if streams.OutIsTerminal || sum.Files%unbakeFlushEvery == 0 {
+					if err := out.Flush(); err != nil {
+						return fmt.Errorf("writing standard output: %w", err)
+					}
+				}
+			}
+			prog.update("%d files: %d valid, %d invalid, %d without a badge, %d unreadable", sum.Files, sum.Valid, sum.Invalid, sum.NoBadge, sum.Unreadable)
+			return nil
+		})
+	prog.clear()
+	if runErr != nil {
+		out.Flush()
+		return runErr
+	}
+	sum.ElapsedSeconds = time.Since(start).Seconds()
+	sum.Interrupted = st.Interrupted
+	if o.json {
+		if err := enc.Encode(sum); err != nil {
+			return fmt.Errorf("writing standard output: %w", err)
+		}
+	} else {
+		sum.print(out)
+		fails.print(out)
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("writing standard output: %w", err)
+	}
+	return batchExit(sum.Files != sum.Valid, st, sum.Files)
 }

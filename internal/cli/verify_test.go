@@ -117,7 +117,7 @@ func TestVerifyInputErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"verify"}, ExitUsage, "verify needs an INPUT"},
-		{[]string{"verify", "a", "b"}, ExitUsage, "verify takes one INPUT"},
+		{[]string{"verify", "a", "b"}, ExitUsage, "no such file"},
 		{[]string{"verify", "--data", "x", "y"}, ExitUsage, "either INPUT or --data"},
 		{[]string{"verify", "nothere.png"}, ExitUsage, "no such file"},
 		{[]string{"verify", `{"a":1}`}, ExitUsage, "use --data"},

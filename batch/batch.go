@@ -1,0 +1,312 @@
+// Package batch expands PATH arguments into the files they name and runs a
+// job on each file with a bounded pool of workers.
+//
+// Walking: a file argument is taken as it is; a folder is walked recursively
+// in lexical order (so the order files are handed out is deterministic).
+// Symbolic links found while walking are skipped unless
+// Options.FollowSymlinks is set (an argument that is itself a link is always
+// followed, as the user named it). Include and exclude patterns
+// (filepath.Match syntax) are matched against a file's base name and against
+// its slash-separated path relative to the argument; exclude patterns also
+// prune folders. Only regular files are returned.
+//
+// Sharding: with Options.Shards = N and Options.Shard = K (1-based), only the
+// files whose relative path hashes (FNV-1a, 64 bits) to K-1 modulo N are
+// kept, so N runs of the same command over the same tree, one per shard,
+// cover every file exactly once.
+//
+// Running: Run hands files to Options.Jobs workers through an unbuffered
+// channel; the producer selects on the context, so cancelling it never
+// deadlocks. Results reach one consumer callback, in the caller's goroutine,
+// as they finish: nothing is accumulated.
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Options select the files and size the worker pool.
+type Options struct {
+	Include        []string // keep only files matching one of these (all when empty)
+	Exclude        []string // drop files and folders matching one of these
+	FollowSymlinks bool     // follow symbolic links found while walking
+	Shard, Shards  int      // keep shard Shard (1-based) of Shards; Shards 0 keeps all
+	Jobs           int      // workers; DefaultJobs() when 0 or less
+}
+
+// DefaultJobs is the default number of workers: the work is mostly waiting
+// for files and the network, so four per processor.
+func DefaultJobs() int { return 4 * runtime.GOMAXPROCS(0) }
+
+// ParseShard parses "K/N" (1 ≤ K ≤ N).
+func ParseShard(s string) (k, n int, err error) {
+	ks, ns, ok := strings.Cut(s, "/")
+	if ok {
+		k, err = strconv.Atoi(ks)
+		if err == nil {
+			n, err = strconv.Atoi(ns)
+		}
+	}
+	if !ok || err != nil || n < 1 || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("shard %q is not K/N with 1 ≤ K ≤ N (e.g. 2/8)", s)
+	}
+	return k, n, nil
+}
+
+// Validate checks the patterns and the shard.
+func (o *Options) Validate() error {
+	for _, p := range append(append([]string(nil), o.Include...), o.Exclude...) {
+		if _, err := filepath.Match(p, ""); err != nil {
+			return fmt.Errorf("bad pattern %q: %w", p, err)
+		}
+	}
+	if o.Shards < 0 || (o.Shards > 0 && (o.Shard < 1 || o.Shard > o.Shards)) {
+		return fmt.Errorf("shard %d/%d is not K/N with 1 ≤ K ≤ N", o.Shard, o.Shards)
+	}
+	return nil
+}
+
+// Item is one file to process, or a problem met while walking (Err set).
+type Item struct {
+	Path string // the path to open: the argument joined with Rel
+	Rel  string // slash-separated path relative to the argument (a file argument: its base name)
+	Err  error  // could not be walked or examined
+}
+
+// ShardOf returns the 0-based shard of N a relative path falls in.
+func ShardOf(rel string, n int) int {
+	h := fnv.New64a()
+	h.Write([]byte(rel))
+	return int(h.Sum64() % uint64(n))
+}
+
+func matchAny(patterns []string, name, rel string) bool {
+	for _, p := range patterns {
+		if ok, _ := filepath.Match(p, name); ok {
+			return true
+		}
+		if ok, _ := path.Match(p, rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// keep reports whether a file passes the patterns and the shard.
+func (o *Options) keep(name, rel string) bool {
+	if len(o.Include) > 0 && !matchAny(o.Include, name, rel) {
+		return false
+	}
+	if matchAny(o.Exclude, name, rel) {
+		return false
+	}
+	return o.Shards <= 1 || ShardOf(rel, o.Shards) == o.Shard-1
+}
+
+// errStop ends a walk early when yield says so.
+var errStop = errors.New("batch: stopped")
+
+// Walk expands roots into items, in order, calling yield for each until it
+// returns false (then Walk returns the context's error, or nil). Problems
+// with one file or folder become items with Err set; the walk goes on.
+func Walk(ctx context.Context, roots []string, o *Options, yield func(Item) bool) error {
+	for _, root := range roots {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fi, err := os.Stat(root)
+		if err != nil {
+			if !yield(Item{Path: root, Rel: filepath.ToSlash(root), Err: err}) {
+				return ctx.Err()
+			}
+			continue
+		}
+		if !fi.IsDir() {
+			name := filepath.Base(root)
+			if o.keep(name, name) && !yield(Item{Path: root, Rel: name}) {
+				return ctx.Err()
+			}
+			continue
+		}
+		w := &walker{ctx: ctx, o: o, yield: yield}
+		if o.FollowSymlinks {
+			w.active = map[string]bool{}
+		}
+		if err := w.dir(root, ""); err != nil {
+			if err == errStop {
+				return ctx.Err()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+type walker struct {
+	ctx    context.Context
+	o      *Options
+	yield  func(Item) bool
+	active map[string]bool // real paths of the folders being walked (following links: loop guard)
+}
+
+func (w *walker) emit(it Item) error {
+	if !w.yield(it) {
+		return errStop
+	}
+	return nil
+}
+
+func (w *walker) dir(dir, rel string) error {
+	if w.active != nil {
+		real, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			return w.emit(Item{Path: dir, Rel: rel, Err: err})
+		}
+		if w.active[real] {
+			return nil // a link back into a folder being walked
+		}
+		w.active[real] = true
+		defer delete(w.active, real)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return w.emit(Item{Path: dir, Rel: rel, Err: err})
+	}
+	for _, e := range entries {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		name := e.Name()
+		p, r := filepath.Join(dir, name), path.Join(rel, name)
+		typ := e.Type()
+		if typ&fs.ModeSymlink != 0 {
+			if !w.o.FollowSymlinks {
+				continue
+			}
+			fi, err := os.Stat(p)
+			if err != nil {
+				if err := w.emit(Item{Path: p, Rel: r, Err: err}); err != nil {
+					return err
+				}
+				continue
+			}
+			typ = fi.Mode().Type()
+		}
+		switch {
+		case typ.IsDir():
+			if matchAny(w.o.Exclude, name, r) {
+				continue
+			}
+			if err := w.dir(p, r); err != nil {
+				return err
+			}
+		case typ.IsRegular():
+			if w.o.keep(name, r) {
+				if err := w.emit(Item{Path: p, Rel: r}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Result is what one job gave.
+type Result[R any] struct {
+	Item  Item
+	Value R
+	Err   error // the job's error, or Item.Err
+	// Abandoned is set when the run was cancelled before or while the job
+	// ran: the result may be incomplete and is best not counted.
+	Abandoned bool
+}
+
+// Stats describe a finished run.
+type Stats struct {
+	Items       int  // items handed out (files and walk problems)
+	Interrupted bool // the context was cancelled before the walk finished
+}
+
+// Run walks roots and runs job on every file with o.Jobs workers, passing
+// each result to consume as it finishes, one at a time, in the caller's
+// goroutine. Items with Err set skip the job and reach consume with that
+// error. If consume returns an error the run stops and Run returns it. When
+// ctx is cancelled no new file is started, jobs in flight get the cancelled
+// context, and Run returns once they have returned (Stats.Interrupted set,
+// nil error).
+func Run[R any](ctx context.Context, roots []string, o *Options, job func(context.Context, Item) (R, error), consume func(Result[R]) error) (Stats, error) {
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := o.Jobs
+	if jobs <= 0 {
+		jobs = DefaultJobs()
+	}
+	items := make(chan Item)
+	results := make(chan Result[R])
+	var (
+		walkErr error
+		handed  int
+	)
+	go func() {
+		defer close(items)
+		walkErr = Walk(ctx, roots, o, func(it Item) bool {
+			select {
+			case items <- it:
+				handed++
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Go(func() {
+			for it := range items {
+				r := Result[R]{Item: it, Err: it.Err}
+				switch {
+				case ctx.Err() != nil:
+					r.Abandoned = true
+				case it.Err == nil:
+					r.Value, r.Err = job(ctx, it)
+					r.Abandoned = ctx.Err() != nil
+				}
+				results <- r
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	var consumeErr error
+	for r := range results {
+		if consumeErr != nil {
+			continue // drain, so the workers can finish
+		}
+		if err := consume(r); err != nil {
+			consumeErr = err
+			cancel()
+		}
+	}
+	st := Stats{Items: handed, Interrupted: parent.Err() != nil}
+	if consumeErr != nil {
+		return st, consumeErr
+	}
+	if walkErr != nil && !errors.Is(walkErr, context.Canceled) && !errors.Is(walkErr, context.DeadlineExceeded) {
+		return st, walkErr
+	}
+	return st, nil
+}

@@ -1,0 +1,258 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/badgebake/badgebake/internal/conformance"
+	"github.com/badgebake/badgebake/internal/examples"
+)
+
+// batchHost serves hosted badges sharing one BadgeClass and Issuer, and
+// counts the requests for each path.
+type batchHost struct {
+	*httptest.Server
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func newBatchHost(t *testing.T) *batchHost {
+	h := &batchHost{counts: map[string]int{}}
+	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
+	t.Cleanup(h.Close)
+	return h
+}
+
+func (h *batchHost) count(path string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.counts[path]
+}
+
+func (h *batchHost) serve(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	h.counts[r.URL.Path]++
+	h.mu.Unlock()
+	base := h.URL
+	assertion := func(id string) map[string]any {
+		return map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": base + "/assertions/" + id,
+			"recipient": map[string]any{"type": "email", "hashed": false, "identity": "alice@example.org"},
+			"badge":     base + "/badges/robotics", "verification": map[string]any{"type": "hosted"},
+			"issuedOn": "2024-01-01T00:00:00Z"}
+	}
+	var doc map[string]any
+	switch p := r.URL.Path; {
+	case p == "/badges/robotics.png":
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(examples.PNG())
+		return
+	case p == "/assertions/revoked":
+		w.WriteHeader(http.StatusGone)
+		fmt.Fprint(w, `{"revoked": true}`)
+		return
+	case p == "/assertions/bad":
+		doc = assertion("bad")
+		delete(doc, "recipient")
+	case strings.HasPrefix(p, "/assertions/"):
+		doc = assertion(strings.TrimPrefix(p, "/assertions/"))
+	case p == "/badges/robotics":
+		doc = map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": base + "/badges/robotics",
+			"name": "Robotics", "description": "Built a robot.", "image": base + "/badges/robotics.png",
+			"criteria": base + "/badges/robotics.html", "issuer": base + "/issuer"}
+	case p == "/issuer":
+		doc = map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": base + "/issuer",
+			"name": "Example Issuer", "url": base, "email": "badges@example.org"}
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/ld+json")
+	json.NewEncoder(w).Encode(doc)
+}
+
+// batchFolder writes the mixed folder and returns it with each file's
+// expected verify status, keyed by path relative to the folder.
+func batchFolder(t *testing.T, h *batchHost) (string, map[string]string) {
+	dir := t.TempDir()
+	png, svg := examples.PNG(), examples.SVG()
+	baked := conformance.BakeExample(t, png, h.URL+"/assertions/1")
+	files := map[string][]byte{
+		"a/valid1.png":     baked,
+		"a/valid2.png":     conformance.BakeExample(t, png, h.URL+"/assertions/2"),
+		"b/deep/valid.svg": conformance.BakeExample(t, svg, h.URL+"/assertions/3"),
+		"b/invalid.png":    conformance.BakeExample(t, png, h.URL+"/assertions/bad"),
+		"revoked.png":      conformance.BakeExample(t, png, h.URL+"/assertions/revoked"),
+		"plain.png":        png,
+		"plain.svg":        svg,
+		"notes.txt":        []byte("just some notes\n"),
+		"truncated.png":    baked[:len(baked)/2],
+	}
+	want := map[string]string{
+		"a/valid1.png": "valid", "a/valid2.png": "valid", "b/deep/valid.svg": "valid",
+		"b/invalid.png": "invalid", "revoked.png": "revoked", "plain.png": "no_badge", "plain.svg": "no_badge",
+		"notes.txt": "unreadable", "truncated.png": "unreadable",
+	}
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A link to a valid badge outside the folder: skipped by default.
+	outside := filepath.Join(t.TempDir(), "outside.png")
+	os.WriteFile(outside, baked, 0o644)
+	if err := os.Symlink(outside, filepath.Join(dir, "link.png")); err != nil {
+		t.Fatal(err)
+	}
+	return dir, want
+}
+
+// parseLines checks JSON Lines output: file objects, then exactly one summary.
+func parseLines(t *testing.T, stdout string) (files []map[string]any, summary map[string]any) {
+	t.Helper()
+	sc := bufio.NewScanner(strings.NewReader(stdout))
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		if summary != nil {
+			t.Fatalf("a line after the summary: %s", sc.Text())
+		}
+		switch m["type"] {
+		case "file":
+			files = append(files, m)
+		case "summary":
+			summary = m
+		default:
+			t.Fatalf("line without a type: %s", sc.Text())
+		}
+	}
+	if summary == nil {
+		t.Fatalf("no summary line:\n%s", stdout)
+	}
+	return files, summary
+}
+
+func TestVerifyBatch(t *testing.T) {
+	h := newBatchHost(t)
+	dir, want := batchFolder(t, h)
+	code, stdout, stderr := run(t, "verify", "--json", "--jobs", "3", dir)
+	if code != ExitBad {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
+	files, sum := parseLines(t, stdout)
+	got := map[string]string{}
+	for _, f := range files {
+		rel, _ := filepath.Rel(dir, f["file"].(string))
+		got[filepath.ToSlash(rel)] = f["status"].(string)
+		if f["status"] != "unreadable" && f["report"] == nil {
+			t.Errorf("%s: no report: %v", rel, f)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("statuses:\n got %v\nwant %v", got, want)
+	}
+	wantSum := map[string]float64{"files": 9, "valid": 3, "invalid": 2, "revoked": 1, "no_badge": 2, "unreadable": 2}
+	for k, v := range wantSum {
+		if sum[k] != v {
+			t.Errorf("summary %s = %v, want %v", k, sum[k], v)
+		}
+	}
+	if fmt.Sprint(sum["by_version"]) != "map[2.0:4]" || sum["by_error"].(map[string]any)["PROCESS_410_GONE"] != 1.0 {
+		t.Errorf("summary: %v", sum)
+	}
+	if _, ok := sum["elapsed_seconds"].(float64); !ok {
+		t.Errorf("no elapsed_seconds: %v", sum)
+	}
+	// The shared documents were fetched once for the whole run.
+	for _, p := range []string{"/badges/robotics", "/issuer", "/badges/robotics.png", "/assertions/1"} {
+		if n := h.count(p); n != 1 {
+			t.Errorf("%s requested %d times, want 1", p, n)
+		}
+	}
+
+	// Text: a summary table and the failing files; no progress off a terminal.
+	code, stdout, stderr = run(t, "verify", dir)
+	if code != ExitBad || stderr != "" || !strings.Contains(stdout, "revoked   1") ||
+		!strings.Contains(stdout, "Failing files:") || !strings.Contains(stdout, "revoked.png: PROCESS_410_GONE") ||
+		strings.Contains(stdout, "valid1.png") {
+		t.Errorf("text: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	// Several valid files: exit 0. Following links adds link.png.
+	code, stdout, _ = run(t, "verify", "--json", filepath.Join(dir, "a", "valid1.png"), filepath.Join(dir, "b"), "--exclude", "invalid.png")
+	if _, sum := parseLines(t, stdout); code != ExitOK || sum["valid"] != 2.0 || sum["files"] != 2.0 {
+		t.Errorf("valid files: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = run(t, "verify", "--json", "--follow-symlinks", "--include", "link.png", dir)
+	if _, sum := parseLines(t, stdout); code != ExitOK || sum["valid"] != 1.0 || sum["files"] != 1.0 {
+		t.Errorf("--follow-symlinks: exit %d\n%s", code, stdout)
+	}
+
+	// Shards cover every file exactly once.
+	seen := map[string]int{}
+	for k := 1; k <= 3; k++ {
+		_, stdout, _ := run(t, "verify", "--json", "--shard", fmt.Sprintf("%d/3", k), dir)
+		files, _ := parseLines(t, stdout)
+		for _, f := range files {
+			seen[f["file"].(string)]++
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("shards saw %d files, want %d: %v", len(seen), len(want), seen)
+	}
+	for f, n := range seen {
+		if n != 1 {
+			t.Errorf("%s in %d shards", f, n)
+		}
+	}
+
+	// Could not run: exit 2.
+	for _, args := range [][]string{
+		{"verify", "--include", "*.gif", dir},
+		{"verify", "--shard", "4/3", dir},
+		{"verify", dir, "https://example.org/a"},
+		{"verify", dir, filepath.Join(dir, "nothere")},
+	} {
+		if code, stdout, stderr := run(t, args...); code != ExitUsage {
+			t.Errorf("%q: exit %d\n%s\n%s", args, code, stdout, stderr)
+		}
+	}
+}
+
+func TestUnbakeBatch(t *testing.T) {
+	h := newBatchHost(t)
+	dir, _ := batchFolder(t, h)
+	code, stdout, stderr := run(t, "unbake", "--json", dir)
+	if code != ExitBad {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	files, sum := parseLines(t, stdout)
+	if len(files) != 9 {
+		t.Errorf("%d file lines", len(files))
+	}
+	for k, v := range map[string]float64{"files": 9, "badges": 5, "no_badge": 2, "unreadable": 2} {
+		if sum[k] != v {
+			t.Errorf("summary %s = %v, want %v\n%s", k, sum[k], v, stdout)
+		}
+	}
+	if h.count("/assertions/1") != 0 {
+		t.Error("unbake fetched something")
+	}
+	code, stdout, _ = run(t, "unbake", "--include", "valid*", dir)
+	if code != ExitOK || !strings.Contains(stdout, filepath.Join(dir, "a", "valid1.png")+"\t"+h.URL+"/assertions/1\n") ||
+		!strings.Contains(stdout, "badges      3") {
+		t.Errorf("text: exit %d\n%s", code, stdout)
+	}
+}
