@@ -137,7 +137,11 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 
 	opts := &bake.Options{NoOverwrite: o.noOverwrite, Lenient: o.lenient}
 	if !o.noVerify {
-		opts.Validator = verify.Validator{Options: verify.Options{OB2: o.network.verifier()}}
+		v, err := o.network.verifier()
+		if err != nil {
+			return err
+		}
+		opts.Validator = verify.Validator{Options: verify.Options{OB2: v}}
 	}
 	res, err := bake.Bake(ctx, out, in, p, opts)
 	var verr *bake.ValidationError

@@ -24,7 +24,7 @@ type batchOptions struct {
 	quiet            bool
 }
 
-var batchFlagNames = []string{"include", "exclude", "follow-symlinks", "shard", "jobs"}
+var batchFlagNames = []string{"include", "exclude", "follow-symlinks", "shard", "jobs", "report"}
 
 func (b *batchOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/badgebake/badgebake/batch"
+	"github.com/badgebake/badgebake/internal/htmlreport"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
@@ -27,19 +28,35 @@ import (
 
 // networkOptions are the flags every command that may fetch shares.
 type networkOptions struct {
-	offline bool
-	timeout time.Duration
+	offline  bool
+	timeout  time.Duration
+	cacheDir string
+	cacheTTL time.Duration
 }
 
 func (n *networkOptions) addFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&n.offline, "offline", false, "never use the network: refuse every fetch")
 	cmd.Flags().DurationVar(&n.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	cmd.Flags().StringVar(&n.cacheDir, "cache-dir", "", "keep fetched documents in `DIR` across runs (also read with --offline)")
+	cmd.Flags().DurationVar(&n.cacheTTL, "cache-ttl", fetch.DefaultCacheTTL, "how long a document in --cache-dir is used before it is fetched again")
 }
 
 // verifier builds the one fetch client, JSON-LD processor and verifier a
-// run shares.
-func (n *networkOptions) verifier() *ob2.Verifier {
-	client := fetch.New(fetch.Options{UserAgent: "badgebake/" + version(), Offline: n.offline, Timeout: n.timeout})
+// run shares. With --cache-dir, the in-memory cache sits in front of a
+// disk cache.
+func (n *networkOptions) verifier() (*ob2.Verifier, error) {
+	opts := fetch.Options{UserAgent: "badgebake/" + version(), Offline: n.offline, Timeout: n.timeout, MaxBytes: fetch.DefaultMaxBytes}
+	if n.cacheTTL <= 0 {
+		return nil, usagef("--cache-ttl must be positive, not %v", n.cacheTTL)
+	}
+	if n.cacheDir != "" {
+		disk, err := fetch.NewDiskCache(n.cacheDir, fetch.DiskCacheOptions{TTL: n.cacheTTL, MaxBytes: opts.MaxBytes})
+		if err != nil {
+			return nil, fmt.Errorf("--cache-dir: %w", err)
+		}
+		opts.Cache = fetch.Layered(fetch.NewMemoryCache(), disk)
+	}
+	client := fetch.New(opts)
 	loader := jsonld.NewLoader(func(ctx context.Context, url string) ([]byte, error) {
 		resp, err := client.Get(ctx, url, "application/ld+json, application/json")
 		if err != nil {
@@ -50,7 +67,7 @@ func (n *networkOptions) verifier() *ob2.Verifier {
 		}
 		return resp.Body, nil
 	})
-	return ob2.New(ob2.Options{Client: client, JSONLD: jsonld.NewProcessor(loader)})
+	return ob2.New(ob2.Options{Client: client, JSONLD: jsonld.NewProcessor(loader)}), nil
 }
 
 type verifyOptions struct {
@@ -58,6 +75,7 @@ type verifyOptions struct {
 	data      string
 	recipient string
 	json      bool
+	report    string
 	batch     batchOptions
 }
 
@@ -78,7 +96,7 @@ an extension that is not built in). --json prints the whole report in the refere
 shape: {"report": …, "input": …, "graph": […]}.
 
 Batch mode: given several PATHs, or a folder (walked recursively), or any of
---include, --exclude, --follow-symlinks, --shard, --jobs, verify checks every
+--include, --exclude, --follow-symlinks, --shard, --jobs, --report, verify checks every
 file, --jobs at a time, sharing one fetch cache (a badge class or issuer
 shared by many badges is fetched once), and never stops at a bad file.
 --json then prints one JSON object per file as it finishes (JSON Lines:
@@ -86,7 +104,10 @@ shared by many badges is fetched once), and never stops at a bad file.
 "type": "summary" object with the counts. Without --json a progress line
 goes to standard error (when it is a terminal; --quiet silences it), then a
 summary table and the failing files. --shard K/N keeps the files whose path
-relative to their PATH argument hashes to shard K of N.
+relative to their PATH argument hashes to shard K of N. --report FILE.html
+also writes an HTML report a person can open: a thumbnail of every image,
+badge and issuer names, the verdict and the messages, filterable to the
+failures (written when the run ends; it is never left half-written).
 
 Exit status: 0 the badge is valid (batch: every file verified), 1 it is not
 (batch: at least one file invalid, without a badge or unreadable), 2 the
@@ -102,7 +123,8 @@ func newVerifyCmd(streams IO) *cobra.Command {
   badgebake verify baked.png
   badgebake verify --json baked.svg > report.json
   badgebake verify --data '{"@context": "https://w3id.org/openbadges/v2", …}'
-  badgebake verify baked.png --recipient '{"email": "alice@example.org"}'`,
+  badgebake verify baked.png --recipient '{"email": "alice@example.org"}'
+  badgebake verify --report report.html exports/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case len(args) >= 1 && o.data != "":
@@ -126,6 +148,7 @@ func newVerifyCmd(streams IO) *cobra.Command {
 	f.StringVar(&o.data, "data", "", "verify this URL, JSON or JWS `TEXT` instead of INPUT")
 	f.StringVar(&o.recipient, "recipient", "", `the expected recipient as a JSON profile, e.g. '{"email": "alice@example.org"}'`)
 	f.BoolVar(&o.json, "json", false, "print the full report as JSON")
+	f.StringVar(&o.report, "report", "", "batch: also write a self-contained HTML report to `FILE.html`")
 	o.network.addFlags(cmd)
 	o.batch.addFlags(cmd)
 	return cmd
@@ -148,7 +171,11 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 	if err != nil {
 		return err
 	}
-	res, err := verify.Verify(ctx, in, &verify.Options{OB2: o.network.verifier(), Recipient: recipient})
+	v, err := o.network.verifier()
+	if err != nil {
+		return err
+	}
+	res, err := verify.Verify(ctx, in, &verify.Options{OB2: v, Recipient: recipient})
 	if err != nil {
 		return err
 	}
@@ -428,14 +455,25 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 			return usagef("--recipient is not a JSON object (%v); example: --recipient '{\"email\": \"alice@example.org\"}'", err)
 		}
 	}
+	v, err := o.network.verifier()
+	if err != nil {
+		return err
+	}
 	ctx, stop := batchContext(ctx)
 	defer stop()
-	opts := &verify.Options{OB2: o.network.verifier(), Recipient: recipient}
+	opts := &verify.Options{OB2: v, Recipient: recipient}
 	start := time.Now()
 	sum := &verifySummary{Type: "summary", ByVersion: map[string]int{}, ByError: map[string]int{}}
 	out := bufio.NewWriterSize(streams.Out, 16<<10)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
+	var html *htmlreport.Writer
+	if o.report != "" {
+		if html, err = htmlreport.Create(o.report); err != nil {
+			return &usageError{fmt.Errorf("--report: %w", err)}
+		}
+		defer html.Abort()
+	}
 	prog := newProgress(streams, o.batch.quiet)
 	var fails failures
 	st, runErr := batch.Run(ctx, args, bo,
@@ -464,6 +502,11 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 					}
 				}
 			}
+			if html != nil {
+				if err := html.Add(reportRow(&rec)); err != nil {
+					return err
+				}
+			}
 			prog.update("%d files: %d valid, %d invalid, %d without a badge, %d unreadable", sum.Files, sum.Valid, sum.Invalid, sum.NoBadge, sum.Unreadable)
 			return nil
 		})
@@ -474,6 +517,12 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 	}
 	sum.ElapsedSeconds = time.Since(start).Seconds()
 	sum.Interrupted = st.Interrupted
+	if html != nil {
+		if err := html.Commit(st.Interrupted); err != nil {
+			out.Flush()
+			return err
+		}
+	}
 	if o.json {
 		if err := enc.Encode(sum); err != nil {
 			return fmt.Errorf("writing standard output: %w", err)
@@ -486,4 +535,21 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 		return fmt.Errorf("writing standard output: %w", err)
 	}
 	return batchExit(sum.Files != sum.Valid, st, sum.Files)
+}
+
+// reportRow is the HTML report's summary of one file: names, verdict and
+// messages, never the image (the report reads it again for the thumbnail).
+func reportRow(rec *verifyFileRecord) htmlreport.Row {
+	row := htmlreport.Row{File: rec.File, Status: rec.Status, Error: rec.Error}
+	if rec.Result != nil {
+		row.Badge, row.Issuer = htmlreport.Names(rec.Graph)
+		for _, m := range rec.Report.Messages {
+			text := m.Result
+			if m.NodeID != "" {
+				text += " (" + m.NodeID + ")"
+			}
+			row.Messages = append(row.Messages, htmlreport.Message{Level: string(m.MessageLevel), Name: m.Name, Text: text})
+		}
+	}
+	return row
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/badgebake/badgebake/internal/examples"
 )
@@ -131,5 +132,46 @@ func TestVerifyInputErrors(t *testing.T) {
 		if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
 			t.Errorf("%q: exit %d, want %d with %q\nstdout %s\nstderr %s", tt.args, code, tt.code, tt.want, stdout, stderr)
 		}
+	}
+}
+
+// TestVerifyCacheDir: a second run with the same --cache-dir sends no
+// request, --offline is answered from it, and an expired entry is fetched
+// again.
+func TestVerifyCacheDir(t *testing.T) {
+	h := newBadgeHost(t)
+	cache := t.TempDir()
+	if code, stdout, stderr := run(t, "verify", "--cache-dir", cache, h.assertionURL()); code != ExitOK {
+		t.Fatalf("first run: exit %d: %s%s", code, stdout, stderr)
+	}
+	first := h.requests.Load()
+	if first != 4 {
+		t.Fatalf("first run: %d requests, want 4", first)
+	}
+	for _, args := range [][]string{
+		{"verify", "--cache-dir", cache, h.assertionURL()},
+		{"verify", "--offline", "--cache-dir", cache, h.assertionURL()},
+	} {
+		if code, stdout, stderr := run(t, args...); code != ExitOK || !strings.HasPrefix(stdout, "VALID") {
+			t.Fatalf("%v: exit %d: %s%s", args, code, stdout, stderr)
+		}
+	}
+	if got := h.requests.Load(); got != first {
+		t.Fatalf("runs from the cache sent %d requests", got-first)
+	}
+	// Without the cache, offline fails.
+	if code, _, _ := run(t, "verify", "--offline", h.assertionURL()); code == ExitOK {
+		t.Fatal("offline without a cache verified")
+	}
+	// A tiny TTL: everything is fetched again.
+	time.Sleep(5 * time.Millisecond)
+	if code, _, stderr := run(t, "verify", "--cache-dir", cache, "--cache-ttl", "1ms", h.assertionURL()); code != ExitOK {
+		t.Fatalf("expired: exit %d: %s", code, stderr)
+	}
+	if got := h.requests.Load(); got != 2*first {
+		t.Fatalf("expired run: %d requests, want %d", got-first, first)
+	}
+	if code, _, stderr := run(t, "verify", "--cache-ttl", "0s", h.assertionURL()); code != ExitUsage || !strings.Contains(stderr, "--cache-ttl") {
+		t.Fatalf("--cache-ttl 0: exit %d: %s", code, stderr)
 	}
 }
