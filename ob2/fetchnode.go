@@ -72,23 +72,35 @@ func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any
 			r.res.Errorf(taskFetchHTTPNode, url, "", "HTTP %d %s from %s: could not fetch %s", resp.Status, http.StatusText(resp.Status), url, class)
 			return nil
 		}
-		doc, jerr := decodeJSON(resp.Body)
-		if jerr != nil {
-			if looksLikeImage(resp.Body) {
-				if imageOK {
-					r.bakedResource(url, resp.Body)
-				} else {
-					r.res.Errorf(taskFetchHTTPNode, url, "", "Expected JSON for %s at %s, got an image", class, url)
+		node, cached := r.v.nodes.get(url)
+		if subject || !cached {
+			doc, jerr := decodeJSON(resp.Body)
+			if jerr != nil {
+				if looksLikeImage(resp.Body) {
+					if imageOK {
+						r.bakedResource(url, resp.Body)
+					} else {
+						r.res.Errorf(taskFetchHTTPNode, url, "", "Expected JSON for %s at %s, got an image", class, url)
+					}
+					return nil
 				}
+				r.res.Errorf(taskFetchHTTPNode, url, "", "Response from %s is not JSON (Content-Type %q, HTTP %d): it starts with %q",
+					url, contentType(resp), resp.Status, start(resp.Body))
 				return nil
 			}
-			r.res.Errorf(taskFetchHTTPNode, url, "", "Response from %s is not JSON (Content-Type %q, HTTP %d): it starts with %q",
-				url, contentType(resp), resp.Status, start(resp.Body))
-			return nil
-		}
-		node := r.intake(url, doc, class, subject)
-		if node == nil {
-			return nil
+			version, before := detectVersion(doc), len(r.res.Report.Messages)
+			node = r.intake(url, doc, class, subject)
+			if node == nil {
+				return nil
+			}
+			// A linked 2.0 document that compacted without a finding is
+			// kept compacted for the Verifier's later runs: the badge
+			// class and issuer that thousands of badges share are then
+			// compacted once, not once per badge. Anything with findings
+			// is compacted again, so its messages are reported every time.
+			if !subject && version == openBadgesV2 && len(r.res.Report.Messages) == before {
+				r.v.nodes.put(url, node)
+			}
 		}
 		id, _ := node["id"].(string)
 		if id == "" {

@@ -67,6 +67,7 @@ type Options struct {
 
 // Verifier verifies Open Badges 2.0 badges. It is safe for concurrent use.
 type Verifier struct {
+	nodes   nodeCache
 	client  *fetch.Client
 	ld      *jsonld.Processor
 	schemas *obschema.Set
