@@ -72,8 +72,12 @@ func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any
 			r.res.Errorf(taskFetchHTTPNode, url, "", "HTTP %d %s from %s: could not fetch %s", resp.Status, http.StatusText(resp.Status), url, class)
 			return nil
 		}
-		node, cached := r.v.nodes.get(url)
-		if subject || !cached {
+		var node map[string]any
+		cached := false
+		if !subject {
+			node, cached = r.v.nodes.get(url)
+		}
+		if !cached {
 			doc, jerr := decodeJSON(resp.Body)
 			if jerr != nil {
 				if looksLikeImage(resp.Body) {

@@ -90,10 +90,22 @@ type unbakeRecord struct {
 	Error      string          `json:"error,omitempty"`
 }
 
-// unbakeFlushEvery is how many images' output may wait in the buffer of
-// standard output: a batch of thousands still shows up as it goes, without a
-// write(2) (and, into a pipe, a wake-up of the reader) per image.
-const unbakeFlushEvery = 64
+// flushEvery is how many files' output may wait in the buffer of standard
+// output: a batch of thousands still shows up as it goes, without a
+// write(2) (and, into a pipe, a wake-up of the reader) per file.
+const flushEvery = 64
+
+// flushPeriodically flushes out after the n-th file when that is due: after
+// every file on a terminal, every flushEvery files otherwise.
+func flushPeriodically(out *bufio.Writer, terminal bool, n int) error {
+	if !terminal && n%flushEvery != 0 {
+		return nil
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("writing standard output: %w", err)
+	}
+	return nil
+}
 
 func runUnbake(streams IO, o *unbakeOptions, files []string) error {
 	stdinUsed := 0
@@ -120,7 +132,7 @@ func runUnbake(streams IO, o *unbakeOptions, files []string) error {
 // flushes out before anything goes to standard error (so the two stay in
 // order when they share a terminal or file), before reading standard input
 // (which may wait on a person), after every image when standard output is a
-// terminal, and every unbakeFlushEvery images otherwise.
+// terminal, and every flushEvery images otherwise.
 func unbakeAll(streams IO, out *bufio.Writer, o *unbakeOptions, files []string) error {
 	opts := &unbake.Options{Lenient: o.lenient}
 	enc := json.NewEncoder(out)
@@ -166,10 +178,8 @@ func unbakeAll(streams IO, out *bufio.Writer, o *unbakeOptions, files []string) 
 				return fmt.Errorf("writing standard output: %w", err)
 			}
 		}
-		if streams.OutIsTerminal || (i+1)%unbakeFlushEvery == 0 {
-			if err := out.Flush(); err != nil {
-				return fmt.Errorf("writing standard output: %w", err)
-			}
+		if err := flushPeriodically(out, streams.OutIsTerminal, i+1); err != nil {
+			return err
 		}
 	}
 	if worst != ExitOK {
@@ -320,11 +330,11 @@ func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []st
 					werr = writePayload(out, res.Payload, true)
 				}
 			}
-			if werr == nil && (streams.OutIsTerminal || sum.Files%unbakeFlushEvery == 0) {
-				werr = out.Flush()
-			}
 			if werr != nil {
 				return fmt.Errorf("writing standard output: %w", werr)
+			}
+			if err := flushPeriodically(out, streams.OutIsTerminal, sum.Files); err != nil {
+				return err
 			}
 			prog.update("%d files: %d badges, %d without a badge, %d unreadable", sum.Files, sum.Badges, sum.NoBadge, sum.Unreadable)
 			return nil

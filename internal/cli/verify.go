@@ -496,10 +496,8 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 				if err := enc.Encode(&rec); err != nil {
 					return fmt.Errorf("writing standard output: %w", err)
 				}
-				if streams.OutIsTerminal || sum.Files%unbakeFlushEvery == 0 {
-					if err := out.Flush(); err != nil {
-						return fmt.Errorf("writing standard output: %w", err)
-					}
+				if err := flushPeriodically(out, streams.OutIsTerminal, sum.Files); err != nil {
+					return err
 				}
 			}
 			if html != nil {
