@@ -128,12 +128,19 @@ func (c *docCache) get(u string) (any, bool) {
 	return doc, ok
 }
 
+// maxCachedDocs bounds the fetched documents a Loader keeps. Badges use a
+// handful of contexts; a long-running service is sent documents naming any
+// context URL a stranger likes, and must not keep them all. Beyond the
+// bound documents are still served, just fetched (from the fetch client's
+// own cache, usually) and parsed again.
+const maxCachedDocs = 256
+
 // put keeps the first document stored for u: two concurrent fetches of the
 // same URL both succeed, and later callers all see the same one.
 func (c *docCache) put(u string, doc any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.docs[u]; !ok {
+	if _, ok := c.docs[u]; !ok && len(c.docs) < maxCachedDocs {
 		c.docs[u] = doc
 	}
 }

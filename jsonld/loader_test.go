@@ -3,6 +3,7 @@ package jsonld
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -284,5 +285,30 @@ func TestJSONGoldLeavesOtherDocumentsAlone(t *testing.T) {
 	}
 	if len(s.docs) < 3 {
 		t.Errorf("only %d contexts were loaded", len(s.docs))
+	}
+}
+
+// A Loader keeps at most maxCachedDocs fetched documents: the ones beyond
+// are served (fetched again each time), never stored.
+func TestLoaderCacheBounded(t *testing.T) {
+	f := &countingFetcher{body: unknownContextBody}
+	l := NewLoader(f.fetch)
+	for i := range maxCachedDocs + 10 {
+		if _, err := l.LoadDocument(fmt.Sprintf("https://example.org/ctx/%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(l.cache.docs); n != maxCachedDocs {
+		t.Errorf("%d documents cached, want the bound %d", n, maxCachedDocs)
+	}
+	before := f.calls.Load()
+	if _, err := l.LoadDocument("https://example.org/ctx/0"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.LoadDocument(fmt.Sprintf("https://example.org/ctx/%d", maxCachedDocs+5)); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.calls.Load() - before; got != 1 {
+		t.Errorf("%d fetches, want 1 (the first document cached, one past the bound fetched again)", got)
 	}
 }

@@ -75,7 +75,7 @@ func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any
 		var node map[string]any
 		cached := false
 		if !subject {
-			node, cached = r.v.nodes.get(url)
+			node, cached = r.v.nodes.get(url, resp.Fetched)
 		}
 		if !cached {
 			doc, jerr := decodeJSON(resp.Body)
@@ -103,7 +103,7 @@ func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any
 			// compacted once, not once per badge. Anything with findings
 			// is compacted again, so its messages are reported every time.
 			if !subject && version == openBadgesV2 && len(r.res.Report.Messages) == before {
-				r.v.nodes.put(url, node)
+				r.v.nodes.put(url, resp.Fetched, len(resp.Body), node)
 			}
 		}
 		id, _ := node["id"].(string)

@@ -131,14 +131,19 @@ type Fetcher func(ctx context.Context, url string) ([]byte, error)
 // embedded nor fetchable (a Set without a Fetcher).
 var ErrNotEmbedded = errors.New("obschema: schema is not embedded and there is no fetcher")
 
-// A Set compiles schemas by URL and keeps them for its lifetime. A failed
-// load or compilation is not kept, so a later call tries again (the
-// Fetcher may cache failures itself). A Set is safe for concurrent use.
+// A Set compiles schemas by URL and keeps them for its lifetime, up to
+// maxCompiled of them (every embedded schema fits; a long-running service
+// is sent extensions naming any schema URL, and beyond the bound a schema
+// is compiled again on each use). A failed load or compilation is not
+// kept, so a later call tries again (the Fetcher may cache failures
+// itself). A Set is safe for concurrent use.
 type Set struct {
 	fetch Fetcher
 	mu    sync.Mutex
 	done  map[string]*Schema
 }
+
+const maxCompiled = 256
 
 // NewSet returns a Set that fetches schemas that are not embedded with
 // fetch (nil: offline).
@@ -176,7 +181,9 @@ func (s *Set) Schema(ctx context.Context, url string) (*Schema, error) {
 		return old, nil
 	}
 	sch = &Schema{URL: url, s: compiled}
-	s.done[url] = sch
+	if len(s.done) < maxCompiled {
+		s.done[url] = sch
+	}
 	return sch, nil
 }
 

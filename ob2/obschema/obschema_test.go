@@ -3,6 +3,7 @@ package obschema
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -118,5 +119,33 @@ func TestNotJSONSchema(t *testing.T) {
 	set = NewSet(func(context.Context, string) ([]byte, error) { return []byte(`{"type": 12}`), nil })
 	if _, err := set.Schema(context.Background(), "https://example.org/s"); err == nil {
 		t.Error("an invalid schema compiled")
+	}
+}
+
+// A Set keeps at most maxCompiled schemas; one past the bound still
+// validates, and is compiled (so fetched) again on its next use.
+func TestSetBounded(t *testing.T) {
+	var calls atomic.Int32
+	set := NewSet(func(_ context.Context, url string) ([]byte, error) {
+		calls.Add(1)
+		return []byte(`{"type": "object"}`), nil
+	})
+	for i := range maxCompiled + 3 {
+		s, err := set.Schema(context.Background(), fmt.Sprintf("https://example.org/s%d.json", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Validate("not an object"); err == nil {
+			t.Fatalf("schema %d accepted a string", i)
+		}
+	}
+	if n := len(set.done); n != maxCompiled {
+		t.Errorf("%d schemas kept, want the bound %d", n, maxCompiled)
+	}
+	before := calls.Load()
+	set.Schema(context.Background(), "https://example.org/s0.json")
+	set.Schema(context.Background(), fmt.Sprintf("https://example.org/s%d.json", maxCompiled+1))
+	if got := calls.Load() - before; got != 1 {
+		t.Errorf("%d fetches, want 1 (the first kept, one past the bound compiled again)", got)
 	}
 }
