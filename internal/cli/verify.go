@@ -278,19 +278,12 @@ func printReport(w io.Writer, res *report.Result) {
 
 // Statuses of a file in batch verify.
 const (
-	statusValid      = "valid"
-	statusInvalid    = "invalid"
-	statusRevoked    = "revoked" // invalid because revoked
+	statusValid      = string(verify.Valid)
+	statusInvalid    = string(verify.Invalid)
+	statusRevoked    = string(verify.Revoked) // invalid because revoked
 	statusNoBadge    = "no_badge"
 	statusUnreadable = "unreadable"
 )
-
-// revokedMessages are the errors that mean a badge was revoked.
-var revokedMessages = map[string]bool{
-	"PROCESS_410_GONE":                    true,
-	"VERIFY_HOSTED_ASSERTION_NOT_REVOKED": true,
-	"VERIFY_SIGNED_ASSERTION_NOT_REVOKED": true,
-}
 
 // verifyFileRecord is one "type": "file" line of batch verify --json.
 type verifyFileRecord struct {
@@ -345,14 +338,7 @@ func verifyFile(ctx context.Context, opts *verify.Options, file string) verifyFi
 	if rec.Status != "" {
 		return rec
 	}
-	switch {
-	case res.Report.Valid:
-		rec.Status = statusValid
-	case hasRevokedError(res):
-		rec.Status = statusRevoked
-	default:
-		rec.Status = statusInvalid
-	}
+	rec.Status = string(verify.VerdictOf(res))
 	return rec
 }
 
@@ -370,15 +356,6 @@ func readFileLimited(file string) ([]byte, error) {
 		return nil, fmt.Errorf("larger than %d MiB", maxInput>>20)
 	}
 	return b, nil
-}
-
-func hasRevokedError(res *report.Result) bool {
-	for _, m := range res.Report.Messages {
-		if m.MessageLevel == report.Error && revokedMessages[m.Name] {
-			return true
-		}
-	}
-	return false
 }
 
 // firstError is the reason shown for a failing file.
