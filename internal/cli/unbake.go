@@ -78,18 +78,6 @@ func newUnbakeCmd(streams IO) *cobra.Command {
 	return cmd
 }
 
-// unbakeRecord is one line of --json output.
-type unbakeRecord struct {
-	File       string          `json:"file"`
-	Format     string          `json:"format,omitempty"`
-	Carrier    *unbake.Carrier `json:"carrier,omitempty"`
-	Generation string          `json:"generation,omitempty"`
-	Kind       string          `json:"kind,omitempty"`
-	Payload    *string         `json:"payload,omitempty"`
-	Warnings   []string        `json:"warnings"`
-	Error      string          `json:"error,omitempty"`
-}
-
 // flushEvery is how many files' output may wait in the buffer of standard
 // output: a batch of thousands still shows up as it goes, without a
 // write(2) (and, into a pipe, a wake-up of the reader) per file.
@@ -151,7 +139,7 @@ func unbakeAll(streams IO, out *bufio.Writer, o *unbakeOptions, files []string) 
 			worst = max(worst, code)
 		}
 		if o.json {
-			if err := enc.Encode(recordOf(file, res, err)); err != nil {
+			if err := enc.Encode(unbake.NewRecord(file, res, err)); err != nil {
 				return fmt.Errorf("writing standard output: %w", err)
 			}
 		} else {
@@ -234,28 +222,6 @@ func writePayload(w io.Writer, text string, oneLine bool) error {
 	return err
 }
 
-func recordOf(file string, res *unbake.Result, err error) unbakeRecord {
-	rec := unbakeRecord{File: file, Warnings: []string{}}
-	if res != nil {
-		c := res.Carrier
-		rec.Format, rec.Carrier, rec.Generation, rec.Kind = string(res.Format), &c, string(res.Generation), string(res.Kind)
-		p := res.Payload
-		rec.Payload = &p
-		if res.Warnings != nil {
-			rec.Warnings = res.Warnings
-		}
-	}
-	if err != nil {
-		var pathErr *os.PathError
-		if errors.As(err, &pathErr) {
-			rec.Error = pathErr.Error()
-		} else {
-			rec.Error = err.Error()
-		}
-	}
-	return rec
-}
-
 // unbakeSummary is the last line of batch unbake --json.
 type unbakeSummary struct {
 	Type           string         `json:"type"`
@@ -270,7 +236,7 @@ type unbakeSummary struct {
 
 type unbakeFileRecord struct {
 	Type string `json:"type"`
-	unbakeRecord
+	unbake.Record
 }
 
 type unbakeOutcome struct {
@@ -317,13 +283,13 @@ func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []st
 			default:
 				sum.Unreadable++
 			}
-			rec := recordOf(r.Item.Path, res, uerr)
+			rec := unbake.NewRecord(r.Item.Path, res, uerr)
 			if uerr != nil {
 				fails.add(r.Item.Path, rec.Error)
 			}
 			var werr error
 			if o.json {
-				werr = enc.Encode(unbakeFileRecord{Type: "file", unbakeRecord: rec})
+				werr = enc.Encode(unbakeFileRecord{Type: "file", Record: rec})
 			} else if uerr == nil {
 				_, werr = io.WriteString(out, r.Item.Path+"\t")
 				if werr == nil {
