@@ -17,19 +17,15 @@ package htmlreport
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/badgebake/badgebake/internal/atomicfile"
-	"github.com/badgebake/badgebake/png"
-	"github.com/badgebake/badgebake/svg"
+	"github.com/badgebake/badgebake/internal/badgecard"
 )
 
 // Statuses of a file, as batch verify names them.
@@ -43,7 +39,7 @@ const (
 
 // MaxThumbnail is the largest image embedded as a thumbnail; larger images
 // get a placeholder.
-const MaxThumbnail = 256 << 10
+const MaxThumbnail = badgecard.MaxImage
 
 // MaxMessages bounds the messages shown for one file.
 const MaxMessages = 50
@@ -178,22 +174,7 @@ func Thumbnail(file string) (template.URL, string) {
 	if len(b) > MaxThumbnail {
 		return "", fmt.Sprintf("image over %d KiB", MaxThumbnail>>10)
 	}
-	var mime string
-	switch {
-	case bytes.HasPrefix(b, []byte(png.Signature)):
-		mime = "image/png"
-	case svg.Sniff(b):
-		mime = "image/svg+xml"
-	default:
-		switch ct := http.DetectContentType(b); ct {
-		case "image/gif", "image/jpeg", "image/webp":
-			mime = ct
-		default:
-			return "", "no image"
-		}
-	}
-	// The URI is a fixed prefix and base64 text: nothing to escape.
-	return template.URL("data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(b)), ""
+	return badgecard.DataURI(b)
 }
 
 type pageData struct {
@@ -244,63 +225,8 @@ func (w *Writer) Abort() {
 }
 
 // Names finds the badge's name and its issuer's name in a verification
-// graph: the BadgeClass node's name, and the name of the Issuer or Profile
-// node the BadgeClass names as its issuer (else the first such node).
-func Names(graph []map[string]any) (badge, issuer string) {
-	var issuerID string
-	for _, n := range graph {
-		if hasType(n, "BadgeClass", "Achievement") {
-			badge = text(n["name"])
-			if id, ok := n["issuer"].(string); ok {
-				issuerID = id
-			} else if m, ok := n["issuer"].(map[string]any); ok {
-				issuerID, _ = m["id"].(string)
-			}
-			break
-		}
-	}
-	for _, n := range graph {
-		if hasType(n, "Issuer", "Profile") {
-			if issuer == "" || (issuerID != "" && n["id"] == issuerID) {
-				issuer = text(n["name"])
-			}
-		}
-	}
-	return badge, issuer
-}
-
-func hasType(n map[string]any, want ...string) bool {
-	var types []any
-	switch t := n["type"].(type) {
-	case string:
-		types = []any{t}
-	case []any:
-		types = t
-	}
-	for _, t := range types {
-		for _, w := range want {
-			if t == w {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// text is a name: a string, or the first value of a language map.
-func text(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case map[string]any:
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				return s
-			}
-		}
-	}
-	return ""
-}
+// graph (see badgecard.Names).
+func Names(graph []map[string]any) (badge, issuer string) { return badgecard.Names(graph) }
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{"lower": strings.ToLower}).Parse(templates))
 
