@@ -4,83 +4,27 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/badgebake/badgebake/internal/badgehost"
 	"github.com/badgebake/badgebake/internal/conformance"
 	"github.com/badgebake/badgebake/internal/examples"
 )
 
-// batchHost serves hosted badges sharing one BadgeClass and Issuer, and
-// counts the requests for each path.
-type batchHost struct {
-	*httptest.Server
-	mu     sync.Mutex
-	counts map[string]int
-}
-
-func newBatchHost(t *testing.T) *batchHost {
-	h := &batchHost{counts: map[string]int{}}
-	h.Server = httptest.NewServer(http.HandlerFunc(h.serve))
+// newBatchHost starts the test issuer (badges sharing one BadgeClass and
+// Issuer; request counts by path).
+func newBatchHost(t *testing.T) *badgehost.Host {
+	h := badgehost.Start(badgehost.Options{})
 	t.Cleanup(h.Close)
 	return h
 }
 
-func (h *batchHost) count(path string) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.counts[path]
-}
-
-func (h *batchHost) serve(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	h.counts[r.URL.Path]++
-	h.mu.Unlock()
-	base := h.URL
-	assertion := func(id string) map[string]any {
-		return map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": base + "/assertions/" + id,
-			"recipient": map[string]any{"type": "email", "hashed": false, "identity": "alice@example.org"},
-			"badge":     base + "/badges/robotics", "verification": map[string]any{"type": "hosted"},
-			"issuedOn": "2024-01-01T00:00:00Z"}
-	}
-	var doc map[string]any
-	switch p := r.URL.Path; {
-	case p == "/badges/robotics.png":
-		w.Header().Set("Content-Type", "image/png")
-		w.Write(examples.PNG())
-		return
-	case p == "/assertions/revoked":
-		w.WriteHeader(http.StatusGone)
-		fmt.Fprint(w, `{"revoked": true}`)
-		return
-	case p == "/assertions/bad":
-		doc = assertion("bad")
-		delete(doc, "recipient")
-	case strings.HasPrefix(p, "/assertions/"):
-		doc = assertion(strings.TrimPrefix(p, "/assertions/"))
-	case p == "/badges/robotics":
-		doc = map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": base + "/badges/robotics",
-			"name": "Robotics", "description": "Built a robot.", "image": base + "/badges/robotics.png",
-			"criteria": base + "/badges/robotics.html", "issuer": base + "/issuer"}
-	case p == "/issuer":
-		doc = map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": base + "/issuer",
-			"name": "Example Issuer", "url": base, "email": "badges@example.org"}
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "application/ld+json")
-	json.NewEncoder(w).Encode(doc)
-}
-
 // batchFolder writes the mixed folder and returns it with each file's
 // expected verify status, keyed by path relative to the folder.
-func batchFolder(t *testing.T, h *batchHost) (string, map[string]string) {
+func batchFolder(t *testing.T, h *badgehost.Host) (string, map[string]string) {
 	dir := t.TempDir()
 	png, svg := examples.PNG(), examples.SVG()
 	baked := conformance.BakeExample(t, png, h.URL+"/assertions/1")
@@ -177,7 +121,7 @@ func TestVerifyBatch(t *testing.T) {
 	}
 	// The shared documents were fetched once for the whole run.
 	for _, p := range []string{"/badges/robotics", "/issuer", "/badges/robotics.png", "/assertions/1"} {
-		if n := h.count(p); n != 1 {
+		if n := h.Count(p); n != 1 {
 			t.Errorf("%s requested %d times, want 1", p, n)
 		}
 	}
@@ -247,7 +191,7 @@ func TestUnbakeBatch(t *testing.T) {
 			t.Errorf("summary %s = %v, want %v\n%s", k, sum[k], v, stdout)
 		}
 	}
-	if h.count("/assertions/1") != 0 {
+	if h.Count("/assertions/1") != 0 {
 		t.Error("unbake fetched something")
 	}
 	code, stdout, _ = run(t, "unbake", "--include", "valid*", dir)
