@@ -16,14 +16,23 @@
 // # Caching and sharing
 //
 // One Client is meant to be shared by a whole run. Responses (of any status)
-// are cached by URL (without fragment) and Accept header for the Client's
-// lifetime, and identical requests that overlap in time share a single fetch,
+// are cached by URL (without fragment) and Accept header, by default for the
+// Client's lifetime, and identical requests that overlap in time share a single fetch,
 // so a badge class or issuer referenced by thousands of badges is requested
 // once. The cache sits behind the small [Cache] interface, so a persistent
 // cache can replace the in-memory one. Failures are remembered too (see
 // [Options.RetryFailed]), so a dead host costs one timeout, not one per badge.
 // [Client.Stats] counts the requests actually sent and the Gets answered
 // without one.
+//
+// The default in-memory cache and the remembered failures last as long as
+// the Client, which suits one run of the CLI. A long-running server should
+// use a [BoundedCache] ([NewBoundedCache]): a least-recently-used cache
+// bounded in bytes whose entries expire after a TTL, which refuses
+// responses larger than a quarter of its size and transient statuses (5xx,
+// 408, 429), and which Clients can share. It should also set
+// [Options.FailureTTL], so that a host that was down is tried again later;
+// at most [MaxRememberedFailures] failures are remembered at once.
 //
 // In offline mode ([Options.Offline]) a Client answers from its cache and
 // refuses everything else with [ErrOffline], sending nothing.
@@ -64,7 +73,37 @@
 // (the CONNECT is refused) and, for http URLs, usually arrives as the
 // proxy's own 502 response.
 //
-// For an SSRF guard, [Options.DialContext] is called for every connection;
-// a [net.Dialer] whose Control function checks the resolved address sees
-// the address actually dialled. Through a proxy that is the proxy's address.
+// # Guarding a server against request forgery
+//
+// A server that fetches URLs chosen by strangers (badgebake serve) must not
+// let them reach its own machine, its private network or its cloud
+// provider's metadata service. With [Options.Guard] set, a Client refuses
+// to connect to loopback, private (RFC 1918, IPv6 unique-local),
+// link-local (including the cloud metadata address 169.254.169.254),
+// multicast, unspecified, broadcast, RFC 6598 shared, documentation,
+// benchmarking and reserved addresses, IPv4-mapped, NAT64 and 6to4 forms of
+// them included ([Classify] lists them), except for the prefixes in
+// [Guard.Allow]. A refused fetch is an [ErrBlocked] error that names the
+// host, the address and its category; nothing is sent, and
+// [Stats.Blocked] counts it.
+//
+// The check is made when connecting: the guard resolves the host name
+// itself and connects only to an address it has checked, by that address,
+// so a name that resolves differently from one lookup to the next (DNS
+// rebinding) cannot get past it; when no custom DialContext is given, the
+// socket's Control function checks the address once more. Every redirect
+// hop connects anew and is checked anew, so a public URL that redirects to
+// a private one is refused at the redirect ("after redirect to …").
+//
+// Through a proxy the address connected to is the proxy's, usually a
+// private one: the proxies the Client's Proxy function returns are exempt,
+// exactly those host:port pairs. A proxied request whose host is a refused
+// IP address (in any spelling the proxy might accept, such as 2130706433 or
+// 0x7f.1) or "localhost" is refused before it is sent. A host name behind a
+// proxy is resolved by the proxy, not by the guard: a proxy used by a
+// server must enforce the egress policy itself.
+//
+// The guard applies only to the Client's own transport: it is ignored when
+// [Options.Transport] is set. [Guard.DialContext] can guard another
+// transport.
 package fetch

@@ -35,6 +35,7 @@ const (
 	KindTooManyRedirects                  // more than Options.MaxRedirects redirects
 	KindBadRedirect                       // redirect to a non-http(s) or unparsable URL
 	KindCanceled                          // the caller's context ended
+	KindBlocked                           // the Guard refused the address (loopback, private, link-local, …)
 )
 
 var kindNames = [...]string{
@@ -50,6 +51,7 @@ var kindNames = [...]string{
 	KindTooManyRedirects: "too many redirects",
 	KindBadRedirect:      "bad redirect",
 	KindCanceled:         "canceled",
+	KindBlocked:          "blocked",
 }
 
 func (k ErrorKind) String() string {
@@ -74,6 +76,7 @@ var (
 	ErrTooManyRedirects = errors.New("fetch: too many redirects")
 	ErrBadRedirect      = errors.New("fetch: bad redirect")
 	ErrCanceled         = errors.New("fetch: canceled")
+	ErrBlocked          = errors.New("fetch: address refused by the guard")
 )
 
 var kindSentinels = map[ErrorKind]error{
@@ -88,6 +91,7 @@ var kindSentinels = map[ErrorKind]error{
 	KindTooManyRedirects: ErrTooManyRedirects,
 	KindBadRedirect:      ErrBadRedirect,
 	KindCanceled:         ErrCanceled,
+	KindBlocked:          ErrBlocked,
 }
 
 // Error is the error of a Get that got no response.
@@ -189,6 +193,7 @@ func (c *Client) classify(parent, ctx context.Context, reqURL string, err error)
 
 func (c *Client) describe(parent, ctx context.Context, err error) (ErrorKind, string) {
 	var (
+		blocked    *BlockedError
 		tooMany    *tooManyRedirectsError
 		badRedir   *badRedirectError
 		proxyConf  *proxyConfigError
@@ -206,6 +211,10 @@ func (c *Client) describe(parent, ctx context.Context, err error) (ErrorKind, st
 		netErr     net.Error
 	)
 	switch {
+	case errors.As(err, &blocked):
+		// First: the guard's refusal may arrive wrapped in a dial or
+		// proxy error, and it is the whole story.
+		return KindBlocked, blocked.Error()
 	case errors.As(err, &tooMany):
 		return KindTooManyRedirects, fmt.Sprintf("more than %d redirects (the last to %s)", tooMany.max, tooMany.last)
 	case errors.As(err, &badRedir):

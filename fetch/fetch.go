@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"io"
 	"mime"
 	"net"
@@ -53,10 +54,17 @@ type Options struct {
 	Offline bool
 	// RetryFailed, when set, makes every Get try again after a failure.
 	// By default a Client remembers a failed fetch (DNS, connection, TLS,
-	// timeout, too large, redirects; never a cancellation) for its lifetime
-	// and gives the same error to later Gets of the same URL and Accept, so
-	// a dead host costs one timeout per run instead of one per badge.
+	// timeout, too large, redirects, blocked; never a cancellation) and
+	// gives the same error to later Gets of the same URL and Accept, so a
+	// dead host costs one timeout per run instead of one per badge.
 	RetryFailed bool
+	// FailureTTL is how long a failure is remembered: 0 (or less) for the
+	// Client's lifetime (right for one run of the CLI), more for a long-running
+	// server, where a host that was down should be tried again later. At
+	// most MaxRememberedFailures failures are remembered at once; when that
+	// many are, expired ones are forgotten and, if none has expired, a new
+	// failure is not remembered.
+	FailureTTL time.Duration
 
 	// Transport sends the requests. nil: a clone of http.DefaultTransport
 	// (proxy from the environment, system trust roots) with ConnectTimeout
@@ -68,12 +76,19 @@ type Options struct {
 	Proxy func(*http.Request) (*url.URL, error)
 	// DialContext opens every TCP connection, to servers and proxies alike,
 	// given "host:port" before name resolution; nil: a net.Dialer. It is
-	// called with a context bounded by ConnectTimeout. It is the hook for a
-	// guard on the address actually dialled: (&net.Dialer{Control: guard}).DialContext
-	// calls guard with each resolved IP address just before connecting, so
-	// DNS rebinding cannot slip past it. Through a proxy it sees only the
+	// called with a context bounded by ConnectTimeout. With a Guard it is
+	// given only the addresses the guard allows, as "ip:port" (and the
+	// proxies' addresses as they are). Through a proxy it sees only the
 	// proxy's address; the proxy resolves and connects to the target.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Guard, when set, refuses connections to loopback, private,
+	// link-local, multicast and other non-public addresses, checking the
+	// address actually dialled on every hop; a refused fetch is an
+	// ErrBlocked error. Proxies returned by Proxy are let through; a
+	// proxied request to a refused IP address is refused before it is
+	// sent. See Guard. Ignored when Transport is set: a service that needs
+	// the guard must not set Transport, or must use Guard.DialContext in it.
+	Guard *Guard
 	// RootCAs, when set, replaces the system trust roots for TLS.
 	RootCAs *x509.CertPool
 
@@ -105,7 +120,16 @@ type Stats struct {
 	// own: from the cache, by joining an identical fetch in flight, or with
 	// a remembered failure.
 	CacheHits int64
+	// Blocked is the number of fetches the Guard refused (a remembered
+	// refusal given again counts as a cache hit). A request refused by the
+	// guard is not counted in Requests: nothing was sent.
+	Blocked int64
 }
+
+// MaxRememberedFailures bounds how many failed fetches a Client remembers
+// at once (see Options.FailureTTL), so that a stream of URLs that fail
+// cannot grow a long-running server's memory without end.
+const MaxRememberedFailures = 10000
 
 // Client fetches documents. It is safe for concurrent use.
 type Client struct {
@@ -115,10 +139,11 @@ type Client struct {
 
 	mu      sync.Mutex
 	flights map[string]*flight
-	failed  map[string]*Error
+	failed  failures
 
 	requests  atomic.Int64
 	cacheHits atomic.Int64
+	blocked   atomic.Int64
 }
 
 // flight is one fetch in progress, shared by every Get waiting for it.
@@ -158,7 +183,7 @@ func New(opts Options) *Client {
 		opts:    opts,
 		cache:   opts.Cache,
 		flights: make(map[string]*flight),
-		failed:  make(map[string]*Error),
+		failed:  newFailures(opts.FailureTTL, MaxRememberedFailures, time.Now),
 	}
 	c.hc = &http.Client{
 		Transport:     countingTransport{rt, &c.requests},
@@ -169,7 +194,7 @@ func New(opts Options) *Client {
 
 // Stats returns the Client's counters so far.
 func (c *Client) Stats() Stats {
-	return Stats{Requests: c.requests.Load(), CacheHits: c.cacheHits.Load()}
+	return Stats{Requests: c.requests.Load(), CacheHits: c.cacheHits.Load(), Blocked: c.blocked.Load()}
 }
 
 // CloseIdleConnections closes the idle keep-alive connections of the
@@ -181,13 +206,15 @@ func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 // Any HTTP status is returned as a Response (the verifier decides what
 // 404, 410 or 500 mean). An error, always an *Error, means there was no
 // response: offline, bad URL, DNS, connection, proxy, TLS, timeout, too many
-// or bad redirects, body too large, or ctx done. Only absolute http and https
-// URLs are fetched; the fragment is not sent.
+// or bad redirects, body too large, address refused by the Guard, or ctx
+// done. Only absolute http and https URLs are fetched; the fragment is not
+// sent.
 //
 // Identical concurrent Gets share one fetch, and completed responses are
-// cached by (URL without fragment, Accept) for the Client's lifetime, every
-// status included. A Get whose ctx ends returns at once; the shared fetch
-// goes on while other Gets still wait for it and is canceled otherwise.
+// stored in the Cache by (URL without fragment, Accept), every status
+// included (the default cache keeps them for the Client's lifetime). A Get
+// whose ctx ends returns at once; the shared fetch goes on while other Gets
+// still wait for it and is canceled otherwise.
 func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, error) {
 	if accept == "" {
 		accept = DefaultAccept
@@ -209,7 +236,7 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 	}
 
 	c.mu.Lock()
-	if e := c.failed[key]; e != nil {
+	if e := c.failed.get(key); e != nil {
 		c.mu.Unlock()
 		c.cacheHits.Add(1)
 		return nil, e.withURL(rawURL)
@@ -263,9 +290,12 @@ func (c *Client) startFlight(ctx context.Context, key string, u *url.URL, accept
 		if err == nil {
 			c.cache.Put(key, resp)
 		}
+		if err != nil && err.Kind == KindBlocked {
+			c.blocked.Add(1)
+		}
 		c.mu.Lock()
 		if err != nil && err.Kind != KindCanceled && !c.opts.RetryFailed {
-			c.failed[key] = err
+			c.failed.put(key, err)
 		}
 		if c.flights[key] == f {
 			delete(c.flights, key)
@@ -443,15 +473,20 @@ func mediaType(v string) string {
 	return strings.ToLower(strings.TrimSpace(mt))
 }
 
-// countingTransport counts the requests handed to the transport.
+// countingTransport counts the requests handed to the transport, except
+// those the guard refused: nothing was sent for them.
 type countingTransport struct {
 	rt http.RoundTripper
 	n  *atomic.Int64
 }
 
 func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	t.n.Add(1)
-	return t.rt.RoundTrip(r)
+	resp, err := t.rt.RoundTrip(r)
+	var blocked *BlockedError
+	if err == nil || !errors.As(err, &blocked) {
+		t.n.Add(1)
+	}
+	return resp, err
 }
 
 func (t countingTransport) CloseIdleConnections() {

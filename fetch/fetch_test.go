@@ -654,6 +654,16 @@ func TestFailuresRemembered(t *testing.T) {
 	if s := c.Stats(); s != (fetch.Stats{Requests: 2}) {
 		t.Errorf("RetryFailed: Stats %+v, want two requests", s)
 	}
+
+	// A failure remembered for 1ns has been forgotten by the next Get.
+	c = newClient(fetch.Options{FailureTTL: time.Nanosecond})
+	_, err1 = c.Get(t.Context(), u, "")
+	_, err2 = c.Get(t.Context(), u, "")
+	wantError(t, err1, fetch.ErrConnect)
+	wantError(t, err2, fetch.ErrConnect)
+	if s := c.Stats(); s != (fetch.Stats{Requests: 2}) {
+		t.Errorf("FailureTTL 1ns: Stats %+v, want two requests", s)
+	}
 }
 
 func TestPlainHTTPServerForHTTPSURL(t *testing.T) {

@@ -19,10 +19,20 @@ func newTransport(opts *Options) *http.Transport {
 	if proxy == nil {
 		proxy = http.ProxyFromEnvironment
 	}
+	guard := opts.Guard
+	proxies := new(proxyAddrs)
 	t.Proxy = func(r *http.Request) (*url.URL, error) {
 		u, err := proxy(r)
 		if err != nil {
 			return nil, &proxyConfigError{err}
+		}
+		if u != nil && guard != nil {
+			// Refused here, nothing is sent; the proxy's own address is
+			// then let through the guard (see guardedDial).
+			if err := guard.checkProxied(r.URL, u); err != nil {
+				return nil, err
+			}
+			proxies.add(u)
 		}
 		return u, nil
 	}
@@ -34,7 +44,12 @@ func newTransport(opts *Options) *http.Transport {
 	}
 
 	dial := opts.DialContext
-	if dial == nil {
+	switch {
+	case guard != nil:
+		// With opts.DialContext nil the guard dials with its own checking
+		// net.Dialer.
+		dial = guard.guardedDial(opts.DialContext, proxies)
+	case dial == nil:
 		dial = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
 	}
 	connectTimeout := opts.ConnectTimeout
