@@ -109,7 +109,7 @@ func newRootCmd(streams IO) *cobra.Command {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newBakeCmd(streams), newUnbakeCmd(streams), newVerifyCmd(streams), newVersionCmd(streams))
+	root.AddCommand(newBakeCmd(streams), newUnbakeCmd(streams), newVerifyCmd(streams), newServeCmd(streams), newVersionCmd(streams))
 	return root
 }
 

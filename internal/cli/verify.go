@@ -56,7 +56,12 @@ func (n *networkOptions) verifier() (*ob2.Verifier, error) {
 		}
 		opts.Cache = fetch.Layered(fetch.NewMemoryCache(), disk)
 	}
-	client := fetch.New(opts)
+	return newVerifier(fetch.New(opts)), nil
+}
+
+// newVerifier builds the JSON-LD processor and OB 2.0 verifier on a fetch
+// client: contexts that are not built in come through the same client.
+func newVerifier(client *fetch.Client) *ob2.Verifier {
 	loader := jsonld.NewLoader(func(ctx context.Context, url string) ([]byte, error) {
 		resp, err := client.Get(ctx, url, "application/ld+json, application/json")
 		if err != nil {
@@ -67,7 +72,7 @@ func (n *networkOptions) verifier() (*ob2.Verifier, error) {
 		}
 		return resp.Body, nil
 	})
-	return ob2.New(ob2.Options{Client: client, JSONLD: jsonld.NewProcessor(loader)}), nil
+	return ob2.New(ob2.Options{Client: client, JSONLD: jsonld.NewProcessor(loader)})
 }
 
 type verifyOptions struct {

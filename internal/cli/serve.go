@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/badgebake/badgebake/fetch"
+	"github.com/badgebake/badgebake/server"
+	"github.com/spf13/cobra"
+)
+
+type serveOptions struct {
+	addr            string
+	allowPrivate    bool
+	allowNets       []string
+	maxUpload       byteSize
+	maxConcurrent   int
+	requestTimeout  time.Duration
+	fetchTimeout    time.Duration
+	cacheSize       byteSize
+	cacheTTL        time.Duration
+	shutdownTimeout time.Duration
+	logFormat       string
+	offline         bool
+}
+
+const serveLong = `Serve runs badgebake as an HTTP service: a drop-in replacement for
+openbadges-validator-core's server, with a page people can use.
+
+Routes:
+  GET  /          the form: a badge URL, JSON or JWS, or a baked PNG/SVG upload
+                  (?url= pre-fills the data field)
+  POST /results   verify. Body: JSON {"data": …, "profile": …}, a form, or
+                  multipart/form-data with fields data, image and profile.
+                  Clients sending "Accept: application/json" get the report
+                  (exactly what verify --json prints, status 200 whatever the
+                  verdict; the Badgebake-Verdict header says valid, invalid or
+                  revoked); browsers get a badge card.
+  GET  /results   redirects to /
+  POST /unbake    an image (multipart field image, or the body with
+                  Content-Type image/png or image/svg+xml) → what unbake --json
+                  prints; 422 when it carries no badge
+  GET  /healthz   {"status": "ok"}; 503 while shutting down
+  GET  /metrics   Prometheus metrics
+
+Verification fetches URLs chosen by whoever sends a badge, so by default the
+server refuses to connect to loopback, private, link-local (169.254.169.254
+included), multicast and other non-public addresses. The check is made on
+each address actually dialled, redirects included, so DNS tricks cannot get
+around it. --allow-net opens chosen ranges; --allow-private turns the check
+off (an intranet deployment). Through a proxy (HTTPS_PROXY) the proxy
+resolves host names and must refuse private addresses itself.
+
+Fetched documents are shared by all requests in a memory cache bounded by
+--cache-size and --cache-ttl (a revoked badge shows as revoked at most
+--cache-ttl after its issuer revokes it). Nothing is written to disk.
+
+At most --max-concurrent verifications run at once; the next request gets
+503 with Retry-After. A verification running longer than --request-timeout
+gets 504. SIGTERM or SIGINT stops accepting connections, lets requests in
+progress finish (up to --shutdown-timeout) and exits 0. One log record per
+request goes to standard error (--log-format text or json).`
+
+func newServeCmd(streams IO) *cobra.Command {
+	o := &serveOptions{maxUpload: server.DefaultMaxUpload, cacheSize: byteSize(fetch.DefaultBoundedCacheBytes)}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the verifier as an HTTP service with a web page",
+		Long:  serveLong,
+		Example: `  badgebake serve
+  badgebake serve --addr :8080 --log-format json
+  curl -H 'Accept: application/json' -F image=@baked.png http://127.0.0.1:8080/results
+  curl -H 'Accept: application/json' -H 'Content-Type: application/json' \
+       -d '{"data": "https://example.org/assertions/1"}' http://127.0.0.1:8080/results`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), streams, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (\":8080\" for every interface)")
+	f.BoolVar(&o.allowPrivate, "allow-private", false, "let verification fetch loopback, private and link-local addresses (intranet deployments)")
+	f.StringSliceVar(&o.allowNets, "allow-net", nil, "let verification fetch addresses in `CIDR` (repeatable), e.g. 10.1.2.0/24")
+	f.Var(&o.maxUpload, "max-upload", "largest request body, e.g. 4MiB, 512KiB")
+	f.IntVar(&o.maxConcurrent, "max-concurrent", server.DefaultMaxConcurrent, "verifications running at once; more get 503")
+	f.DurationVar(&o.requestTimeout, "request-timeout", server.DefaultRequestTimeout, "time limit for one verification, fetches included")
+	f.DurationVar(&o.fetchTimeout, "timeout", 15*time.Second, "time limit for each HTTP request the verifier makes")
+	f.Var(&o.cacheSize, "cache-size", "memory for fetched documents shared by all requests, e.g. 64MiB")
+	f.DurationVar(&o.cacheTTL, "cache-ttl", 5*time.Minute, "how long a fetched document is reused")
+	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long requests in progress may take to finish")
+	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
+	f.BoolVar(&o.offline, "offline", false, "never use the network: only JSON, JWS and images whose documents need no fetch verify")
+	return cmd
+}
+
+func (o *serveOptions) validate() ([]netip.Prefix, error) {
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return nil, usagef("--log-format must be text or json, not %q", o.logFormat)
+	}
+	for name, d := range map[string]time.Duration{"--request-timeout": o.requestTimeout, "--timeout": o.fetchTimeout, "--cache-ttl": o.cacheTTL, "--shutdown-timeout": o.shutdownTimeout} {
+		if d <= 0 {
+			return nil, usagef("%s must be positive, not %v", name, d)
+		}
+	}
+	if o.maxConcurrent <= 0 {
+		return nil, usagef("--max-concurrent must be at least 1, not %d", o.maxConcurrent)
+	}
+	var nets []netip.Prefix
+	for _, s := range o.allowNets {
+		p, err := netip.ParsePrefix(strings.TrimSpace(s))
+		if err != nil {
+			if a, aerr := netip.ParseAddr(strings.TrimSpace(s)); aerr == nil {
+				p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+			} else {
+				return nil, usagef("--allow-net %q is not an address range; write it in CIDR form, e.g. 10.1.2.0/24", s)
+			}
+		}
+		nets = append(nets, p.Masked())
+	}
+	return nets, nil
+}
+
+func runServe(ctx context.Context, streams IO, o *serveOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	nets, err := o.validate()
+	if err != nil {
+		return err
+	}
+	var handler slog.Handler = slog.NewTextHandler(streams.Err, nil)
+	if o.logFormat == "json" {
+		handler = slog.NewJSONHandler(streams.Err, nil)
+	}
+	logger := slog.New(handler)
+
+	cache := fetch.NewBoundedCache(fetch.BoundedCacheOptions{MaxBytes: int64(o.cacheSize), TTL: o.cacheTTL})
+	fopts := fetch.Options{
+		UserAgent: "badgebake/" + version(), Timeout: o.fetchTimeout, Offline: o.offline, Cache: cache,
+		// A failure is remembered briefly: enough to spare a dead host a
+		// stampede, short enough that a host back up is tried again.
+		FailureTTL: 30 * time.Second,
+	}
+	if !o.allowPrivate {
+		fopts.Guard = &fetch.Guard{Allow: nets, Hint: "the operator can allow them with --allow-private or --allow-net"}
+	}
+	client := fetch.New(fopts)
+	srv := server.New(server.Options{
+		OB2: newVerifier(client), Fetch: client, CacheStats: cache.Stats,
+		MaxUpload: int64(o.maxUpload), RequestTimeout: o.requestTimeout, MaxConcurrent: o.maxConcurrent,
+		Logger: logger, Version: version(),
+	})
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (is another server using that port? choose another with --addr)", o.addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Uploads are small (--max-upload); a client slower than this is
+		// holding a verification slot hostage.
+		ReadTimeout:    60 * time.Second,
+		WriteTimeout:   o.requestTimeout + 30*time.Second,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(handler, slog.LevelWarn),
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	guard := "public addresses only"
+	switch {
+	case o.allowPrivate:
+		guard = "any address (--allow-private)"
+	case len(nets) > 0:
+		guard = "public addresses and " + strings.Join(o.allowNets, ", ")
+	}
+	logger.Info("listening", "url", "http://"+displayAddr(ln.Addr()), "version", version(), "fetches", guard,
+		"max_upload", int64(o.maxUpload), "max_concurrent", o.maxConcurrent, "cache_size", int64(o.cacheSize), "cache_ttl", o.cacheTTL.String())
+	if !o.allowPrivate && proxyConfigured() {
+		logger.Warn("a proxy is set (HTTPS_PROXY/HTTP_PROXY): host names are resolved by the proxy, which must refuse private addresses itself; IP addresses in URLs are still checked here")
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serving on %s: %w", o.addr, err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in progress", "timeout", o.shutdownTimeout.String())
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		logger.Warn("requests still running at the shutdown timeout were cut off", "error", err)
+		hs.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// displayAddr is the listening address as a URL host: the port actually
+// bound (for --addr :0) and 127.0.0.1 for "every interface".
+func displayAddr(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	ip := ta.IP
+	if ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(ta.Port))
+}
+
+func proxyConfigured() bool {
+	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
+		if os.Getenv(k) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// byteSize is a size flag: 4194304, 4MiB, 4MB (read as MiB), 512KiB, 512K.
+type byteSize int64
+
+func (b *byteSize) String() string {
+	n := int64(*b)
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "KiB"
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func (b *byteSize) Set(s string) error {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return fmt.Errorf("%q is not a size; write e.g. 4MiB, 512KiB or a number of bytes", s)
+	}
+	*b = byteSize(n * mult)
+	return nil
+}
+
+func (b *byteSize) Type() string { return "size" }

@@ -1,0 +1,47 @@
+// Package server is badgebake's HTTP service: a drop-in replacement for
+// openbadges-validator-core's Flask server (same routes, same request
+// fields, the same report JSON) that is safe to expose to the internet and
+// shows people a badge card instead of a wall of JSON.
+//
+// # Routes
+//
+//   - GET / — the form: paste a URL, JSON or JWS, or upload a baked PNG or
+//     SVG, with an optional expected recipient. ?url= pre-fills the data
+//     field, as in the reference.
+//   - POST /results — verify. The body is JSON ({"data": …, "profile": …};
+//     data a string or, beyond the reference, the badge object; profile an
+//     object or a JSON string), a form (data, profile) or multipart/form-data
+//     (data, image, profile; an uploaded image wins over data). A client that
+//     prefers application/json to text/html gets the report — exactly what
+//     badgebake verify --json prints — with status 200 whatever the verdict,
+//     as in the reference; the Badgebake-Verdict header says valid, invalid or
+//     revoked. Everyone else gets an HTML page: the badge card (image, name,
+//     issuer, recipient, dates, verdict), the messages, and the raw JSON.
+//   - GET /results redirects to /.
+//   - POST /unbake — an image (multipart field image, or the body with an
+//     image/* Content-Type) → the object badgebake unbake --json prints; 422
+//     when it carries no badge.
+//   - GET /healthz — {"status": "ok"}; 503 once Drain was called.
+//   - GET /metrics — Prometheus text: requests by route and status, latency
+//     histograms, verdicts, busy rejections, fetch and cache counters.
+//
+// Errors the client can fix get 400 (nothing to verify, unreadable profile),
+// 413 (body over Options.MaxUpload) or 415 (unknown Content-Type), with a
+// message and a hint, as JSON ({"error", "hint", "status"}) or as a page.
+//
+// # Safety
+//
+// Request bodies are read into memory within MaxUpload and never written to
+// disk (multipart parts are read one at a time; ParseMultipartForm, which
+// spills to temporary files, is never used). At most MaxConcurrent
+// verifications run at once; one more gets 503 with Retry-After at once. A
+// verification that runs past RequestTimeout gets 504. Pages are
+// html/template output under a Content-Security-Policy that allows no script,
+// only this server's stylesheet and data: images: badge images are inlined
+// from the verifier's fetch cache, so a visitor's browser never fetches
+// what a badge points at. Panics are logged and answered with 500.
+//
+// Which addresses verification may fetch is the fetch client's business:
+// give the Verifier a fetch.Client with a fetch.Guard (badgebake serve does
+// unless --allow-private), and a bounded cache shared by every request.
+package server

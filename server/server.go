@@ -1,0 +1,263 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/badgebake/badgebake/fetch"
+	"github.com/badgebake/badgebake/ob2"
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxUpload      = 4 << 20 // the reference's MAX_CONTENT_LENGTH
+	DefaultRequestTimeout = 60 * time.Second
+	DefaultMaxConcurrent  = 64
+)
+
+// Options configure a Server.
+type Options struct {
+	// OB2 verifies Open Badges 2.0 badges. One Verifier serves every
+	// request, so its fetch client's cache is shared: give it a bounded
+	// cache (fetch.NewBoundedCache) and, on the internet, a fetch.Guard.
+	OB2 *ob2.Verifier
+	// Fetch is OB2's fetch client. The result page fetches the badge image
+	// through it (usually from its cache) to show it inline, and /metrics
+	// reports its counters. nil: no badge images on result pages.
+	Fetch *fetch.Client
+	// CacheStats, when set, adds the shared cache's figures to /metrics.
+	CacheStats func() fetch.BoundedCacheStats
+	// MaxUpload bounds a request body (a form with an image, or JSON); a
+	// larger one gets 413. Default DefaultMaxUpload.
+	MaxUpload int64
+	// RequestTimeout bounds one verification, fetches included; past it the
+	// client gets 504. Default DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxConcurrent bounds the verifications (and unbakes) running at
+	// once; one more gets 503 with Retry-After. Default
+	// DefaultMaxConcurrent.
+	MaxConcurrent int
+	// Logger gets one access log record per request; nil: slog.Default().
+	Logger *slog.Logger
+	// Version is shown on the pages and in /healthz and /metrics.
+	Version string
+	// Now is the clock for the page's expiry notes; nil: time.Now.
+	Now func() time.Time
+}
+
+// Server is the HTTP service: an http.Handler. It is safe for concurrent
+// use.
+type Server struct {
+	opts     Options
+	mux      *http.ServeMux
+	slots    chan struct{}
+	metrics  *metrics
+	draining atomic.Bool
+}
+
+// New returns a Server with opts, zero fields taking their defaults.
+func New(opts Options) *Server {
+	if opts.OB2 == nil {
+		opts.OB2 = ob2.New(ob2.Options{Client: opts.Fetch})
+	}
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = DefaultMaxUpload
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Version == "" {
+		opts.Version = "devel"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{opts: opts, mux: http.NewServeMux(), slots: make(chan struct{}, opts.MaxConcurrent), metrics: newMetrics()}
+	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.HandleFunc("GET /results", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/", http.StatusFound) // as the reference does
+	})
+	s.mux.HandleFunc("POST /results", s.limited(s.results))
+	s.mux.HandleFunc("POST /unbake", s.limited(s.unbake))
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /metrics", s.serveMetrics)
+	s.mux.HandleFunc("GET /static/style.css", serveCSS)
+	return s
+}
+
+// Drain makes /healthz answer 503 so that a load balancer stops sending
+// new requests; call it when shutdown begins. Requests still arriving are
+// served.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// ServeHTTP implements http.Handler: the routes, with security headers,
+// an access log record and metrics for every request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	id := r.Header.Get("X-Request-Id")
+	if id == "" || len(id) > 64 {
+		id = newRequestID()
+	}
+	h := rec.Header()
+	h.Set("X-Request-Id", id)
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	note := &logNote{}
+	r = r.WithContext(context.WithValue(r.Context(), logNoteKey{}, note))
+	defer func() {
+		if p := recover(); p != nil {
+			// A bug must not take the process down or leak a stack trace
+			// to a stranger; it is logged for the operator.
+			s.opts.Logger.Error("panic serving request", "request_id", id, "panic", fmt.Sprint(p))
+			if !rec.wrote {
+				s.fail(rec, r, http.StatusInternalServerError, "internal error (request "+id+"); the operator's log has the details", "")
+			}
+		}
+		route := r.Pattern
+		if route == "" {
+			route = "other"
+		}
+		elapsed := time.Since(start)
+		s.metrics.observe(route, rec.status, elapsed)
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status,
+			"bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds()) / 1000, "remote", r.RemoteAddr, "request_id", id}
+		if note.verdict != "" {
+			attrs = append(attrs, "verdict", note.verdict, "input_type", note.inputType)
+		}
+		if note.err != "" {
+			attrs = append(attrs, "error", note.err)
+		}
+		s.opts.Logger.Info("request", attrs...)
+	}()
+	s.mux.ServeHTTP(rec, r)
+}
+
+// contentSecurityPolicy allows the page its own stylesheet, inline images
+// (badge images are shown as data: URIs, never fetched by the browser from
+// wherever a badge points) and forms posting back here; nothing else, and no
+// script at all.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// recorder notes the status and size of a response for the log.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logNote carries what a handler wants in the access log record.
+type logNote struct {
+	verdict, inputType, err string
+}
+
+type logNoteKey struct{}
+
+func noteOf(r *http.Request) *logNote {
+	if n, ok := r.Context().Value(logNoteKey{}).(*logNote); ok {
+		return n
+	}
+	return &logNote{}
+}
+
+// limited runs h in one of the MaxConcurrent slots, or answers 503 with
+// Retry-After at once when all are taken: a client retrying later is better
+// served than one queued behind work it cannot see.
+func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			s.metrics.rejected.Add(1)
+			w.Header().Set("Retry-After", "1")
+			s.fail(w, r, http.StatusServiceUnavailable, "the server is busy: "+strconv.Itoa(s.opts.MaxConcurrent)+" verifications are already running", "retry after a second")
+			return
+		}
+		s.metrics.inFlight.Add(1)
+		defer func() {
+			s.metrics.inFlight.Add(-1)
+			<-s.slots
+		}()
+		h(w, r)
+	}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	status, code := "ok", http.StatusOK
+	if s.draining.Load() {
+		status, code = "shutting down", http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]string{"status": status, "version": s.opts.Version})
+}
+
+// errorBody is the JSON of an error response.
+type errorBody struct {
+	Error  string `json:"error"`
+	Hint   string `json:"hint,omitempty"`
+	Status int    `json:"status"`
+}
+
+// fail answers with an error: JSON for clients that prefer it, else an
+// HTML page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg, hint string) {
+	noteOf(r).err = msg
+	if wantsJSON(r.Header.Get("Accept")) {
+		writeJSON(w, code, errorBody{Error: msg, Hint: hint, Status: code})
+		return
+	}
+	s.render(w, code, "error", errorPage{page: s.page("Error"), Status: code, StatusText: http.StatusText(code), Message: msg, Hint: hint})
+}
+
+// writeJSON writes v as the CLI's --json does (two-space indent, no HTML
+// escaping), so a JSON client sees exactly what badgebake verify --json
+// prints.
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
