@@ -79,6 +79,12 @@ func (m *metrics) write(w io.Writer, s *Server) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	// sample writes a metric that has one unlabelled value.
+	sample := func(name, typ, help string, v int64) {
+		p("# HELP %s %s", name, help)
+		p("# TYPE %s %s", name, typ)
+		p("%s %d", name, v)
+	}
 
 	p("# HELP badgebake_build_info The running version.")
 	p("# TYPE badgebake_build_info gauge")
@@ -119,12 +125,8 @@ func (m *metrics) write(w io.Writer, s *Server) {
 	for _, v := range []string{"valid", "invalid", "revoked", "timeout"} {
 		p("badgebake_verifications_total{verdict=%q} %d", v, m.verdicts[v])
 	}
-	p("# HELP badgebake_verifications_in_flight Verifications and unbakes running now.")
-	p("# TYPE badgebake_verifications_in_flight gauge")
-	p("badgebake_verifications_in_flight %d", m.inFlight.Load())
-	p("# HELP badgebake_rejected_busy_total Requests refused with 503 because every verification slot was taken.")
-	p("# TYPE badgebake_rejected_busy_total counter")
-	p("badgebake_rejected_busy_total %d", m.rejected.Load())
+	sample("badgebake_verifications_in_flight", "gauge", "Verifications and unbakes running now.", int64(m.inFlight.Load()))
+	sample("badgebake_rejected_busy_total", "counter", "Requests refused with 503 because every verification slot was taken.", int64(m.rejected.Load()))
 
 	if c := s.opts.Fetch; c != nil {
 		st := c.Stats()
@@ -153,12 +155,8 @@ func (m *metrics) write(w io.Writer, s *Server) {
 
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	p("# HELP badgebake_go_heap_bytes Bytes of allocated heap objects.")
-	p("# TYPE badgebake_go_heap_bytes gauge")
-	p("badgebake_go_heap_bytes %d", ms.HeapAlloc)
-	p("# HELP badgebake_go_goroutines Goroutines that currently exist.")
-	p("# TYPE badgebake_go_goroutines gauge")
-	p("badgebake_go_goroutines %d", runtime.NumGoroutine())
+	sample("badgebake_go_heap_bytes", "gauge", "Bytes of allocated heap objects.", int64(ms.HeapAlloc))
+	sample("badgebake_go_goroutines", "gauge", "Goroutines that currently exist.", int64(runtime.NumGoroutine()))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -65,15 +65,20 @@ func readSubmission(w http.ResponseWriter, r *http.Request, max int64) (*submiss
 			hint: "send application/json, a form (application/x-www-form-urlencoded) or multipart/form-data"}
 	}
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, &requestError{status: http.StatusRequestEntityTooLarge,
-				msg:  fmt.Sprintf("the request body is larger than this server's limit of %s", formatBytes(max)),
-				hint: "badge images are usually far smaller; shrink the image, or ask the operator to raise --max-upload"}
-		}
-		return nil, err
+		return nil, bodyError(err, max)
 	}
 	return sub, nil
+}
+
+// bodyError turns a body read past the limit into a 413 for the client.
+func bodyError(err error, max int64) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return &requestError{status: http.StatusRequestEntityTooLarge,
+			msg:  fmt.Sprintf("the request body is larger than this server's limit of %s", formatBytes(max)),
+			hint: "badge images are usually far smaller; shrink the image, or ask the operator to raise --max-upload"}
+	}
+	return err
 }
 
 // readJSONBody reads {"data": …, "profile": …}. data may be a string (a

@@ -118,13 +118,7 @@ func (s *Server) unbake(w http.ResponseWriter, r *http.Request) {
 func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, &requestError{status: http.StatusRequestEntityTooLarge,
-				msg:  fmt.Sprintf("the request body is larger than this server's limit of %s", formatBytes(max)),
-				hint: "ask the operator to raise --max-upload"}
-		}
-		return nil, err
+		return nil, bodyError(err, max)
 	}
 	return b, nil
 }

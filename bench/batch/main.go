@@ -29,8 +29,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,17 +37,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/badgebake/badgebake/bake"
+	"github.com/badgebake/badgebake/internal/badgehost"
 	"github.com/badgebake/badgebake/internal/cli"
 	"github.com/badgebake/badgebake/internal/examples"
 	"github.com/badgebake/badgebake/payload"
 )
-
-var requests atomic.Int64
 
 func main() {
 	n := flag.Int("n", 10000, "number of baked badges for verify and unbake")
@@ -73,7 +69,7 @@ func main() {
 			fatalf("go build: %v\n%s", err, out)
 		}
 	}
-	srv := httptest.NewServer(http.HandlerFunc(serve))
+	srv := badgehost.Start(badgehost.Options{})
 	defer srv.Close()
 	timeBin := ""
 	if _, err := os.Stat("/usr/bin/time"); err == nil {
@@ -91,7 +87,7 @@ func main() {
 	var vs []time.Duration
 	var vrss int64
 	for i := 0; i <= *runs; i++ {
-		before := requests.Load()
+		before := srv.Total()
 		d, rss, out := runCLI(timeBin, *bin, "verify", "--json", dir)
 		checkVerify(out, *n)
 		if i > 0 {
@@ -99,7 +95,7 @@ func main() {
 			vrss = max(vrss, rss)
 		}
 		fmt.Printf("verify run %d: %v, %.0f badges/s, %d requests, max RSS %.1f MiB\n", i, d.Round(time.Millisecond),
-			float64(*n)/d.Seconds(), requests.Load()-before, float64(rss)/1024)
+			float64(*n)/d.Seconds(), srv.Total()-before, float64(rss)/1024)
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -159,37 +155,6 @@ func main() {
 	if len(mem) > 0 {
 		fmt.Printf("\n| unbake files | max RSS (largest of 3) | wall (last run) |\n|---:|---:|---:|\n%s\n", strings.Join(mem, "\n"))
 	}
-}
-
-// serve answers for one BadgeClass, its Issuer and image, and any
-// /assertions/N.
-func serve(w http.ResponseWriter, r *http.Request) {
-	requests.Add(1)
-	base := "http://" + r.Host
-	var doc map[string]any
-	switch p := r.URL.Path; {
-	case p == "/badges/b.png":
-		w.Header().Set("Content-Type", "image/png")
-		w.Write(examples.PNG())
-		return
-	case p == "/badges/b":
-		doc = map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "BadgeClass", "id": base + p,
-			"name": "Robotics", "description": "Built a robot.", "image": base + "/badges/b.png",
-			"criteria": base + "/badges/b.html", "issuer": base + "/issuer"}
-	case p == "/issuer":
-		doc = map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": base + p,
-			"name": "Example Issuer", "url": base, "email": "badges@example.org"}
-	case strings.HasPrefix(p, "/assertions/"):
-		doc = map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": base + p,
-			"recipient": map[string]any{"type": "email", "hashed": false, "identity": "alice@example.org"},
-			"badge":     base + "/badges/b", "verification": map[string]any{"type": "hosted"},
-			"issuedOn": "2024-01-01T00:00:00Z"}
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "application/ld+json")
-	json.NewEncoder(w).Encode(doc)
 }
 
 // generate bakes n copies of the example badge into dir, 1,000 per
