@@ -117,8 +117,15 @@ func TestVerifyReportInBrowser(t *testing.T) {
 		t.Errorf("unfiltered: visible %v, hidden %v", visible, hidden)
 	}
 
-	// A screenshot of the filtered report, kept as a test artifact.
-	shot := filepath.Join(t.TempDir(), "report-failures.png")
+	// A screenshot of the filtered report, kept as a test artifact in
+	// $BADGEBAKE_ARTIFACTS (CI sets it).
+	artifacts := os.Getenv("BADGEBAKE_ARTIFACTS")
+	if artifacts == "" {
+		artifacts = t.TempDir()
+	} else if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatalf("BADGEBAKE_ARTIFACTS: %v", err)
+	}
+	shot := filepath.Join(artifacts, "report-failures.png")
 	chromium(t, filtered.String(), "--screenshot="+shot, "--window-size=1200,1400", "--hide-scrollbars")
 	b, err := os.ReadFile(shot)
 	if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
