@@ -555,4 +555,15 @@ func TestAccessLog(t *testing.T) {
 	if strings.Contains(line, "alice@example.org") || strings.Contains(line, "assertions/1") {
 		t.Errorf("the log holds request content: %s", line)
 	}
+
+	// A request id that is not short and plain is replaced, not echoed.
+	for _, bad := range []string{"a b", "<script>", strings.Repeat("x", 65), "é"} {
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.Header.Set("X-Request-Id", bad)
+		rec := httptest.NewRecorder()
+		f.srv.ServeHTTP(rec, req)
+		if got := rec.Header().Get("X-Request-Id"); got == bad || len(got) != 16 {
+			t.Errorf("X-Request-Id %q came back as %q", bad, got)
+		}
+	}
 }
