@@ -216,3 +216,24 @@ func TestServeGuardsByDefault(t *testing.T) {
 		t.Errorf("the start-up record does not say what is fetched:\n%s", p.log())
 	}
 }
+
+// FuzzByteSize: a size flag either parses to a positive size whose String
+// form parses back to the same size, or is refused.
+func FuzzByteSize(f *testing.F) {
+	for _, s := range []string{"4MiB", "512k", "1G", "7 B", "0", "-1", "1.5MiB", "99999999999G"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b byteSize
+		if b.Set(s) != nil {
+			return
+		}
+		if b <= 0 {
+			t.Fatalf("Set(%q) = %d", s, b)
+		}
+		var again byteSize
+		if err := again.Set(b.String()); err != nil || again != b {
+			t.Fatalf("Set(%q) = %d, String %q, parsed back as %d (%v)", s, b, b.String(), again, err)
+		}
+	})
+}
