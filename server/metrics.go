@@ -130,27 +130,15 @@ func (m *metrics) write(w io.Writer, s *Server) {
 
 	if c := s.opts.Fetch; c != nil {
 		st := c.Stats()
-		p("# HELP badgebake_fetch_requests_total HTTP requests sent to fetch badge documents and images (each redirect hop counts).")
-		p("# TYPE badgebake_fetch_requests_total counter")
-		p("badgebake_fetch_requests_total %d", st.Requests)
-		p("# HELP badgebake_fetch_cache_hits_total Fetches answered without a request of their own (cache, shared in-flight fetch, remembered failure).")
-		p("# TYPE badgebake_fetch_cache_hits_total counter")
-		p("badgebake_fetch_cache_hits_total %d", st.CacheHits)
-		p("# HELP badgebake_fetch_blocked_total Fetches refused because the address is loopback, private, link-local or otherwise not public.")
-		p("# TYPE badgebake_fetch_blocked_total counter")
-		p("badgebake_fetch_blocked_total %d", st.Blocked)
+		sample("badgebake_fetch_requests_total", "counter", "HTTP requests sent to fetch badge documents and images (each redirect hop counts).", int64(st.Requests))
+		sample("badgebake_fetch_cache_hits_total", "counter", "Fetches answered without a request of their own (cache, shared in-flight fetch, remembered failure).", int64(st.CacheHits))
+		sample("badgebake_fetch_blocked_total", "counter", "Fetches refused because the address is loopback, private, link-local or otherwise not public.", int64(st.Blocked))
 	}
 	if s.opts.CacheStats != nil {
 		cs := s.opts.CacheStats()
-		p("# HELP badgebake_cache_entries Responses in the shared fetch cache.")
-		p("# TYPE badgebake_cache_entries gauge")
-		p("badgebake_cache_entries %d", cs.Entries)
-		p("# HELP badgebake_cache_bytes Approximate size of the shared fetch cache.")
-		p("# TYPE badgebake_cache_bytes gauge")
-		p("badgebake_cache_bytes %d", cs.Bytes)
-		p("# HELP badgebake_cache_evictions_total Responses dropped from the shared fetch cache to stay within its size.")
-		p("# TYPE badgebake_cache_evictions_total counter")
-		p("badgebake_cache_evictions_total %d", cs.Evictions)
+		sample("badgebake_cache_entries", "gauge", "Responses in the shared fetch cache.", int64(cs.Entries))
+		sample("badgebake_cache_bytes", "gauge", "Approximate size of the shared fetch cache.", int64(cs.Bytes))
+		sample("badgebake_cache_evictions_total", "counter", "Responses dropped from the shared fetch cache to stay within its size.", int64(cs.Evictions))
 	}
 
 	var ms runtime.MemStats

@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/bake"
+	"github.com/badgebake/badgebake/internal/benchdata"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/unbake"
@@ -687,15 +688,7 @@ func (r *report) printf(format string, args ...any) {
 }
 
 func (r *report) machine() {
-	cpu := "unknown"
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for line := range strings.SplitSeq(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				cpu = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
+	cpu := benchdata.CPUModel()
 	nodeVersion := "not found"
 	if out, err := exec.Command("node", "--version").Output(); err == nil {
 		nodeVersion = strings.TrimSpace(string(out))

@@ -76,6 +76,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/internal/badgehost"
+	"github.com/badgebake/badgebake/internal/benchdata"
 )
 
 type config struct {
@@ -566,15 +567,7 @@ func scrape(c *http.Client, url string) (map[string]float64, error) {
 // Reporting.
 
 func printReport(c config, results []*result, loadBefore, loadAfter string) {
-	cpu := "unknown"
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for line := range strings.SplitSeq(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				cpu = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
+	cpu := benchdata.CPUModel()
 	kernel := "unknown"
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		kernel = strings.TrimSpace(string(b))
