@@ -97,6 +97,13 @@ func readJSONBody(body io.Reader) (*submission, error) {
 		}
 		return nil, badRequest(`send one JSON object, e.g. {"data": "https://example.org/assertions/1"}`, "the request body is not a JSON object: %v", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, err
+		}
+		return nil, badRequest(`send one JSON object, e.g. {"data": "https://example.org/assertions/1"}`, "the request body has more after its JSON object")
+	}
 	sub := &submission{}
 	switch d := bytes.TrimSpace(in.Data); {
 	case len(d) == 0 || string(d) == "null":

@@ -42,7 +42,8 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 	res, err := verify.Verify(ctx, in, &verify.Options{OB2: s.opts.OB2, Recipient: sub.profile})
 	switch {
 	case r.Context().Err() != nil:
-		noteOf(r).err = "client went away"
+		note := noteOf(r)
+		note.err, note.clientGone = "the client went away before the verification ended", true
 		return
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		s.metrics.verdict("timeout")

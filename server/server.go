@@ -136,8 +136,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			route = "other"
 		}
 		elapsed := time.Since(start)
-		s.metrics.observe(route, rec.status, elapsed)
-		attrs := []any{"method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status,
+		status := rec.status
+		if note.clientGone && !rec.wrote {
+			// Nothing was sent: log and count it as nginx does, 499.
+			status = statusClientClosed
+		}
+		s.metrics.observe(route, status, elapsed)
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "route", route, "status", status,
 			"bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds()) / 1000, "remote", r.RemoteAddr, "request_id", id}
 		if note.verdict != "" {
 			attrs = append(attrs, "verdict", note.verdict, "input_type", note.inputType)
@@ -203,7 +208,12 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 // logNote carries what a handler wants in the access log record.
 type logNote struct {
 	verdict, inputType, err string
+	clientGone              bool
 }
+
+// statusClientClosed is logged for a request whose client left before the
+// answer was ready (nginx's 499; nothing is sent).
+const statusClientClosed = 499
 
 type logNoteKey struct{}
 

@@ -342,6 +342,7 @@ func TestRequestErrors(t *testing.T) {
 		{"text/plain", "text/plain", "https://example.org/a", 415, `"text/plain"`},
 		{"broken JSON", "application/json", `{"data": `, 400, "not a JSON object"},
 		{"JSON array", "application/json", `["x"]`, 400, "not a JSON object"},
+		{"two JSON objects", "application/json", `{"data": "https://example.org/a"} {"data": "x"}`, 400, "more after its JSON object"},
 		{"data a number", "application/json", `{"data": 5}`, 400, "data is a number"},
 		{"nothing", "application/json", `{}`, 400, "nothing to verify"},
 		{"blank data", "application/json", `{"data": "  \n"}`, 400, "nothing to verify"},
@@ -565,5 +566,37 @@ func TestAccessLog(t *testing.T) {
 		if got := rec.Header().Get("X-Request-Id"); got == bad || len(got) != 16 {
 			t.Errorf("X-Request-Id %q came back as %q", bad, got)
 		}
+	}
+}
+
+// A client that leaves while its badge is verified gets nothing, and the
+// request is logged and counted as 499.
+func TestClientGone(t *testing.T) {
+	gate := make(chan struct{})
+	defer close(gate)
+	f := newFixture(t, badgehost.Options{Gate: gate}, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	b, _ := json.Marshal(map[string]string{"data": f.host.AssertionURL(badgehost.Slow)})
+	req := httptest.NewRequest("POST", "/results", bytes.NewReader(b)).WithContext(ctx)
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() { f.srv.ServeHTTP(rec, req); close(done) }()
+	for f.host.Count("/assertions/"+badgehost.Slow) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	if rec.Body.Len() != 0 {
+		t.Errorf("an answer was written: %s", rec.Body)
+	}
+	f.logMu.Lock()
+	line := f.log.String()
+	f.logMu.Unlock()
+	if !strings.Contains(line, `"status":499`) || !strings.Contains(line, "went away") {
+		t.Errorf("log: %s", line)
+	}
+	if got := metricValue(t, f, `badgebake_http_requests_total{route="POST /results",code="499"}`); got != 1 {
+		t.Errorf("499s counted: %v", got)
 	}
 }
