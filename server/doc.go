@@ -41,6 +41,10 @@
 // from the verifier's fetch cache, so a visitor's browser never fetches
 // what a badge points at. Panics are logged and answered with 500.
 //
+// Browsers let scripts of other sites read the JSON answers only for the
+// origins in Options.CORSOrigins (preflight requests are answered for
+// them alone).
+//
 // Which addresses verification may fetch is the fetch client's business:
 // give the Verifier a fetch.Client with a fetch.Guard (badgebake serve does
 // unless --allow-private), and a bounded cache shared by every request.

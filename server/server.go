@@ -51,6 +51,11 @@ type Options struct {
 	Version string
 	// Now is the clock for the page's expiry notes; nil: time.Now.
 	Now func() time.Time
+	// CORSOrigins lets scripts on these web origins ("https://example.org")
+	// call POST /results and POST /unbake from a browser; "*" lets any
+	// origin. Empty: no cross-origin access (browsers refuse such calls).
+	// Credentials are never allowed: the service has no sessions.
+	CORSOrigins []string
 }
 
 // Server is the HTTP service: an http.Handler. It is safe for concurrent
@@ -96,7 +101,48 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", s.serveMetrics)
 	s.mux.HandleFunc("GET /static/style.css", serveCSS)
+	if len(opts.CORSOrigins) > 0 {
+		s.mux.HandleFunc("OPTIONS /results", s.preflight)
+		s.mux.HandleFunc("OPTIONS /unbake", s.preflight)
+	}
 	return s
+}
+
+// corsAllowed reports whether a browser page from origin may read answers.
+func (s *Server) corsAllowed(origin string) bool {
+	for _, o := range s.opts.CORSOrigins {
+		if o == "*" || o == origin {
+			return true
+		}
+	}
+	return false
+}
+
+// cors adds the headers that let an allowed origin's script read the
+// answer, and the headers it may look at.
+func (s *Server) cors(h http.Header, origin string) {
+	if origin == "" || len(s.opts.CORSOrigins) == 0 {
+		return
+	}
+	h.Add("Vary", "Origin")
+	if !s.corsAllowed(origin) {
+		return
+	}
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Expose-Headers", "Badgebake-Verdict, X-Request-Id, Retry-After")
+}
+
+// preflight answers a browser's CORS preflight for the POST routes.
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
+	if !s.corsAllowed(r.Header.Get("Origin")) || r.Header.Get("Access-Control-Request-Method") != http.MethodPost {
+		s.fail(w, r, http.StatusForbidden, "cross-origin requests from "+strconv.Quote(r.Header.Get("Origin"))+" are not allowed here", "the operator lists allowed origins with --cors-origin")
+		return
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", "POST")
+	h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, X-Request-Id")
+	h.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // Drain makes /healthz answer 503 so that a load balancer stops sending
@@ -120,6 +166,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
+	s.cors(h, r.Header.Get("Origin"))
 	note := &logNote{}
 	r = r.WithContext(context.WithValue(r.Context(), logNoteKey{}, note))
 	defer func() {

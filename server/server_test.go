@@ -600,3 +600,49 @@ func TestClientGone(t *testing.T) {
 		t.Errorf("499s counted: %v", got)
 	}
 }
+
+func TestCORS(t *testing.T) {
+	f := newFixture(t, badgehost.Options{}, Options{CORSOrigins: []string{"https://badges.example"}})
+	req := func(method, origin string, hdr map[string]string) *httptest.ResponseRecorder {
+		b, _ := json.Marshal(map[string]string{"data": f.host.AssertionURL("1")})
+		r := httptest.NewRequest(method, "/results", bytes.NewReader(b))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Accept", acceptJSON)
+		if origin != "" {
+			r.Header.Set("Origin", origin)
+		}
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		f.srv.ServeHTTP(rec, r)
+		return rec
+	}
+	pre := req("OPTIONS", "https://badges.example", map[string]string{"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+	if pre.Code != 204 || pre.Header().Get("Access-Control-Allow-Origin") != "https://badges.example" || pre.Header().Get("Access-Control-Allow-Methods") != "POST" ||
+		!strings.Contains(pre.Header().Get("Access-Control-Allow-Headers"), "Content-Type") || pre.Header().Get("Access-Control-Allow-Credentials") != "" {
+		t.Errorf("preflight: %d %v", pre.Code, pre.Header())
+	}
+	if rec := req("OPTIONS", "https://evil.example", map[string]string{"Access-Control-Request-Method": "POST"}); rec.Code != 403 || rec.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight from another origin: %d %v", rec.Code, rec.Header())
+	}
+	rec := req("POST", "https://badges.example", nil)
+	if rec.Code != 200 || rec.Header().Get("Access-Control-Allow-Origin") != "https://badges.example" ||
+		!strings.Contains(rec.Header().Get("Access-Control-Expose-Headers"), "Badgebake-Verdict") || rec.Header().Get("Vary") != "Origin" {
+		t.Errorf("POST from the allowed origin: %d %v", rec.Code, rec.Header())
+	}
+	if rec := req("POST", "https://evil.example", nil); rec.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("POST from another origin got %v", rec.Header())
+	}
+
+	// Without CORSOrigins: no CORS headers, and no preflight route.
+	g := newFixture(t, badgehost.Options{}, Options{})
+	r := httptest.NewRequest("OPTIONS", "/results", nil)
+	r.Header.Set("Origin", "https://badges.example")
+	r.Header.Set("Access-Control-Request-Method", "POST")
+	w := httptest.NewRecorder()
+	g.srv.ServeHTTP(w, r)
+	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("no CORS configured: %d %v", w.Code, w.Header())
+	}
+}

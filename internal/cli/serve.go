@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -33,6 +34,7 @@ type serveOptions struct {
 	shutdownTimeout time.Duration
 	logFormat       string
 	offline         bool
+	corsOrigins     []string
 }
 
 const serveLong = `Serve runs badgebake as an HTTP service: a drop-in replacement for
@@ -65,6 +67,9 @@ resolves host names and must refuse private addresses itself.
 Fetched documents are shared by all requests in a memory cache bounded by
 --cache-size and --cache-ttl (a revoked badge shows as revoked at most
 --cache-ttl after its issuer revokes it). Nothing is written to disk.
+
+Scripts on other web sites may call the JSON routes only from the origins
+given with --cors-origin.
 
 At most --max-concurrent verifications run at once; the next request gets
 503 with Retry-After. A verification running longer than --request-timeout
@@ -100,6 +105,7 @@ func newServeCmd(streams IO) *cobra.Command {
 	f.DurationVar(&o.cacheTTL, "cache-ttl", 5*time.Minute, "how long a fetched document is reused")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long requests in progress may take to finish")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
+	f.StringSliceVar(&o.corsOrigins, "cors-origin", nil, "let scripts on web `ORIGIN` (e.g. https://badges.example.org; repeatable; * for any) call POST /results and /unbake")
 	f.BoolVar(&o.offline, "offline", false, "never use the network: only JSON, JWS and images whose documents need no fetch verify")
 	return cmd
 }
@@ -115,6 +121,15 @@ func (o *serveOptions) validate() ([]netip.Prefix, error) {
 	}
 	if o.maxConcurrent <= 0 {
 		return nil, usagef("--max-concurrent must be at least 1, not %d", o.maxConcurrent)
+	}
+	for _, origin := range o.corsOrigins {
+		if origin == "*" {
+			continue
+		}
+		u, err := url.Parse(origin)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			return nil, usagef("--cors-origin %q is not a web origin; write it as scheme://host[:port], e.g. https://badges.example.org, or * for any", origin)
+		}
 	}
 	var nets []netip.Prefix
 	for _, s := range o.allowNets {
@@ -159,7 +174,7 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 	srv := server.New(server.Options{
 		OB2: newVerifier(client), Fetch: client, CacheStats: cache.Stats,
 		MaxUpload: int64(o.maxUpload), RequestTimeout: o.requestTimeout, MaxConcurrent: o.maxConcurrent,
-		Logger: logger, Version: version(),
+		Logger: logger, Version: version(), CORSOrigins: trimSlashes(o.corsOrigins),
 	})
 
 	ln, err := net.Listen("tcp", o.addr)
@@ -227,6 +242,16 @@ func displayAddr(a net.Addr) string {
 		ip = net.IPv4(127, 0, 0, 1)
 	}
 	return net.JoinHostPort(ip.String(), strconv.Itoa(ta.Port))
+}
+
+// trimSlashes drops a trailing slash from each origin: browsers send
+// "https://example.org" without one.
+func trimSlashes(origins []string) []string {
+	out := make([]string, len(origins))
+	for i, o := range origins {
+		out[i] = strings.TrimSuffix(o, "/")
+	}
+	return out
 }
 
 func proxyConfigured() bool {

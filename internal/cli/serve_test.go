@@ -29,6 +29,8 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"serve", "--max-concurrent", "0"}, "--max-concurrent must be at least 1"},
 		{[]string{"serve", "--request-timeout", "0s"}, "--request-timeout must be positive"},
 		{[]string{"serve", "extra"}, "takes no arguments"},
+		{[]string{"serve", "--cors-origin", "badges.example"}, `--cors-origin "badges.example" is not a web origin`},
+		{[]string{"serve", "--cors-origin", "https://badges.example/path"}, "is not a web origin"},
 		{[]string{"serve", "--addr", "256.0.0.1:80"}, "cannot listen on 256.0.0.1:80"},
 	} {
 		code, stdout, stderr := run(t, c.args...)
