@@ -81,13 +81,15 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
 }
 
-const rootLong = `badgebake bakes Open Badges credentials into PNG and SVG images and gets them
-back out.
+const rootLong = `badgebake bakes Open Badges credentials into PNG and SVG images, gets them
+back out, and verifies them, from the command line or as an HTTP service.
 
 An image is detected from its content, never its file name. Payloads are
 Open Badges 2.0 hosted assertion URLs, assertion JSON and signed assertions
 (compact JWS), and Open Badges 3.0 credentials (JSON with an embedded proof,
-or a VC-JWT). Nothing is fetched from the network.
+or a VC-JWT). unbake never uses the network; verify (and bake, which
+verifies first unless --no-verify) fetches what the badge links to; serve
+runs the verifier behind a web page and a JSON API.
 
 Exit status:
   0  success
