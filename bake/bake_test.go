@@ -13,6 +13,7 @@ import (
 
 	"github.com/badgebake/badgebake/bake"
 	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/filetest"
 	"github.com/badgebake/badgebake/internal/pngtest"
 	"github.com/badgebake/badgebake/internal/testcorpus"
 	"github.com/badgebake/badgebake/payload"
@@ -216,18 +217,6 @@ func TestSVGForms(t *testing.T) {
 	}
 }
 
-// readFromCounter is an *os.File that counts the ReadFrom calls io.Copy
-// makes on it: one per copy handed to the kernel.
-type readFromCounter struct {
-	*os.File
-	calls int
-}
-
-func (w *readFromCounter) ReadFrom(r io.Reader) (int64, error) {
-	w.calls++
-	return w.File.ReadFrom(r)
-}
-
 // From file to file, bake copies the run of image data chunks after the old
 // badge in one io.Copy (one copy_file_range), however many chunks it has, and
 // writes what a chunk-by-chunk copy writes.
@@ -238,22 +227,9 @@ func TestBakePNGFileToFileCopiesRunsWhole(t *testing.T) {
 		chunks = append(chunks, pngtest.Chunk("IDAT", bytes.Repeat([]byte{byte(i)}, 8<<10)))
 	}
 	img := pngtest.File(append(chunks, pngtest.IEND())...)
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in.png")
-	if err := os.WriteFile(in, img, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.Open(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	f, err := os.Create(filepath.Join(dir, "out.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	dst := &readFromCounter{File: f}
+	dir, in := filetest.WriteTemp(t, "in.png", img)
+	src, f := filetest.Pair(t, in, dir, "out.png")
+	dst := &filetest.ReadFromCounter{File: f}
 	p := mustParse(t, "https://example.org/assertions/new")
 	res, err := bake.Bake(context.Background(), dst, src, p, nil)
 	if err != nil {
@@ -262,8 +238,8 @@ func TestBakePNGFileToFileCopiesRunsWhole(t *testing.T) {
 	if len(res.Replaced) != 1 {
 		t.Errorf("replaced %v, want the old badge", res.Replaced)
 	}
-	if dst.calls != 1 {
-		t.Errorf("%d io.Copy calls into the output, want 1 for the 100 IDATs and IEND", dst.calls)
+	if dst.Calls != 1 {
+		t.Errorf("%d io.Copy calls into the output, want 1 for the 100 IDATs and IEND", dst.Calls)
 	}
 	got, _ := os.ReadFile(f.Name())
 	var want bytes.Buffer

@@ -3,7 +3,6 @@ package bake_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/badgebake/badgebake/internal/benchdata"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/bake"
+	"github.com/badgebake/badgebake/internal/benchdata"
+	"github.com/badgebake/badgebake/internal/filetest"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/unbake"
@@ -58,16 +59,7 @@ func BenchmarkBakePNG(b *testing.B) {
 					dir := b.TempDir()
 					in := filepath.Join(dir, "in.png")
 					benchdata.PNGFile(b, in, size, img.idat, img.baked, false)
-					src, err := os.Open(in)
-					if err != nil {
-						b.Fatal(err)
-					}
-					defer src.Close()
-					dst, err := os.Create(filepath.Join(dir, "out.png"))
-					if err != nil {
-						b.Fatal(err)
-					}
-					defer dst.Close()
+					src, dst := filetest.Pair(b, in, dir, "out.png")
 					var w io.Writer = dst
 					if mode == "userspace-copy" {
 						w = benchPlainWriter{dst}
@@ -75,15 +67,7 @@ func BenchmarkBakePNG(b *testing.B) {
 					b.SetBytes(int64(size))
 					b.ReportAllocs()
 					for b.Loop() {
-						if _, err := src.Seek(0, io.SeekStart); err != nil {
-							b.Fatal(err)
-						}
-						if err := dst.Truncate(0); err != nil {
-							b.Fatal(err)
-						}
-						if _, err := dst.Seek(0, io.SeekStart); err != nil {
-							b.Fatal(err)
-						}
+						filetest.Rewind(b, src, dst)
 						res, err := bake.Bake(b.Context(), w, src, p, nil)
 						if err != nil {
 							b.Fatal(err)
@@ -167,28 +151,11 @@ func BenchmarkBakeSVG(b *testing.B) {
 			}
 		})
 		b.Run(fmt.Sprintf("%s/%dKB/file", doc.name, len(doc.data)/1000), func(b *testing.B) {
-			src, err := os.Open(in)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer src.Close()
-			dst, err := os.Create(filepath.Join(b.TempDir(), "out.svg"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer dst.Close()
+			src, dst := filetest.Pair(b, in, b.TempDir(), "out.svg")
 			b.SetBytes(int64(len(doc.data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := src.Seek(0, io.SeekStart); err != nil {
-					b.Fatal(err)
-				}
-				if err := dst.Truncate(0); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := dst.Seek(0, io.SeekStart); err != nil {
-					b.Fatal(err)
-				}
+				filetest.Rewind(b, src, dst)
 				res, err := bake.Bake(b.Context(), dst, src, p, nil)
 				if err != nil || len(res.Replaced) != replaced {
 					b.Fatalf("%v %+v", err, res)
@@ -205,20 +172,11 @@ func BenchmarkBakeSVG(b *testing.B) {
 		// The floor of the file-to-file case: truncating the output and
 		// writing the document into it, with no baking at all.
 		b.Run(fmt.Sprintf("%s/%dKB/file-write-only", doc.name, len(doc.data)/1000), func(b *testing.B) {
-			dst, err := os.Create(filepath.Join(b.TempDir(), "out.svg"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer dst.Close()
+			dst := filetest.Create(b, filepath.Join(b.TempDir(), "out.svg"))
 			b.SetBytes(int64(len(doc.data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := dst.Truncate(0); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := dst.Seek(0, io.SeekStart); err != nil {
-					b.Fatal(err)
-				}
+				filetest.Rewind(b, nil, dst)
 				if _, err := dst.Write(doc.data); err != nil {
 					b.Fatal(err)
 				}

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/badgebake/badgebake/internal/filetest"
 )
 
 // countingReaderAt is what the Reader reads with ReadAt: an io.ReaderAt with
@@ -261,38 +263,13 @@ func TestCopyRawUntil(t *testing.T) {
 	}
 }
 
-// readFromCounter is an *os.File that counts the ReadFrom calls io.Copy
-// makes on it: one per kernel copy.
-type readFromCounter struct {
-	*os.File
-	calls int
-}
-
-func (w *readFromCounter) ReadFrom(r io.Reader) (int64, error) {
-	w.calls++
-	return w.File.ReadFrom(r)
-}
-
 // From file to file, a run of chunks is one io.Copy, handed to the kernel,
 // and the copy is exact.
 func TestCopyRawUntilFileToFile(t *testing.T) {
-	dir := t.TempDir()
 	input := manyChunksPNG(200, 8<<10)
-	path := filepath.Join(dir, "in.png")
-	if err := os.WriteFile(path, input, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	f, err := os.Create(filepath.Join(dir, "out.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	dst := &readFromCounter{File: f}
+	dir, path := filetest.WriteTemp(t, "in.png", input)
+	src, f := filetest.Pair(t, path, dir, "out.png")
+	dst := &filetest.ReadFromCounter{File: f}
 	r, err := NewReader(src, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -315,8 +292,8 @@ func TestCopyRawUntilFileToFile(t *testing.T) {
 		t.Fatalf("copy differs from the input (%d bytes, want %d)", len(got), len(input))
 	}
 	// IHDR and tEXt come from the window; the 200 IDATs and IEND are one run.
-	if dst.calls != 1 {
-		t.Errorf("%d io.Copy calls into the file, want 1 for the run of IDATs", dst.calls)
+	if dst.Calls != 1 {
+		t.Errorf("%d io.Copy calls into the file, want 1 for the run of IDATs", dst.Calls)
 	}
 }
 
