@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"io/fs"
 	"strings"
 	"sync"
 
 	"github.com/badgebake/badgebake/internal/magic"
+	"github.com/badgebake/badgebake/internal/sized"
 )
 
 // DefaultMaxTextSize caps a text chunk's data and its decompressed text when
@@ -125,7 +125,7 @@ func NewReader(r io.Reader, opts *ReadOptions) (*Reader, error) {
 			pr.maxChunks = opts.MaxChunks
 		}
 	}
-	if ra, s, base, size, ok := readerAt(r); ok {
+	if ra, s, base, size, ok := sized.ReaderAt(r); ok {
 		pr.at, pr.seeker, pr.base, pr.size = ra, s, base, size
 		pr.winBuf = winPool.Get().(*[]byte)
 		pr.win = (*pr.winBuf)[:0]
@@ -150,39 +150,6 @@ func NewReader(r io.Reader, opts *ReadOptions) (*Reader, error) {
 		return nil, &FormatError{Offset: 0, Err: ErrNotPNG, Detail: describeNotPNG(sig[:n])}
 	}
 	return pr, nil
-}
-
-// readerAt reports whether r can be read with ReadAt: it must also be an
-// io.Seeker, which gives the start offset without a read (one lseek for a
-// file, nothing for in-memory readers), and tell its size without moving its
-// position: a Size method, or Stat on a non-empty regular file (a pipe or a
-// terminal is not one; files under /proc report size 0 and are read as they
-// always were). base is r's current offset and size the bytes from there to
-// the end.
-func readerAt(r io.Reader) (ra io.ReaderAt, s io.Seeker, base, size int64, ok bool) {
-	ra, ok1 := r.(io.ReaderAt)
-	s, ok2 := r.(io.Seeker)
-	if !ok1 || !ok2 {
-		return nil, nil, 0, 0, false
-	}
-	var end int64
-	switch v := r.(type) {
-	case interface{ Size() int64 }:
-		end = v.Size()
-	case interface{ Stat() (fs.FileInfo, error) }:
-		fi, err := v.Stat()
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() <= 0 {
-			return nil, nil, 0, 0, false
-		}
-		end = fi.Size()
-	default:
-		return nil, nil, 0, 0, false
-	}
-	base, err := s.Seek(0, io.SeekCurrent)
-	if err != nil || base > end {
-		return nil, nil, 0, 0, false
-	}
-	return ra, s, base, end - base, true
 }
 
 // streamSize returns the number of bytes from s's position to its end and

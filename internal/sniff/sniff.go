@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"sync"
 
 	"github.com/badgebake/badgebake/internal/magic"
+	"github.com/badgebake/badgebake/internal/sized"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
 )
@@ -103,7 +103,7 @@ var headPool = sync.Pool{New: func() any {
 // to maxSVG bytes (svg.DefaultMaxSize when 0).
 //
 // When r is an io.ReaderAt whose size is known without reading (see
-// sizedReaderAt), Open reads with ReadAt and leaves r's position alone, so a
+// sized.ReaderAt), Open reads with ReadAt and leaves r's position alone, so a
 // PNG goes on as r itself (or, for an *io.SectionReader, as r with its first
 // bytes already read), and an SVG is read with one ReadAt into a buffer of
 // its size, which Source.Close gives back for the next one.
@@ -138,7 +138,7 @@ func open(r io.Reader, maxSVG int64, unchecked bool) (*Source, error) {
 	if maxSVG <= 0 {
 		maxSVG = svg.DefaultMaxSize
 	}
-	if ra, start, size, ok := sizedReaderAt(r); ok {
+	if ra, _, start, size, ok := sized.ReaderAt(r); ok {
 		return openAt(r, ra, start, size, maxSVG, unchecked)
 	}
 	head := make([]byte, len(png.Signature))
@@ -162,39 +162,6 @@ func open(r io.Reader, maxSVG int64, unchecked bool) (*Source, error) {
 	return svgSource(doc, maxSVG, unchecked)
 }
 
-// sizedReaderAt reports whether r can be read with ReadAt: it must be an
-// io.ReaderAt and an io.Seeker (for its position: one lseek for a file, none
-// for in-memory readers) and tell its size without being read: a Size method
-// (*bytes.Reader, *strings.Reader, *io.SectionReader) or Stat on a non-empty
-// regular file (not a pipe or terminal; files under /proc say size 0 and are
-// read the old way). It returns r's position and the bytes from there to the
-// end. The png package makes the same choice.
-func sizedReaderAt(r io.Reader) (ra io.ReaderAt, start, size int64, ok bool) {
-	ra, ok1 := r.(io.ReaderAt)
-	s, ok2 := r.(io.Seeker)
-	if !ok1 || !ok2 {
-		return nil, 0, 0, false
-	}
-	var end int64
-	switch v := r.(type) {
-	case interface{ Size() int64 }:
-		end = v.Size()
-	case interface{ Stat() (fs.FileInfo, error) }:
-		fi, err := v.Stat()
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() <= 0 {
-			return nil, 0, 0, false
-		}
-		end = fi.Size()
-	default:
-		return nil, 0, 0, false
-	}
-	start, err := s.Seek(0, io.SeekCurrent)
-	if err != nil || start > end {
-		return nil, 0, 0, false
-	}
-	return ra, start, end - start, true
-}
-
 // Sized returns r as an *io.SectionReader from its position to its end when
 // r is a file that Open (and the png package) would read with ReadAt, so that
 // they learn its size and position without a syscall each; otherwise r as it
@@ -205,7 +172,7 @@ func Sized(r io.Reader) io.Reader {
 	if _, ok := r.(interface{ Size() int64 }); ok {
 		return r // in memory, or sized already
 	}
-	if ra, start, size, ok := sizedReaderAt(r); ok {
+	if ra, _, start, size, ok := sized.ReaderAt(r); ok {
 		return io.NewSectionReader(ra, start, size)
 	}
 	return r
