@@ -64,6 +64,26 @@
 // map the spellings) rather than test compacted values against the
 // validator's strings.
 //
+// # Hostile contexts
+//
+// A badge names its contexts, and so does each remote context: a hostile
+// issuer can make them name each other (A → B → A), chain new ones without
+// end, or list thousands. json-gold v0.9.1 follows a cycle forever (its
+// recursive-inclusion check never sees the contexts above it), so the
+// Loader guards on its own side, per verification (per NewLoader or
+// WithContext):
+//
+//   - before json-gold is given a remote context, the Loader follows the
+//     contexts it names; one already on the way there is a
+//     RecursiveContextError naming the chain, and a chain longer than
+//     MaxContextDepth a ContextLimitError;
+//   - at most MaxRemoteContexts distinct remote documents are loaded, and at
+//     most MaxContextLoads loads of any document (json-gold loads a context
+//     each time it meets one), each a ContextLimitError past the limit;
+//   - every load first looks at the verification's context, cached and
+//     embedded documents included, so a cancelled or timed-out verification
+//     stops at its next load with a CanceledError.
+//
 // # Other differences from the reference
 //
 // json-gold runs in JSON-LD 1.1 mode (its default) and treats a term as a

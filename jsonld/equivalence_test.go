@@ -79,13 +79,6 @@ func inlineContexts(t *testing.T, doc any) []map[string]any {
 	return out
 }
 
-func arrayOf(v any) []any {
-	if a, ok := v.([]any); ok {
-		return a
-	}
-	return []any{v}
-}
-
 func TestTermSetsMatchOfficial(t *testing.T) {
 	official := newOfficialLoader(t)
 	for _, e := range registry {

@@ -55,12 +55,20 @@ func (e *FetchError) Unwrap() error { return e.Err }
 // context into the imported document's map, so handing it a shared copy would
 // let one badge's context rewrite ContextV2 for every later verification.
 //
+// A Loader also bounds what it loads (see MaxRemoteContexts and the other
+// limits), counting from NewLoader or from WithContext, whichever made it:
+// bind one per verification with WithContext. A remote context that names
+// itself, directly or through others, is a RecursiveContextError before
+// json-gold is given it. Every call looks at the bound context first, so a
+// cancelled or timed-out verification stops at its next load.
+//
 // A Loader is safe for concurrent use. Copies made by WithContext share its
 // cache.
 type Loader struct {
-	fetch Fetcher
-	ctx   context.Context
-	cache *docCache
+	fetch   Fetcher
+	ctx     context.Context
+	cache   *docCache
+	session *session
 }
 
 // docCache holds fetched documents, parsed, never handed out without a copy.
@@ -73,36 +81,49 @@ type docCache struct {
 // (nil: offline). Fetches get context.Background() until WithContext is used.
 func NewLoader(fetch Fetcher) *Loader {
 	return &Loader{
-		fetch: fetch,
-		ctx:   context.Background(),
-		cache: &docCache{docs: make(map[string]any)},
+		fetch:   fetch,
+		ctx:     context.Background(),
+		cache:   &docCache{docs: make(map[string]any)},
+		session: newSession(),
 	}
 }
 
-// WithContext returns a Loader that passes ctx to the Fetcher. It shares l's
-// Fetcher and cache, so a verifier can keep one Loader per process (or per
-// verification, whichever cache lifetime it wants) and bind each request's
-// context cheaply: NewProcessor(loader.WithContext(r.Context())).
+// WithContext returns a Loader that passes ctx to the Fetcher, stops loading
+// once ctx is done, and counts its limits afresh. It shares l's Fetcher and
+// cache, so a verifier can keep one Loader per process (or per verification,
+// whichever cache lifetime it wants) and bind each verification's context
+// cheaply: NewProcessor(loader.WithContext(r.Context())).
 func (l *Loader) WithContext(ctx context.Context) *Loader {
 	c := *l
 	c.ctx = ctx
+	c.session = newSession()
 	return &c
 }
 
 // LoadDocument implements ld.DocumentLoader.
 func (l *Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
-	doc, err := l.document(u)
+	if err := l.ctx.Err(); err != nil {
+		return nil, &CanceledError{URL: u, Err: err}
+	}
+	e := lookupEmbedded(u)
+	if err := l.session.admit(u, e != nil); err != nil {
+		return nil, err
+	}
+	var doc any
+	var err error
+	if e != nil {
+		doc, err = e.document()
+	} else if doc, err = l.document(u); err == nil {
+		err = l.check(doc, []string{u})
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &ld.RemoteDocument{DocumentURL: u, Document: ld.CloneDocument(doc)}, nil
 }
 
-// document returns the shared parsed document for u.
+// document returns the shared parsed document for u, which is not embedded.
 func (l *Loader) document(u string) (any, error) {
-	if e := lookupEmbedded(u); e != nil {
-		return e.document()
-	}
 	if doc, ok := l.cache.get(u); ok {
 		return doc, nil
 	}

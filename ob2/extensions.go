@@ -358,6 +358,25 @@ func contextCause(err error) string {
 	if errors.As(err, &ne) {
 		return "it is not built in and fetching is off"
 	}
+	return jsonldError(err)
+}
+
+// jsonldError is the readable form of a JSON-LD processing failure. When a
+// context cycle, one of badgebake's limits on contexts, or the end of the
+// verification's time stopped it, that is said alone, without json-gold's
+// wrapping around it.
+func jsonldError(err error) string {
+	var rce *jsonld.RecursiveContextError
+	var cle *jsonld.ContextLimitError
+	var ce *jsonld.CanceledError
+	switch {
+	case errors.As(err, &rce):
+		err = rce
+	case errors.As(err, &cle):
+		err = cle
+	case errors.As(err, &ce):
+		err = ce
+	}
 	return strings.TrimPrefix(err.Error(), "jsonld: ")
 }
 

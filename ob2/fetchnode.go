@@ -229,7 +229,7 @@ func (r *run) intake(url string, doc map[string]any, class string, subject bool)
 	}
 	compacted, failed, err := r.compact(url, doc, class)
 	if err != nil {
-		r.res.Errorf(taskCompact, url, "", "Could not read %s %s as JSON-LD in the Open Badges v2 context: %v", class, url, err)
+		r.res.Errorf(taskCompact, url, "", "Could not read %s %s as JSON-LD in the Open Badges v2 context: %s", class, url, jsonldError(err))
 		return nil
 	}
 	respell(compacted)

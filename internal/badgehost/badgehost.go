@@ -25,6 +25,13 @@ const (
 	Revoked = "revoked" // /assertions/revoked answers 410 Gone
 	Bad     = "bad"     // /assertions/bad has no recipient: invalid
 	Slow    = "slow"    // /assertions/slow waits for Options.Gate
+
+	// Hostile issuers' JSON-LD contexts: each of these assertions names,
+	// after the v2 context, contexts of the host's under /ctx/.
+	SelfCycle    = "self-cycle"    // /ctx/self names itself
+	Cycle        = "cycle"         // /ctx/a names /ctx/b, which names /ctx/a
+	Chain        = "chain"         // /ctx/chain/N names /ctx/chain/N+1, forever
+	ManyContexts = "many-contexts" // names /ctx/many/0 … /ctx/many/1999
 )
 
 // Options shape the documents.
@@ -95,6 +102,38 @@ func (h *Host) Baked(id string, svg bool) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// contextOf is the @context of the host's context document /ctx/name.
+func (h *Host) contextOf(name string) any {
+	base := h.URL + "/ctx/"
+	var n int
+	switch {
+	case name == "self":
+		return base + "self"
+	case name == "a":
+		return base + "b"
+	case name == "b":
+		return base + "a"
+	case strings.HasPrefix(name, "chain/"):
+		fmt.Sscanf(name, "chain/%d", &n)
+		return fmt.Sprintf("%schain/%d", base, n+1)
+	default: // many/N: a term of its own
+		return map[string]any{"term" + strings.TrimPrefix(name, "many/"): "https://example.org/vocab#term"}
+	}
+}
+
+// ContextRequests is how many requests the host got for context documents.
+func (h *Host) ContextRequests() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for p, c := range h.counts {
+		if strings.HasPrefix(p, "/ctx/") {
+			n += c
+		}
+	}
+	return n
+}
+
 func (h *Host) serve(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.counts[r.URL.Path]++
@@ -119,6 +158,24 @@ func (h *Host) serve(w http.ResponseWriter, r *http.Request) {
 	case p == "/assertions/"+Bad:
 		doc = assertion(Bad)
 		delete(doc, "recipient")
+	case p == "/assertions/"+SelfCycle:
+		doc = assertion(SelfCycle)
+		doc["@context"] = []any{doc["@context"], base + "/ctx/self"}
+	case p == "/assertions/"+Cycle:
+		doc = assertion(Cycle)
+		doc["@context"] = []any{doc["@context"], base + "/ctx/a"}
+	case p == "/assertions/"+Chain:
+		doc = assertion(Chain)
+		doc["@context"] = []any{doc["@context"], base + "/ctx/chain/0"}
+	case p == "/assertions/"+ManyContexts:
+		doc = assertion(ManyContexts)
+		contexts := []any{doc["@context"]}
+		for i := range 2000 {
+			contexts = append(contexts, fmt.Sprintf("%s/ctx/many/%d", base, i))
+		}
+		doc["@context"] = contexts
+	case strings.HasPrefix(p, "/ctx/"):
+		doc = map[string]any{"@context": h.contextOf(strings.TrimPrefix(p, "/ctx/"))}
 	case p == "/assertions/"+Slow && h.opts.Gate != nil:
 		select {
 		case <-h.opts.Gate:
