@@ -197,13 +197,26 @@ func loadError(url string, err error) error {
 	return fmt.Errorf("could not compile JSON schema %s: %w", url, err)
 }
 
-// loader serves embedded schemas and fetches the rest.
+// MaxSchemaDocuments is how many documents compiling one schema may load:
+// the schema and those its $refs name, transitively. The compiler loads
+// each URL once, so a $ref cycle ends by itself, but a hostile schema can
+// chain new URLs without end (each one a request from the verifier).
+const MaxSchemaDocuments = 32
+
+// loader serves embedded schemas and fetches the rest, for one compilation.
 type loader struct {
 	ctx   context.Context
 	fetch Fetcher
+	loads int
 }
 
 func (l *loader) Load(url string) (any, error) {
+	if err := l.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if l.loads++; l.loads > MaxSchemaDocuments {
+		return nil, fmt.Errorf("more than %d JSON schema documents for one schema; not loading %s", MaxSchemaDocuments, url)
+	}
 	if IsEmbedded(url) {
 		return Document(url)
 	}

@@ -149,3 +149,42 @@ func TestSetBounded(t *testing.T) {
 		t.Errorf("%d fetches, want 1 (the first kept, one past the bound compiled again)", got)
 	}
 }
+
+// A schema whose $refs chain new URLs without end stops after
+// MaxSchemaDocuments loads; a $ref cycle compiles (each URL is loaded once).
+func TestSchemaRefChainsAreBounded(t *testing.T) {
+	var calls atomic.Int32
+	fetch := func(_ context.Context, url string) ([]byte, error) {
+		calls.Add(1)
+		var n int
+		if _, err := fmt.Sscanf(url, "https://issuer.example/chain/%d", &n); err == nil {
+			return fmt.Appendf(nil, `{"$ref": "https://issuer.example/chain/%d"}`, n+1), nil
+		}
+		switch url {
+		case "https://issuer.example/a":
+			return []byte(`{"type": "object", "properties": {"b": {"$ref": "https://issuer.example/b"}}}`), nil
+		case "https://issuer.example/b":
+			return []byte(`{"type": "object", "properties": {"a": {"$ref": "https://issuer.example/a"}}}`), nil
+		}
+		return nil, fmt.Errorf("HTTP 404")
+	}
+	set := NewSet(fetch)
+	_, err := set.Schema(context.Background(), "https://issuer.example/chain/0")
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("more than %d JSON schema documents", MaxSchemaDocuments)) {
+		t.Fatalf("err = %v, want the document limit", err)
+	}
+	if n := calls.Load(); n > MaxSchemaDocuments {
+		t.Errorf("%d fetches, want at most %d", n, MaxSchemaDocuments)
+	}
+	calls.Store(0)
+	sch, err := set.Schema(context.Background(), "https://issuer.example/a")
+	if err != nil {
+		t.Fatalf("a $ref cycle: %v", err)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("%d fetches for the cycle, want 2", n)
+	}
+	if err := sch.Validate(map[string]any{"b": map[string]any{"a": "not an object"}}); err == nil {
+		t.Error("the cyclic schema accepted a wrong value")
+	}
+}
