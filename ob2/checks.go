@@ -160,7 +160,10 @@ func (r *run) validateImage(node map[string]any, prop, class string, w where, re
 		return
 	}
 	r.requested[imageURL] = true
-	resp, err := r.v.client.Get(r.ctx, imageURL, acceptImages)
+	resp, err := r.get(imageURL, acceptImages)
+	if r.fetchLimitReported(err) {
+		return
+	}
 	if err != nil {
 		r.res.Errorf(taskImage, w.id, prop, "Could not fetch image at %s: %v", imageURL, err)
 		return

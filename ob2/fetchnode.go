@@ -2,6 +2,8 @@ package ob2
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -50,6 +52,48 @@ func inputClass(node map[string]any) string {
 	return classAssertion
 }
 
+// MaxFetches bounds the documents and images one verification fetches:
+// the assertion, its badge class, issuer and image, and every endorsement,
+// related node, key and revocation list it links to. Links are followed at
+// most Options.MaxDepth deep, but a hostile issuer can list thousands at
+// each level, and every one is a request from the verifier (and, behind
+// badgebake serve, from the service). Real badges need about a dozen.
+// JSON-LD contexts and JSON schemas have limits of their own.
+const MaxFetches = 64
+
+// TooManyFetchesError is the error of a fetch that would go past MaxFetches.
+type TooManyFetchesError struct {
+	URL string
+}
+
+func (e *TooManyFetchesError) Error() string {
+	return fmt.Sprintf("not fetched: this verification already fetched %d documents and images, the most badgebake fetches for one badge", MaxFetches)
+}
+
+// get fetches url for this verification, within MaxFetches.
+func (r *run) get(url, accept string) (*fetch.Response, error) {
+	if r.fetches >= MaxFetches {
+		return nil, &TooManyFetchesError{URL: url}
+	}
+	r.fetches++
+	return r.v.client.Get(r.ctx, url, accept)
+}
+
+// fetchLimitReported reports whether err is a fetch refused past MaxFetches
+// after an earlier one was reported: one ERROR says that the limit was
+// reached, not one per link left.
+func (r *run) fetchLimitReported(err error) bool {
+	var tm *TooManyFetchesError
+	if !errors.As(err, &tm) {
+		return false
+	}
+	if r.fetchLimitHit {
+		return true
+	}
+	r.fetchLimitHit = true
+	return false
+}
+
 // fetchNode fetches the document at url, expected to be of class, compacts
 // it and adds it to the graph. When the document declares another id, it
 // is fetched again from there (the declared id is canonical). It returns
@@ -59,7 +103,10 @@ func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any
 		if n := r.byID[url]; n != nil {
 			return n
 		}
-		resp, err := r.v.client.Get(r.ctx, url, "")
+		resp, err := r.get(url, "")
+		if r.fetchLimitReported(err) {
+			return nil
+		}
 		if err != nil {
 			r.res.Errorf(taskFetchHTTPNode, url, "", "Could not fetch %s %s: %v", class, url, err)
 			return nil

@@ -117,18 +117,20 @@ type Recipient map[string]any
 
 // run is the state of one verification.
 type run struct {
-	v         *Verifier
-	ctx       context.Context
-	ld        *jsonld.Processor // v.ld, fetching unknown contexts with ctx
-	res       *report.Result
-	graph     []map[string]any
-	byID      map[string]map[string]any
-	validated map[string]bool
-	requested map[string]bool // images and nodes already fetched in this run
-	blank     int
-	version   string
-	legacy    map[string]string // node id → version of its pre-2.0 document (legacy.go)
-	signed    map[string]bool   // ids of assertions read from a JWS (signed.go)
+	v             *Verifier
+	ctx           context.Context
+	ld            *jsonld.Processor // v.ld, fetching unknown contexts with ctx
+	res           *report.Result
+	graph         []map[string]any
+	byID          map[string]map[string]any
+	validated     map[string]bool
+	requested     map[string]bool // images and nodes already fetched in this run
+	fetches       int             // fetches made, within MaxFetches
+	fetchLimitHit bool            // a fetch past MaxFetches was reported
+	blank         int
+	version       string
+	legacy        map[string]string // node id → version of its pre-2.0 document (legacy.go)
+	signed        map[string]bool   // ids of assertions read from a JWS (signed.go)
 
 	extContexts map[string]*extensionContext // extension contexts read (extensions.go)
 	depth       int                          // endorsement and related links followed to get here (validate.go)

@@ -32,6 +32,9 @@ const (
 	Cycle        = "cycle"         // /ctx/a names /ctx/b, which names /ctx/a
 	Chain        = "chain"         // /ctx/chain/N names /ctx/chain/N+1, forever
 	ManyContexts = "many-contexts" // names /ctx/many/0 … /ctx/many/1999
+	// ManyLinks is endorsed by /endorsements/0 … /endorsements/999 (each
+	// answers 404).
+	ManyLinks = "many-links"
 )
 
 // Options shape the documents.
@@ -122,12 +125,18 @@ func (h *Host) contextOf(name string) any {
 }
 
 // ContextRequests is how many requests the host got for context documents.
-func (h *Host) ContextRequests() int {
+func (h *Host) ContextRequests() int { return h.requestsUnder("/ctx/") }
+
+// EndorsementRequests is how many requests the host got under
+// /endorsements/.
+func (h *Host) EndorsementRequests() int { return h.requestsUnder("/endorsements/") }
+
+func (h *Host) requestsUnder(prefix string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := 0
 	for p, c := range h.counts {
-		if strings.HasPrefix(p, "/ctx/") {
+		if strings.HasPrefix(p, prefix) {
 			n += c
 		}
 	}
@@ -174,6 +183,13 @@ func (h *Host) serve(w http.ResponseWriter, r *http.Request) {
 			contexts = append(contexts, fmt.Sprintf("%s/ctx/many/%d", base, i))
 		}
 		doc["@context"] = contexts
+	case p == "/assertions/"+ManyLinks:
+		doc = assertion(ManyLinks)
+		var links []any
+		for i := range 1000 {
+			links = append(links, fmt.Sprintf("%s/endorsements/%d", base, i))
+		}
+		doc["endorsement"] = links
 	case strings.HasPrefix(p, "/ctx/"):
 		doc = map[string]any{"@context": h.contextOf(strings.TrimPrefix(p, "/ctx/"))}
 	case p == "/assertions/"+Slow && h.opts.Gate != nil:

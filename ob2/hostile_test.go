@@ -56,6 +56,31 @@ func TestHostileIssuerContexts(t *testing.T) {
 	}
 }
 
+// An assertion endorsed a thousand times over is fetched from until
+// MaxFetches, then each further link is an ERROR without a request.
+func TestManyLinksStopAtFetchLimit(t *testing.T) {
+	host := badgehost.Start(badgehost.Options{})
+	defer host.Close()
+	v := ob2.New(ob2.Options{Client: fetch.New(fetch.Options{})})
+	res := verifyWithHangGuard(t, v, host.AssertionURL(badgehost.ManyLinks))
+	if res.Report.Valid {
+		t.Fatal("reported valid")
+	}
+	if n := host.Total(); n > ob2.MaxFetches {
+		t.Errorf("%d requests to the host, want at most %d", n, ob2.MaxFetches)
+	}
+	want := "not fetched: this verification already fetched 64 documents and images"
+	n := 0
+	for _, m := range res.Report.Messages {
+		if strings.Contains(m.Result, want) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d messages say %q, want 1", n, want)
+	}
+}
+
 // A verification whose time is up stops even though the documents it
 // keeps loading are cached (a cycle on json-gold's side would otherwise
 // never look at the context).
