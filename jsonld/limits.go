@@ -22,7 +22,7 @@ const (
 	// MaxContextDepth is how deep remote contexts may name further remote
 	// contexts: a context the badge names is at depth 1, one that context
 	// names at depth 2, and so on.
-	MaxContextDepth = 8
+	MaxContextDepth = 10
 	// MaxContextLoads is how many times one verification may load any
 	// context document, embedded ones included. json-gold loads a context
 	// again each time it meets it, so a context that names another a

@@ -2,6 +2,7 @@ package ob2_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func TestHostileIssuerContexts(t *testing.T) {
 	}{
 		{badgehost.SelfCycle, "recursive context inclusion: " + host.URL + "/ctx/self → " + host.URL + "/ctx/self", 1},
 		{badgehost.Cycle, "recursive context inclusion: " + host.URL + "/ctx/a → " + host.URL + "/ctx/b → " + host.URL + "/ctx/a", 2},
-		{badgehost.Chain, "remote JSON-LD contexts nested more than 8 deep: " + host.URL + "/ctx/chain/0 → ", jsonld.MaxContextDepth},
+		{badgehost.Chain, fmt.Sprintf("remote JSON-LD contexts nested more than %d deep: ", jsonld.MaxContextDepth) + host.URL + "/ctx/chain/0 → ", jsonld.MaxContextDepth},
 		{badgehost.ManyContexts, "more than 32 remote JSON-LD contexts in one verification; not loading " + host.URL + "/ctx/many/32", jsonld.MaxRemoteContexts},
 	} {
 		t.Run(tc.id, func(t *testing.T) {

@@ -2,10 +2,12 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/badgebake/badgebake/internal/badgehost"
+	"github.com/badgebake/badgebake/jsonld"
 )
 
 // A hostile issuer's JSON-LD contexts (cycles, endless chains, thousands of
@@ -16,7 +18,7 @@ func TestHostileIssuerContexts(t *testing.T) {
 	for id, want := range map[string]string{
 		badgehost.SelfCycle:    "recursive context inclusion: " + f.host.URL + "/ctx/self",
 		badgehost.Cycle:        "recursive context inclusion: " + f.host.URL + "/ctx/a → " + f.host.URL + "/ctx/b → " + f.host.URL + "/ctx/a",
-		badgehost.Chain:        "nested more than 8 deep",
+		badgehost.Chain:        fmt.Sprintf("nested more than %d deep", jsonld.MaxContextDepth),
 		badgehost.ManyContexts: "more than 32 remote JSON-LD contexts",
 	} {
 		body, _ := json.Marshal(map[string]string{"data": f.host.AssertionURL(id)})
@@ -33,8 +35,8 @@ func TestHostileIssuerContexts(t *testing.T) {
 			t.Errorf("%s page: %d, does not say %q", id, page.Code, want)
 		}
 	}
-	if n := f.host.ContextRequests(); n > 1+2+8+32 {
-		t.Errorf("%d context requests for the four badges, want at most 43", n)
+	if n, most := f.host.ContextRequests(), 1+2+jsonld.MaxContextDepth+jsonld.MaxRemoteContexts; n > most {
+		t.Errorf("%d context requests for the four badges, want at most %d", n, most)
 	}
 	if rec := f.do("GET", "/healthz", "", "", nil); rec.Code != 200 {
 		t.Errorf("healthz after the hostile badges: %d", rec.Code)

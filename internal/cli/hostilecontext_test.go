@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/internal/badgehost"
+	"github.com/badgebake/badgebake/jsonld"
 )
 
 // verify and bake's check end a hostile issuer's context cycle with an
@@ -27,7 +28,7 @@ func TestVerifyHostileContexts(t *testing.T) {
 	if code != ExitBad || !strings.Contains(stderr, "payload refused") {
 		t.Fatalf("bake: exit %d: %s", code, stderr)
 	}
-	if n := host.ContextRequests(); n > 2+32+8 {
-		t.Errorf("%d context requests, want at most 42", n)
+	if n, most := host.ContextRequests(), 2+jsonld.MaxRemoteContexts+jsonld.MaxContextDepth; n > most {
+		t.Errorf("%d context requests, want at most %d", n, most)
 	}
 }
