@@ -77,9 +77,11 @@
 //     contexts it names; one already on the way there is a
 //     RecursiveContextError naming the chain, and a chain longer than
 //     MaxContextDepth a ContextLimitError;
-//   - at most MaxRemoteContexts distinct remote documents are loaded, and at
+//   - at most MaxRemoteContexts distinct remote documents are loaded, at
 //     most MaxContextLoads loads of any document (json-gold loads a context
-//     each time it meets one), each a ContextLimitError past the limit;
+//     each time it meets one) and at most MaxContextBytes of remote context
+//     text in all, counted at every load (json-gold processes it again
+//     each time), each a ContextLimitError past the limit;
 //   - every load first looks at the verification's context, cached and
 //     embedded documents included, so a cancelled or timed-out verification
 //     stops at its next load with a CanceledError.

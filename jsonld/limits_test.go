@@ -301,3 +301,69 @@ func TestLoaderHonoursCancellationOnEveryLoad(t *testing.T) {
 		t.Errorf("%d fetches, want 1", n)
 	}
 }
+
+// bigContext is a context document of about size bytes of term
+// definitions.
+func bigContext(size int) string {
+	var b strings.Builder
+	b.WriteString(`{"@context": {`)
+	for i := 0; b.Len() < size; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"term%07d": "https://example.org/vocab#term%07d"`, i, i)
+	}
+	b.WriteString(`}}`)
+	return b.String()
+}
+
+// Large contexts cost json-gold time and memory at every load: a badge
+// naming twenty 1 MiB contexts stops at MaxContextBytes.
+func TestLargeContextsStopAtByteLimit(t *testing.T) {
+	big := bigContext(1 << 20)
+	h := newContextHost(nil)
+	h.gen = func(string) (string, bool) { return big, true }
+	var contexts []any
+	for i := range 20 {
+		contexts = append(contexts, fmt.Sprintf("https://issuer.example/big/%d", i))
+	}
+	err := expandWithDeadline(t, h, map[string]any{"@context": contexts, "term0000001": "x"})
+	var cle *ContextLimitError
+	if !errors.As(err, &cle) || cle.Limit != LimitContextBytes {
+		t.Fatalf("err = %v, want a context bytes ContextLimitError", err)
+	}
+	if want := MaxContextBytes/len(big) + 1; h.total() != want {
+		t.Errorf("%d fetches, want %d", h.total(), want)
+	}
+	if !strings.Contains(err.Error(), "more than 4 MiB of remote JSON-LD contexts") {
+		t.Errorf("message %q", err)
+	}
+	// One context loaded again and again is charged at every load.
+	h = newContextHost(map[string]string{ctxA: big})
+	l := NewLoader(h.fetch)
+	n := 0
+	for ; n < 100; n++ {
+		if _, err := l.LoadDocument(ctxA); err != nil {
+			break
+		}
+	}
+	if n != MaxContextBytes/len(big) || h.total() != 1 {
+		t.Errorf("%d loads of one 1 MiB context (%d fetches), want %d loads and 1 fetch", n, h.total(), MaxContextBytes/len(big))
+	}
+}
+
+// The Loader's cache keeps at most maxCachedBytes of documents.
+func TestLoaderCacheBoundedInBytes(t *testing.T) {
+	big := bigContext(1 << 20)
+	h := newContextHost(nil)
+	h.gen = func(string) (string, bool) { return big, true }
+	l := NewLoader(h.fetch)
+	for i := range 20 {
+		if _, err := l.WithContext(context.Background()).LoadDocument(fmt.Sprintf("https://issuer.example/big/%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l.cache.bytes > maxCachedBytes || len(l.cache.docs) != maxCachedBytes/len(big) {
+		t.Errorf("cache holds %d documents, %d bytes; want %d documents within %d bytes", len(l.cache.docs), l.cache.bytes, maxCachedBytes/len(big), maxCachedBytes)
+	}
+}

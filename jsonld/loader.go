@@ -73,8 +73,16 @@ type Loader struct {
 
 // docCache holds fetched documents, parsed, never handed out without a copy.
 type docCache struct {
-	mu   sync.Mutex
-	docs map[string]any
+	mu    sync.Mutex
+	docs  map[string]cachedDoc
+	bytes int // the sizes of docs, added up
+}
+
+// cachedDoc is a parsed document and the size of the JSON text it was
+// parsed from.
+type cachedDoc struct {
+	doc  any
+	size int
 }
 
 // NewLoader returns a Loader that fetches non-embedded documents with fetch
@@ -83,7 +91,7 @@ func NewLoader(fetch Fetcher) *Loader {
 	return &Loader{
 		fetch:   fetch,
 		ctx:     context.Background(),
-		cache:   &docCache{docs: make(map[string]any)},
+		cache:   &docCache{docs: make(map[string]cachedDoc)},
 		session: newSession(),
 	}
 }
@@ -113,7 +121,7 @@ func (l *Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	var err error
 	if e != nil {
 		doc, err = e.document()
-	} else if doc, err = l.document(u); err == nil {
+	} else if doc, err = l.remote(u); err == nil {
 		err = l.check(doc, []string{u})
 	}
 	if err != nil {
@@ -122,46 +130,58 @@ func (l *Loader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	return &ld.RemoteDocument{DocumentURL: u, Document: ld.CloneDocument(doc)}, nil
 }
 
-// document returns the shared parsed document for u, which is not embedded.
-func (l *Loader) document(u string) (any, error) {
-	if doc, ok := l.cache.get(u); ok {
-		return doc, nil
+// remote returns the shared parsed document for u, which is not embedded,
+// and charges its size to the session.
+func (l *Loader) remote(u string) (any, error) {
+	d, ok := l.cache.get(u)
+	if !ok {
+		if l.fetch == nil {
+			return nil, &NotEmbeddedError{URL: u}
+		}
+		body, err := l.fetch(l.ctx, u)
+		if err != nil {
+			return nil, &FetchError{URL: u, Err: err}
+		}
+		d.size = len(body)
+		if err := l.session.charge(u, d.size); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(body, &d.doc); err != nil {
+			return nil, &FetchError{URL: u, Err: fmt.Errorf("not JSON: %w", err)}
+		}
+		l.cache.put(u, d)
+		return d.doc, nil
 	}
-	if l.fetch == nil {
-		return nil, &NotEmbeddedError{URL: u}
+	if err := l.session.charge(u, d.size); err != nil {
+		return nil, err
 	}
-	body, err := l.fetch(l.ctx, u)
-	if err != nil {
-		return nil, &FetchError{URL: u, Err: err}
-	}
-	var doc any
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, &FetchError{URL: u, Err: fmt.Errorf("not JSON: %w", err)}
-	}
-	l.cache.put(u, doc)
-	return doc, nil
+	return d.doc, nil
 }
 
-func (c *docCache) get(u string) (any, bool) {
+func (c *docCache) get(u string) (cachedDoc, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	doc, ok := c.docs[u]
-	return doc, ok
+	d, ok := c.docs[u]
+	return d, ok
 }
 
-// maxCachedDocs bounds the fetched documents a Loader keeps. Badges use a
-// handful of contexts; a long-running service is sent documents naming any
-// context URL a stranger likes, and must not keep them all. Beyond the
-// bound documents are still served, just fetched (from the fetch client's
-// own cache, usually) and parsed again.
-const maxCachedDocs = 256
+// maxCachedDocs and maxCachedBytes bound the fetched documents a Loader
+// keeps. Badges use a handful of small contexts; a long-running service is
+// sent documents naming any context URL a stranger likes, and must not keep
+// them all. Beyond the bounds documents are still served, just fetched
+// (from the fetch client's own cache, usually) and parsed again.
+const (
+	maxCachedDocs  = 256
+	maxCachedBytes = 8 << 20 // of JSON text; parsed, a few times that
+)
 
 // put keeps the first document stored for u: two concurrent fetches of the
 // same URL both succeed, and later callers all see the same one.
-func (c *docCache) put(u string, doc any) {
+func (c *docCache) put(u string, d cachedDoc) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.docs[u]; !ok && len(c.docs) < maxCachedDocs {
-		c.docs[u] = doc
+	if _, ok := c.docs[u]; !ok && len(c.docs) < maxCachedDocs && c.bytes+d.size <= maxCachedBytes {
+		c.docs[u] = d
+		c.bytes += d.size
 	}
 }
