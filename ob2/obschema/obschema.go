@@ -141,9 +141,15 @@ type Set struct {
 	fetch Fetcher
 	mu    sync.Mutex
 	done  map[string]*Schema
+	bytes int // the JSON text the schemas in done were compiled from
 }
 
-const maxCompiled = 256
+// maxCompiled and maxCompiledBytes bound the schemas a Set keeps (the JSON
+// text they were fetched as; compiled, a few times that).
+const (
+	maxCompiled      = 256
+	maxCompiledBytes = 8 << 20
+)
 
 // NewSet returns a Set that fetches schemas that are not embedded with
 // fetch (nil: offline).
@@ -170,7 +176,8 @@ func (s *Set) Schema(ctx context.Context, url string) (*Schema, error) {
 	// stored wins.
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft4)
-	c.UseLoader(&loader{ctx: ctx, fetch: s.fetch})
+	l := &loader{ctx: ctx, fetch: s.fetch}
+	c.UseLoader(l)
 	compiled, err := c.Compile(url)
 	if err != nil {
 		return nil, loadError(url, err)
@@ -181,8 +188,9 @@ func (s *Set) Schema(ctx context.Context, url string) (*Schema, error) {
 		return old, nil
 	}
 	sch = &Schema{URL: url, s: compiled}
-	if len(s.done) < maxCompiled {
+	if len(s.done) < maxCompiled && s.bytes+l.bytes <= maxCompiledBytes {
 		s.done[url] = sch
+		s.bytes += l.bytes
 	}
 	return sch, nil
 }
@@ -203,11 +211,16 @@ func loadError(url string, err error) error {
 // chain new URLs without end (each one a request from the verifier).
 const MaxSchemaDocuments = 32
 
+// MaxSchemaBytes bounds the JSON text of the fetched documents one schema
+// is compiled from. Extension schemas are a few kilobytes.
+const MaxSchemaBytes = 1 << 20
+
 // loader serves embedded schemas and fetches the rest, for one compilation.
 type loader struct {
 	ctx   context.Context
 	fetch Fetcher
 	loads int
+	bytes int // fetched
 }
 
 func (l *loader) Load(url string) (any, error) {
@@ -226,6 +239,9 @@ func (l *loader) Load(url string) (any, error) {
 	b, err := l.fetch(l.ctx, url)
 	if err != nil {
 		return nil, err
+	}
+	if l.bytes += len(b); l.bytes > MaxSchemaBytes {
+		return nil, fmt.Errorf("more than %d KiB of JSON schema documents for one schema; not using %s", MaxSchemaBytes>>10, url)
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
 	if err != nil {

@@ -188,3 +188,14 @@ func TestSchemaRefChainsAreBounded(t *testing.T) {
 		t.Error("the cyclic schema accepted a wrong value")
 	}
 }
+
+// Schemas are small: one whose documents add up to more than
+// MaxSchemaBytes is refused.
+func TestLargeSchemaRefused(t *testing.T) {
+	big := `{"type": "object", "description": "` + strings.Repeat("x", MaxSchemaBytes) + `"}`
+	set := NewSet(func(context.Context, string) ([]byte, error) { return []byte(big), nil })
+	_, err := set.Schema(context.Background(), "https://issuer.example/big")
+	if err == nil || !strings.Contains(err.Error(), "more than 1024 KiB of JSON schema documents") {
+		t.Fatalf("err = %v, want the size limit", err)
+	}
+}
