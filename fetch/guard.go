@@ -44,7 +44,15 @@ type Guard struct {
 	// Hint is appended to refusal messages, e.g. "start the server with
 	// --allow-private to allow them".
 	Hint string
+	// Policy says in refusal messages what is refused and by whose choice;
+	// empty: DefaultPolicy, which suits a server. A command-line tool told
+	// to refuse says so instead, e.g. "--deny-private is set: loopback,
+	// private, … addresses are not fetched".
+	Policy string
 }
+
+// DefaultPolicy is the refusal sentence of a Guard without a Policy.
+const DefaultPolicy = "this server does not fetch from loopback, private, link-local, multicast or other non-public addresses"
 
 // Resolver looks up the IP addresses of a host name; network is "ip",
 // "ip4" or "ip6". [*net.Resolver] satisfies it.
@@ -58,6 +66,7 @@ type BlockedError struct {
 	Addr     netip.Addr // the refused address Host resolved to (Host itself for an IP address)
 	Category string     // why it is refused, from Classify: "loopback", "private", …
 	Hint     string     // Guard.Hint
+	Policy   string     // Guard.Policy; empty: DefaultPolicy
 	Proxy    string     // for a request refused before it reached a proxy: the proxy's URL, redacted
 }
 
@@ -72,7 +81,11 @@ func (e *BlockedError) Error() string {
 	if e.Host != "" && e.Host != e.Addr.String() {
 		b.WriteString(" for host " + strconv.Quote(e.Host))
 	}
-	b.WriteString(": this server does not fetch from loopback, private, link-local, multicast or other non-public addresses")
+	policy := e.Policy
+	if policy == "" {
+		policy = DefaultPolicy
+	}
+	b.WriteString(": " + policy)
 	if e.Hint != "" {
 		b.WriteString(" (" + e.Hint + ")")
 	}
@@ -229,7 +242,7 @@ func (g *Guard) dialThrough(ctx context.Context, network, addr string, dial dial
 	for _, a := range addrs {
 		if category, refused := g.refusal(a); refused {
 			if blocked == nil {
-				blocked = &BlockedError{Host: host, Addr: a, Category: category, Hint: g.Hint}
+				blocked = &BlockedError{Host: host, Addr: a, Category: category, Hint: g.Hint, Policy: g.Policy}
 			}
 			continue
 		}
@@ -329,7 +342,7 @@ func (g *Guard) control(network, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("fetch: the address guard cannot judge %q: %v", address, err)
 	}
 	if category, refused := g.refusal(ap.Addr()); refused {
-		return &BlockedError{Host: ap.Addr().String(), Addr: ap.Addr(), Category: category, Hint: g.Hint}
+		return &BlockedError{Host: ap.Addr().String(), Addr: ap.Addr(), Category: category, Hint: g.Hint, Policy: g.Policy}
 	}
 	return nil
 }
@@ -405,7 +418,7 @@ func (g *Guard) checkProxied(target, proxy *url.URL) error {
 		return nil
 	}
 	if category, refused := g.refusal(a); refused {
-		return &BlockedError{Host: host, Addr: a, Category: category, Hint: g.Hint, Proxy: proxy.Redacted()}
+		return &BlockedError{Host: host, Addr: a, Category: category, Hint: g.Hint, Policy: g.Policy, Proxy: proxy.Redacted()}
 	}
 	return nil
 }

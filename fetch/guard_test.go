@@ -396,6 +396,14 @@ func TestGuardDialContext(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("dial to localhost:\n%v\nwant\n%s", err, want)
 	}
+	// A Policy replaces the server's sentence, in the dial refusal and in
+	// the second check on the socket's address alike.
+	g2 := &fetch.Guard{Hint: testHint, Policy: "told to refuse non-public addresses"}
+	_, err = g2.DialContext(ctx, "tcp", tg.Listener.Addr().String())
+	want = "refused to connect to 127.0.0.1 (loopback address): told to refuse non-public addresses (" + testHint + ")"
+	if err == nil || err.Error() != want {
+		t.Errorf("with a Policy:\n%v\nwant\n%s", err, want)
+	}
 	_, err = g.DialContext(ctx, "udp", "8.8.8.8:53")
 	if err == nil || !strings.Contains(err.Error(), `dials only tcp, tcp4 and tcp6, not "udp"`) {
 		t.Errorf("udp: %v", err)
