@@ -44,7 +44,9 @@ The payload goes through the verifier before anything is written (for a
 hosted badge that means fetching it); a payload with errors is refused, and
 --no-verify skips the verifier (structure checks still run). The output is written
 atomically: on any error no output file appears and an existing one is left
-untouched.`
+untouched.
+
+` + denyPrivateHelp
 
 func newBakeCmd(streams IO) *cobra.Command {
 	o := &bakeOptions{}
@@ -137,7 +139,11 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 
 	opts := &bake.Options{NoOverwrite: o.noOverwrite, Lenient: o.lenient}
 	if !o.noVerify {
-		v, err := o.network.verifier()
+		var warn io.Writer
+		if !o.quiet {
+			warn = streams.Err
+		}
+		v, err := o.network.verifier(warn)
 		if err != nil {
 			return err
 		}

@@ -200,3 +200,39 @@ func TestUnbakeBatch(t *testing.T) {
 		t.Errorf("text: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestVerifyBatchDenyPrivate: in batch mode --deny-private refuses every
+// badge hosted on loopback, each file's report says so, and the host gets
+// no request.
+func TestVerifyBatchDenyPrivate(t *testing.T) {
+	h := newBatchHost(t)
+	dir, want := batchFolder(t, h)
+	code, stdout, stderr := run(t, "verify", "--json", "--deny-private", dir)
+	if code != ExitBad {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	files, sum := parseLines(t, stdout)
+	refused := 0
+	for _, f := range files {
+		rel, _ := filepath.Rel(dir, f["file"].(string))
+		rel = filepath.ToSlash(rel)
+		line, _ := json.Marshal(f)
+		switch want[rel] {
+		case "valid", "invalid", "revoked":
+			if f["status"] != "invalid" || !strings.Contains(string(line), "refused to connect to 127.0.0.1 (loopback address): --deny-private told badgebake") {
+				t.Errorf("%s: not refused: %s", rel, line)
+			}
+			refused++
+		default:
+			if f["status"] != want[rel] {
+				t.Errorf("%s: status %v, want %s", rel, f["status"], want[rel])
+			}
+		}
+	}
+	if refused != 5 || sum["valid"] != 0.0 || sum["invalid"] != 5.0 || sum["by_error"].(map[string]any)["FETCH_HTTP_NODE"] != 5.0 {
+		t.Errorf("refused %d; summary %v", refused, sum)
+	}
+	if n := h.Total(); n != 0 {
+		t.Errorf("the refused host got %d requests", n)
+	}
+}

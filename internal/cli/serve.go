@@ -131,19 +131,7 @@ func (o *serveOptions) validate() ([]netip.Prefix, error) {
 			return nil, usagef("--cors-origin %q is not a web origin; write it as scheme://host[:port], e.g. https://badges.example.org, or * for any", origin)
 		}
 	}
-	var nets []netip.Prefix
-	for _, s := range o.allowNets {
-		p, err := netip.ParsePrefix(strings.TrimSpace(s))
-		if err != nil {
-			if a, aerr := netip.ParseAddr(strings.TrimSpace(s)); aerr == nil {
-				p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
-			} else {
-				return nil, usagef("--allow-net %q is not an address range; write it in CIDR form, e.g. 10.1.2.0/24", s)
-			}
-		}
-		nets = append(nets, p.Masked())
-	}
-	return nets, nil
+	return parseAllowNets(o.allowNets)
 }
 
 func runServe(ctx context.Context, streams IO, o *serveOptions) error {

@@ -28,10 +28,12 @@ import (
 
 // networkOptions are the flags every command that may fetch shares.
 type networkOptions struct {
-	offline  bool
-	timeout  time.Duration
-	cacheDir string
-	cacheTTL time.Duration
+	offline     bool
+	timeout     time.Duration
+	cacheDir    string
+	cacheTTL    time.Duration
+	denyPrivate boolSetting
+	allowNets   []string
 }
 
 func (n *networkOptions) addFlags(cmd *cobra.Command) {
@@ -39,16 +41,25 @@ func (n *networkOptions) addFlags(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&n.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
 	cmd.Flags().StringVar(&n.cacheDir, "cache-dir", "", "keep fetched documents in `DIR` across runs (also read with --offline)")
 	cmd.Flags().DurationVar(&n.cacheTTL, "cache-ttl", fetch.DefaultCacheTTL, "how long a document in --cache-dir is used before it is fetched again")
+	cmd.Flags().Var(&n.denyPrivate, "deny-private", "refuse to fetch from loopback, private, link-local and other non-public addresses (badges from strangers on a cloud host; also "+denyPrivateEnv+"=1)")
+	cmd.Flags().Lookup("deny-private").NoOptDefVal = "true"
+	cmd.Flags().StringSliceVar(&n.allowNets, "allow-net", nil, "with --deny-private: fetch addresses in `CIDR` all the same (repeatable), e.g. 10.1.2.0/24")
 }
 
 // verifier builds the one fetch client, JSON-LD processor and verifier a
 // run shares. With --cache-dir, the in-memory cache sits in front of a
 // disk cache.
-func (n *networkOptions) verifier() (*ob2.Verifier, error) {
+// Warnings about the settings go to warn (nil: none).
+func (n *networkOptions) verifier(warn io.Writer) (*ob2.Verifier, error) {
 	opts := fetch.Options{UserAgent: "badgebake/" + version(), Offline: n.offline, Timeout: n.timeout, MaxBytes: fetch.DefaultMaxBytes}
 	if n.cacheTTL <= 0 {
 		return nil, usagef("--cache-ttl must be positive, not %v", n.cacheTTL)
 	}
+	guard, err := n.guard(warn)
+	if err != nil {
+		return nil, err
+	}
+	opts.Guard = guard
 	if n.cacheDir != "" {
 		disk, err := fetch.NewDiskCache(n.cacheDir, fetch.DiskCacheOptions{TTL: n.cacheTTL, MaxBytes: opts.MaxBytes})
 		if err != nil {
@@ -114,6 +125,8 @@ also writes an HTML report a person can open: a thumbnail of every image,
 badge and issuer names, the verdict and the messages, filterable to the
 failures (written when the run ends; it is never left half-written).
 
+` + denyPrivateHelp + `
+
 Exit status: 0 the badge is valid (batch: every file verified), 1 it is not
 (batch: at least one file invalid, without a badge or unreadable), 2 the
 command could not run (batch: also no files matched, or interrupted).`
@@ -176,7 +189,7 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 	if err != nil {
 		return err
 	}
-	v, err := o.network.verifier()
+	v, err := o.network.verifier(streams.Err)
 	if err != nil {
 		return err
 	}
@@ -437,7 +450,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 			return usagef("--recipient is not a JSON object (%v); example: --recipient '{\"email\": \"alice@example.org\"}'", err)
 		}
 	}
-	v, err := o.network.verifier()
+	v, err := o.network.verifier(streams.Err)
 	if err != nil {
 		return err
 	}

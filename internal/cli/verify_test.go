@@ -175,3 +175,88 @@ func TestVerifyCacheDir(t *testing.T) {
 		t.Fatalf("--cache-ttl 0: exit %d: %s", code, stderr)
 	}
 }
+
+// TestVerifyDenyPrivate: --deny-private (or BADGEBAKE_DENY_PRIVATE) refuses
+// a badge on a loopback address before anything is sent, says who asked for
+// that, and leaves the default (fetch anything) alone.
+func TestVerifyDenyPrivate(t *testing.T) {
+	h := newBadgeHost(t)
+	refused := "refused to connect to 127.0.0.1 (loopback address): --deny-private told badgebake not to fetch from loopback, private, link-local"
+	code, stdout, stderr := run(t, "verify", "--deny-private", h.assertionURL())
+	if code != ExitBad || !strings.HasPrefix(stdout, "INVALID") || !strings.Contains(stdout, "ERROR   FETCH_HTTP_NODE") ||
+		!strings.Contains(stdout, refused) || !strings.Contains(stdout, "(leave out --deny-private to fetch them, or open a range with --allow-net CIDR)") {
+		t.Fatalf("--deny-private: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	// The tests run with HTTP_PROXY set: the user is told the proxy resolves names.
+	if !strings.Contains(stderr, "badgebake: warning: --deny-private: a proxy is set") {
+		t.Errorf("no proxy warning: %q", stderr)
+	}
+	if n := h.requests.Load(); n != 0 {
+		t.Fatalf("the refused host got %d requests", n)
+	}
+
+	// Without the flag, the same badge verifies.
+	if code, stdout, _ := run(t, "verify", h.assertionURL()); code != ExitOK || !strings.HasPrefix(stdout, "VALID") {
+		t.Fatalf("without --deny-private: exit %d: %s", code, stdout)
+	}
+	// An allowed range lets it through.
+	if code, stdout, stderr := run(t, "verify", "--deny-private", "--allow-net", "127.0.0.0/8", h.assertionURL()); code != ExitOK {
+		t.Fatalf("--allow-net 127.0.0.0/8: exit %d: %s%s", code, stdout, stderr)
+	}
+	before := h.requests.Load()
+
+	// bake's verification is refused the same way; nothing is written.
+	out := filepath.Join(t.TempDir(), "baked.png")
+	code, _, stderr = run(t, "bake", "--deny-private", filepath.Join("..", "..", "testdata", "badge.png"), h.assertionURL(), "-o", out)
+	if code != ExitBad || !strings.Contains(stderr, "payload refused") || !strings.Contains(stderr, refused) {
+		t.Fatalf("bake --deny-private: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatal("a refused bake left a file")
+	}
+
+	// The environment variable, and the flag overriding it.
+	t.Setenv("BADGEBAKE_DENY_PRIVATE", "1")
+	code, stdout, _ = run(t, "verify", h.assertionURL())
+	if code != ExitBad || !strings.Contains(stdout, "refused to connect to 127.0.0.1 (loopback address): BADGEBAKE_DENY_PRIVATE told badgebake") ||
+		!strings.Contains(stdout, "unset BADGEBAKE_DENY_PRIVATE or pass --deny-private=false to fetch them") {
+		t.Fatalf("BADGEBAKE_DENY_PRIVATE=1: exit %d: %s", code, stdout)
+	}
+	if n := h.requests.Load(); n != before {
+		t.Fatalf("refused runs sent %d requests", n-before)
+	}
+	if code, stdout, _ := run(t, "verify", "--deny-private=false", h.assertionURL()); code != ExitOK {
+		t.Fatalf("--deny-private=false over the variable: exit %d: %s", code, stdout)
+	}
+	for _, v := range []string{"TRUE", "yes", "on"} {
+		t.Setenv("BADGEBAKE_DENY_PRIVATE", v)
+		if code, _, _ := run(t, "verify", h.assertionURL()); code != ExitBad {
+			t.Errorf("BADGEBAKE_DENY_PRIVATE=%s: exit %d, want 1", v, code)
+		}
+	}
+	for _, v := range []string{"0", "false", "off", ""} {
+		t.Setenv("BADGEBAKE_DENY_PRIVATE", v)
+		if code, _, _ := run(t, "verify", h.assertionURL()); code != ExitOK {
+			t.Errorf("BADGEBAKE_DENY_PRIVATE=%q: exit %d, want 0", v, code)
+		}
+	}
+
+	// Usage errors: exit 2.
+	for _, tt := range []struct {
+		env  string
+		args []string
+		want string
+	}{
+		{"maybe", []string{"verify", h.assertionURL()}, `BADGEBAKE_DENY_PRIVATE="maybe" is not a yes or no: use 1, true, yes or on`},
+		{"maybe", []string{"bake", "--no-verify=false", filepath.Join("..", "..", "testdata", "badge.png"), h.assertionURL(), "-o", out}, `BADGEBAKE_DENY_PRIVATE="maybe"`},
+		{"", []string{"verify", "--allow-net", "10.0.0.0/8", h.assertionURL()}, "without --deny-private (or BADGEBAKE_DENY_PRIVATE=1) every address is fetched already"},
+		{"", []string{"verify", "--deny-private", "--allow-net", "10.0.0.0/33", h.assertionURL()}, `--allow-net "10.0.0.0/33" is not an address range`},
+		{"", []string{"verify", "--deny-private=maybe", h.assertionURL()}, `"maybe" is not true or false`},
+	} {
+		t.Setenv("BADGEBAKE_DENY_PRIVATE", tt.env)
+		code, stdout, stderr := run(t, tt.args...)
+		if code != ExitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s %q: exit %d, want 2 with %q\n%s%s", tt.env, tt.args, code, tt.want, stdout, stderr)
+		}
+	}
+}
