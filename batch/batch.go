@@ -4,8 +4,11 @@
 // Walking: a file argument is taken as it is; a folder is walked recursively
 // in lexical order (so the order files are handed out is deterministic).
 // Symbolic links found while walking are skipped unless
-// Options.FollowSymlinks is set (an argument that is itself a link is always
-// followed, as the user named it). Include and exclude patterns
+// Options.FollowSymlinks is set, and even then a link whose target lies
+// outside the folder argument (after resolving every link, the argument's
+// own included) is not followed unless Options.FollowOutside is set too: it
+// becomes an item with an *OutsideError, and its target is never opened. An
+// argument that is itself a link is always followed, as the user named it. Include and exclude patterns
 // (filepath.Match syntax) are matched against a file's base name and against
 // its slash-separated path relative to the argument; exclude patterns also
 // prune folders. Only regular files are returned.
@@ -40,7 +43,8 @@ import (
 type Options struct {
 	Include        []string // keep only files matching one of these (all when empty)
 	Exclude        []string // drop files and folders matching one of these
-	FollowSymlinks bool     // follow symbolic links found while walking
+	FollowSymlinks bool     // follow symbolic links found while walking that stay inside the folder argument
+	FollowOutside  bool     // with FollowSymlinks: follow links leading out of the folder argument too
 	Shard, Shards  int      // keep shard Shard (1-based) of Shards; Shards 0 keeps all
 	Jobs           int      // workers; DefaultJobs() when 0 or less
 }
@@ -77,6 +81,24 @@ func (o *Options) Validate() error {
 	return nil
 }
 
+// ErrOutside is the error (matched with errors.Is) of a symbolic link that
+// was not followed because it leads outside the folder being walked.
+var ErrOutside = errors.New("batch: symbolic link leads outside the folder")
+
+// OutsideError is the error of an item that is a symbolic link leading
+// outside the folder argument Root: it was not followed, and nothing was
+// read from its target.
+type OutsideError struct {
+	Path string // the link, as walked
+	Root string // the folder argument
+}
+
+func (e *OutsideError) Error() string {
+	return "a symbolic link leading out of the folder " + strconv.Quote(e.Root) + ": not followed, nothing read"
+}
+
+func (e *OutsideError) Is(target error) bool { return target == ErrOutside }
+
 // Item is one file to process, or a problem met while walking (Err set).
 type Item struct {
 	Path string // the path to open: the argument joined with Rel
@@ -111,6 +133,11 @@ func (o *Options) keep(name, rel string) bool {
 	if matchAny(o.Exclude, name, rel) {
 		return false
 	}
+	return o.inShard(rel)
+}
+
+// inShard reports whether a relative path falls in the shard kept.
+func (o *Options) inShard(rel string) bool {
 	return o.Shards <= 1 || ShardOf(rel, o.Shards) == o.Shard-1
 }
 
@@ -139,9 +166,17 @@ func Walk(ctx context.Context, roots []string, o *Options, yield func(Item) bool
 			}
 			continue
 		}
-		w := &walker{ctx: ctx, o: o, yield: yield}
+		w := &walker{ctx: ctx, o: o, yield: yield, root: root}
 		if o.FollowSymlinks {
 			w.active = map[string]bool{}
+			if !o.FollowOutside {
+				if w.realRoot, err = filepath.EvalSymlinks(root); err != nil {
+					if !yield(Item{Path: root, Rel: filepath.ToSlash(root), Err: err}) {
+						return ctx.Err()
+					}
+					continue
+				}
+			}
 		}
 		if err := w.dir(root, ""); err != nil {
 			if err == errStop {
@@ -154,10 +189,36 @@ func Walk(ctx context.Context, roots []string, o *Options, yield func(Item) bool
 }
 
 type walker struct {
-	ctx    context.Context
-	o      *Options
-	yield  func(Item) bool
-	active map[string]bool // real paths of the folders being walked (following links: loop guard)
+	ctx      context.Context
+	o        *Options
+	yield    func(Item) bool
+	active   map[string]bool // real paths of the folders being walked (following links: loop guard)
+	root     string          // the folder argument
+	realRoot string          // its real path, when links must stay inside it; else ""
+}
+
+// inside reports whether real, a path with every link resolved, is the
+// root folder or lies under it.
+func (w *walker) inside(real string) bool {
+	rel, err := filepath.Rel(w.realRoot, real)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// outside returns the item of a link at p that leads out of the root, or
+// nil when it may be followed. Only paths are examined, never the target's
+// content.
+func (w *walker) outside(p, r string) (*Item, error) {
+	if w.realRoot == "" {
+		return nil, nil
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil, err
+	}
+	if w.inside(real) {
+		return nil, nil
+	}
+	return &Item{Path: p, Rel: r, Err: &OutsideError{Path: p, Root: w.root}}, nil
 }
 
 func (w *walker) emit(it Item) error {
@@ -190,11 +251,15 @@ func (w *walker) dir(dir, rel string) error {
 		name := e.Name()
 		p, r := filepath.Join(dir, name), path.Join(rel, name)
 		typ := e.Type()
+		var out *Item // a link leading out of the root: reported, not followed
 		if typ&fs.ModeSymlink != 0 {
 			if !w.o.FollowSymlinks {
 				continue
 			}
 			fi, err := os.Stat(p)
+			if err == nil {
+				out, err = w.outside(p, r)
+			}
 			if err != nil {
 				if err := w.emit(Item{Path: p, Rel: r, Err: err}); err != nil {
 					return err
@@ -208,12 +273,24 @@ func (w *walker) dir(dir, rel string) error {
 			if matchAny(w.o.Exclude, name, r) {
 				continue
 			}
+			if out != nil {
+				if w.o.inShard(r) {
+					if err := w.emit(*out); err != nil {
+						return err
+					}
+				}
+				continue
+			}
 			if err := w.dir(p, r); err != nil {
 				return err
 			}
 		case typ.IsRegular():
 			if w.o.keep(name, r) {
-				if err := w.emit(Item{Path: p, Rel: r}); err != nil {
+				it := Item{Path: p, Rel: r}
+				if out != nil {
+					it = *out
+				}
+				if err := w.emit(it); err != nil {
 					return err
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -59,9 +60,9 @@ func TestWalk(t *testing.T) {
 	if want := []string{"a.png", "sub/c.png", "sub/f.PNG"}; !slices.Equal(got, want) {
 		t.Errorf("include/exclude: %q, want %q", got, want)
 	}
-	got = walk(t, []string{dir}, &Options{FollowSymlinks: true, Include: []string{"*.png"}})
+	got = walk(t, []string{dir}, &Options{FollowSymlinks: true, FollowOutside: true, Include: []string{"*.png"}})
 	if want := []string{"a.png", "link.png", "linkdir/linked.png", "skip/e.png", "sub/c.png", "sub/deep/d.png"}; !slices.Equal(got, want) {
-		t.Errorf("following links: %q, want %q", got, want)
+		t.Errorf("following links anywhere: %q, want %q", got, want)
 	}
 	// A file argument is kept as given; a link named as an argument is followed.
 	got = walk(t, []string{filepath.Join(dir, "b.svg"), filepath.Join(dir, "link.png")}, &Options{})
@@ -184,5 +185,95 @@ func TestRunCancel(t *testing.T) {
 	}
 	if !st.Interrupted || st.Items >= 200 || counted != 0 {
 		t.Fatalf("%+v, %d counted", st, counted)
+	}
+}
+
+// TestWalkLinksStayInside: following links, a link whose target lies
+// outside the folder argument (directly, through "..", or through a chain
+// of links) is an item with an *OutsideError and is not followed; links
+// inside are followed, also when the argument itself is a link.
+func TestWalkLinksStayInside(t *testing.T) {
+	dir := tree(t)
+	secret := filepath.Join(t.TempDir(), "secret.png")
+	os.WriteFile(secret, []byte("secret"), 0o644)
+	up, err := filepath.Rel(dir, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{
+		"alias.png":          filepath.Join("sub", "c.png"),         // inside, relative
+		"sub/up.png":         filepath.Join("..", "a.png"),          // inside, through ..
+		"aliasdir":           "sub",                                 // a folder inside
+		"escape.png":         up,                                    // outside, through ..
+		"sub/deep/chain.png": filepath.Join("..", "..", "link.png"), // inside link to a link leading out
+		"secret.png":         secret,
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type item struct{ rel, err string }
+	collect := func(root string, o *Options) (items []item) {
+		err := Walk(context.Background(), []string{root}, o, func(it Item) bool {
+			msg := ""
+			if it.Err != nil {
+				msg = it.Err.Error()
+				var oe *OutsideError
+				if errors.As(it.Err, &oe) != errors.Is(it.Err, ErrOutside) {
+					t.Errorf("%s: errors.As and errors.Is disagree: %v", it.Rel, it.Err)
+				}
+				if !errors.Is(it.Err, ErrOutside) {
+					msg = "other"
+				}
+			}
+			items = append(items, item{it.Rel, msg})
+			return true
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return items
+	}
+	out := "a symbolic link leading out of the folder " + strconv.Quote(dir) + ": not followed, nothing read"
+	got := collect(dir, &Options{FollowSymlinks: true, Include: []string{"*.png"}})
+	want := []item{
+		{"a.png", ""}, {"alias.png", ""}, {"aliasdir/c.png", ""}, {"aliasdir/deep/chain.png", out},
+		{"aliasdir/deep/d.png", ""}, {"aliasdir/up.png", ""},
+		{"escape.png", out}, {"link.png", out}, {"linkdir", out}, {"secret.png", out},
+		{"skip/e.png", ""}, {"sub/c.png", ""}, {"sub/deep/chain.png", out}, {"sub/deep/d.png", ""}, {"sub/up.png", ""},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("inside only:\n got %q\nwant %q", got, want)
+	}
+
+	// The folder argument itself a link: inside is judged against its target.
+	linkedRoot := filepath.Join(t.TempDir(), "root")
+	if err := os.Symlink(dir, linkedRoot); err != nil {
+		t.Fatal(err)
+	}
+	got = collect(linkedRoot, &Options{FollowSymlinks: true, Include: []string{"alias.png", "secret.png", "up.png"}})
+	outLinked := "a symbolic link leading out of the folder " + strconv.Quote(linkedRoot) + ": not followed, nothing read"
+	want = []item{{"alias.png", ""}, {"aliasdir/up.png", ""}, {"linkdir", outLinked}, {"secret.png", outLinked}, {"sub/up.png", ""}}
+	if !slices.Equal(got, want) {
+		t.Errorf("linked root:\n got %q\nwant %q", got, want)
+	}
+
+	// Patterns and shards apply to the refused links like to any file.
+	got = collect(dir, &Options{FollowSymlinks: true, Exclude: []string{"linkdir", "secret.png", "*chain*", "escape.png", "link.png"}})
+	for _, it := range got {
+		if it.err != "" {
+			t.Errorf("excluded link reported: %v", it)
+		}
+	}
+	n := 0
+	for k := 1; k <= 3; k++ {
+		for _, it := range collect(dir, &Options{FollowSymlinks: true, Shard: k, Shards: 3}) {
+			if it.err == out {
+				n++
+			}
+		}
+	}
+	if n != 6 {
+		t.Errorf("shards reported %d refused links, want 6", n)
 	}
 }

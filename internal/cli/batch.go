@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,7 +19,7 @@ import (
 // batchOptions are the flags of batch mode (unbake and verify over folders).
 type batchOptions struct {
 	include, exclude []string
-	followSymlinks   bool
+	followSymlinks   symlinkMode
 	shard            string
 	jobs             int
 	quiet            bool
@@ -30,10 +31,54 @@ func (b *batchOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringArrayVar(&b.include, "include", nil, "batch: only files whose name or relative path matches this glob `PATTERN` (repeatable)")
 	f.StringArrayVar(&b.exclude, "exclude", nil, "batch: skip files and folders whose name or relative path matches this glob `PATTERN` (repeatable)")
-	f.BoolVar(&b.followSymlinks, "follow-symlinks", false, "batch: follow symbolic links found in folders")
+	f.Var(&b.followSymlinks, "follow-symlinks", "batch: follow symbolic links in folders that stay inside the folder (given alone: inside); =any follows them wherever they lead")
+	f.Lookup("follow-symlinks").NoOptDefVal = string(symlinksInside)
 	f.StringVar(&b.shard, "shard", "", "batch: process only shard `K/N` of the files (by relative-path hash)")
 	f.IntVar(&b.jobs, "jobs", batch.DefaultJobs(), "batch: files processed at once")
 	f.BoolVarP(&b.quiet, "quiet", "q", false, "batch: no progress line on standard error")
+}
+
+// symlinkMode is --follow-symlinks: none (the default), inside (given
+// without a value) or any. true and false, from when it was a yes/no flag,
+// mean inside and none.
+type symlinkMode string
+
+const (
+	symlinksNone   symlinkMode = "none"
+	symlinksInside symlinkMode = "inside"
+	symlinksAny    symlinkMode = "any"
+)
+
+func (m *symlinkMode) String() string {
+	if *m == "" {
+		return string(symlinksNone)
+	}
+	return string(*m)
+}
+
+func (m *symlinkMode) Type() string { return "inside|any" }
+
+func (m *symlinkMode) Set(s string) error {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "inside", "true":
+		*m = symlinksInside
+	case "any":
+		*m = symlinksAny
+	case "none", "false":
+		*m = symlinksNone
+	default:
+		return fmt.Errorf("%q is not inside (links that stay inside the folder; the same as no value), any (links wherever they lead) or none", s)
+	}
+	return nil
+}
+
+// walkError is the error of an item the walk could not hand out, with the
+// flag that changes it for a link leading out of the folder.
+func walkError(err error) error {
+	if errors.Is(err, batch.ErrOutside) {
+		return fmt.Errorf("%w (--follow-symlinks=any follows it)", err)
+	}
+	return err
 }
 
 // batchMode reports whether args and flags ask for batch mode: a PATH is a
@@ -55,7 +100,8 @@ func batchMode(cmd *cobra.Command, args []string) bool {
 // config checks the flags and the PATH arguments (each must exist, and
 // none may be standard input or a URL).
 func (b *batchOptions) config(args []string) (*batch.Options, error) {
-	o := &batch.Options{Include: b.include, Exclude: b.exclude, FollowSymlinks: b.followSymlinks, Jobs: b.jobs}
+	o := &batch.Options{Include: b.include, Exclude: b.exclude, Jobs: b.jobs,
+		FollowSymlinks: b.followSymlinks == symlinksInside || b.followSymlinks == symlinksAny, FollowOutside: b.followSymlinks == symlinksAny}
 	if b.jobs < 1 {
 		return nil, usagef("--jobs must be at least 1")
 	}

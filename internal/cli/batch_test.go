@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,9 +140,9 @@ func TestVerifyBatch(t *testing.T) {
 	if _, sum := parseLines(t, stdout); code != ExitOK || sum["valid"] != 2.0 || sum["files"] != 2.0 {
 		t.Errorf("valid files: exit %d\n%s", code, stdout)
 	}
-	code, stdout, _ = run(t, "verify", "--json", "--follow-symlinks", "--include", "link.png", dir)
+	code, stdout, _ = run(t, "verify", "--json", "--follow-symlinks=any", "--include", "link.png", dir)
 	if _, sum := parseLines(t, stdout); code != ExitOK || sum["valid"] != 1.0 || sum["files"] != 1.0 {
-		t.Errorf("--follow-symlinks: exit %d\n%s", code, stdout)
+		t.Errorf("--follow-symlinks=any: exit %d\n%s", code, stdout)
 	}
 
 	// Shards cover every file exactly once.
@@ -234,5 +235,55 @@ func TestVerifyBatchDenyPrivate(t *testing.T) {
 	}
 	if n := h.Total(); n != 0 {
 		t.Errorf("the refused host got %d requests", n)
+	}
+}
+
+// TestBatchLinksStayInside: --follow-symlinks (alone, =inside or =true)
+// follows links that stay in the folder and reports, without reading it, a
+// link leading out of it; =any follows it.
+func TestBatchLinksStayInside(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(secret, []byte("root:x:0:0:secret-first-bytes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("inside-first-bytes\n"), 0o644)
+	if err := os.Symlink(secret, filepath.Join(dir, "passwd.png")); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	os.Symlink("notes.txt", filepath.Join(dir, "alias.txt"))
+	outside := "passwd.png: a symbolic link leading out of the folder " + strconv.Quote(dir) + ": not followed, nothing read (--follow-symlinks=any follows it)"
+	for _, flag := range []string{"--follow-symlinks", "--follow-symlinks=inside", "--follow-symlinks=true"} {
+		for _, cmd := range []string{"verify", "unbake"} {
+			code, stdout, stderr := run(t, cmd, flag, dir)
+			if code != ExitBad || !strings.Contains(stdout, outside) || strings.Contains(stdout+stderr, "secret-first-bytes") {
+				t.Errorf("%s %s: exit %d\n%s%s", cmd, flag, code, stdout, stderr)
+			}
+			// The link inside is followed: two files besides the refused one.
+			if !strings.Contains(stdout, "files       3") || !strings.Contains(stdout, "alias.txt: ") {
+				t.Errorf("%s %s: the link inside was not followed\n%s", cmd, flag, stdout)
+			}
+			code, stdout, _ = run(t, cmd, "--json", flag, dir)
+			files, _ := parseLines(t, stdout)
+			if code != ExitBad || len(files) != 3 || strings.Contains(stdout, "secret-first-bytes") || !strings.Contains(stdout, "not followed, nothing read") {
+				t.Errorf("%s --json %s: exit %d\n%s", cmd, flag, code, stdout)
+			}
+		}
+	}
+	// A file inside the folder that is not a badge may be quoted: it is the user's own.
+	if _, stdout, _ := run(t, "verify", "--follow-symlinks", dir); !strings.Contains(stdout, "inside-first-bytes") {
+		t.Errorf("a text file inside is not described:\n%s", stdout)
+	}
+	// =any follows the link out (and the file's first bytes are then described).
+	if _, stdout, _ := run(t, "verify", "--follow-symlinks=any", dir); !strings.Contains(stdout, "secret-first-bytes") || strings.Contains(stdout, "not followed") {
+		t.Errorf("=any:\n%s", stdout)
+	}
+	// =false, like no flag, skips links (batch mode all the same).
+	code, stdout, _ := run(t, "verify", "--follow-symlinks=false", dir)
+	if code != ExitBad || !strings.Contains(stdout, "files       1") || strings.Contains(stdout, "passwd.png") {
+		t.Errorf("=false: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr := run(t, "verify", "--follow-symlinks=maybe", dir); code != ExitUsage || !strings.Contains(stderr, `"maybe" is not inside`) {
+		t.Errorf("=maybe: exit %d: %s", code, stderr)
 	}
 }

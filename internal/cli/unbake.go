@@ -271,7 +271,7 @@ func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []st
 			}
 			res, uerr := r.Value.res, r.Value.err
 			if r.Err != nil {
-				res, uerr = nil, r.Err
+				res, uerr = nil, walkError(r.Err)
 			}
 			sum.Files++
 			switch {

@@ -481,7 +481,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 			}
 			rec := r.Value
 			if r.Err != nil {
-				rec = verifyFileRecord{Type: "file", File: r.Item.Path, Status: statusUnreadable, Error: r.Err.Error()}
+				rec = verifyFileRecord{Type: "file", File: r.Item.Path, Status: statusUnreadable, Error: walkError(r.Err).Error()}
 			}
 			sum.add(&rec)
 			if rec.Status != statusValid {
