@@ -77,6 +77,7 @@ import (
 
 	"github.com/badgebake/badgebake/internal/badgehost"
 	"github.com/badgebake/badgebake/internal/benchdata"
+	"github.com/badgebake/badgebake/internal/numfmt"
 )
 
 type config struct {
@@ -589,27 +590,27 @@ func printReport(c config, results []*result, loadBefore, loadAfter string) {
 	fmt.Printf("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		all := lats(r.samples, func(int, sample) bool { return true })
-		done := group(r.done)
+		done := numfmt.Group(r.done)
 		if r.done < r.requests {
-			done += fmt.Sprintf(" of %s (cut at -duration)", group(r.requests))
+			done += fmt.Sprintf(" of %s (cut at -duration)", numfmt.Group(r.requests))
 		}
 		fmt.Printf("| %s: %s | %d | %d | %s | %s | %s | %s | %s |\n", r.name, r.title, r.maxConc, r.clients, done,
-			fmtDur(r.wall), group(int(float64(r.done)/r.wall.Seconds()+0.5)), responses(r), pct(all))
+			fmtDur(r.wall), numfmt.Group(int(float64(r.done)/r.wall.Seconds()+0.5)), responses(r), pct(all))
 		if !r.allow503 {
 			k := c.badges
 			cold := lats(r.samples, func(i int, s sample) bool { return i < k && s.status == 200 })
 			warm := lats(r.samples, func(i int, s sample) bool { return i >= k && s.status == 200 })
 			if len(cold) > 0 {
-				fmt.Printf("| ↳ cold: first %s requests (assertion not yet fetched) | | | %s | | | | %s |\n", group(k), group(len(cold)), pct(cold))
+				fmt.Printf("| ↳ cold: first %s requests (assertion not yet fetched) | | | %s | | | | %s |\n", numfmt.Group(k), numfmt.Group(len(cold)), pct(cold))
 			}
 			if len(warm) > 0 {
-				fmt.Printf("| ↳ warm: later requests (every document cached) | | | %s | | | | %s |\n", group(len(warm)), pct(warm))
+				fmt.Printf("| ↳ warm: later requests (every document cached) | | | %s | | | | %s |\n", numfmt.Group(len(warm)), pct(warm))
 			}
 		} else {
 			ok := lats(r.samples, func(_ int, s sample) bool { return s.status == 200 })
 			busy := lats(r.samples, func(_ int, s sample) bool { return s.status == 503 })
-			fmt.Printf("| ↳ 200 (valid) | | | %s | | | | %s |\n", group(len(ok)), pct(ok))
-			fmt.Printf("| ↳ 503 (busy) | | | %s | | | | %s |\n", group(len(busy)), pct(busy))
+			fmt.Printf("| ↳ 200 (valid) | | | %s | | | | %s |\n", numfmt.Group(len(ok)), pct(ok))
+			fmt.Printf("| ↳ 503 (busy) | | | %s | | | | %s |\n", numfmt.Group(len(busy)), pct(busy))
 		}
 	}
 
@@ -619,7 +620,7 @@ func printReport(c config, results []*result, loadBefore, loadAfter string) {
 		m := r.metrics
 		fetches := int(m["badgebake_fetch_requests_total"])
 		want := r.distinct + 3
-		exp := group(want)
+		exp := numfmt.Group(want)
 		if fetches != want || r.issuer != want {
 			exp += " (**differs**)"
 		}
@@ -632,9 +633,9 @@ func printReport(c config, results []*result, loadBefore, loadAfter string) {
 			mean = fmtDur(time.Duration(m[`badgebake_http_request_duration_seconds_sum{route="POST /results"}`] / n * float64(time.Second)))
 		}
 		fmt.Printf("| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.name, mib(r.hwm), mib(r.rss),
-			mib(int64(m["badgebake_go_heap_bytes"])/1024), int(m["badgebake_go_goroutines"]), group(fetches),
-			group(int(m["badgebake_fetch_cache_hits_total"])), group(r.issuer), exp,
-			group(int(m["badgebake_rejected_busy_total"])), mean, exit, group(r.logRecords))
+			mib(int64(m["badgebake_go_heap_bytes"])/1024), int(m["badgebake_go_goroutines"]), numfmt.Group(fetches),
+			numfmt.Group(int(m["badgebake_fetch_cache_hits_total"])), numfmt.Group(r.issuer), exp,
+			numfmt.Group(int(m["badgebake_rejected_busy_total"])), mean, exit, numfmt.Group(r.logRecords))
 	}
 	fmt.Printf("\nLatency is measured by the client, from sending the request to reading the whole response. Memory figures are the server process's (/proc/PID/status), read after the load and before SIGTERM; Go heap, goroutines, fetch counters and the server-side mean (handler start to end, 200s and 503s together, from the duration histogram) come from /metrics at the same moment. A cold request is a fetch miss for its assertion and a cache hit for the BadgeClass, Issuer and image; a warm one hits all four. Log records: one per request, plus the healthz poll, the metrics scrape and the listening, shutting-down and stopped records.\n")
 }
@@ -663,20 +664,20 @@ func responses(r *result) string {
 	for _, k := range codes {
 		switch k {
 		case -1:
-			parts = append(parts, fmt.Sprintf("**%s transport errors**", group(counts[k])))
+			parts = append(parts, fmt.Sprintf("**%s transport errors**", numfmt.Group(counts[k])))
 		case 200:
-			parts = append(parts, fmt.Sprintf("%s × 200", group(counts[k])))
+			parts = append(parts, fmt.Sprintf("%s × 200", numfmt.Group(counts[k])))
 		case 503:
-			parts = append(parts, fmt.Sprintf("%s × 503 (%.1f%%)", group(counts[k]), 100*float64(counts[k])/float64(r.done)))
+			parts = append(parts, fmt.Sprintf("%s × 503 (%.1f%%)", numfmt.Group(counts[k]), 100*float64(counts[k])/float64(r.done)))
 		default:
-			parts = append(parts, fmt.Sprintf("**%s × %d**", group(counts[k]), k))
+			parts = append(parts, fmt.Sprintf("**%s × %d**", numfmt.Group(counts[k]), k))
 		}
 	}
 	s := strings.Join(parts, ", ")
 	if r.nFailures == 0 {
 		s += "; all as expected"
 	} else {
-		s += fmt.Sprintf("; **%s failures**", group(r.nFailures))
+		s += fmt.Sprintf("; **%s failures**", numfmt.Group(r.nFailures))
 	}
 	return s
 }
@@ -719,20 +720,6 @@ func mib(kib int64) string {
 		return "?"
 	}
 	return fmt.Sprintf("%.1f MiB", float64(kib)/1024)
-}
-
-// group writes n with thousands separators.
-func group(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
 }
 
 func loadavg() string {
