@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/badgebake/badgebake/internal/numfmt"
 	"github.com/badgebake/badgebake/internal/sniff"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
@@ -242,11 +243,22 @@ func pngWarnings(t *png.Text) []string {
 	return w
 }
 
+// maxNamedDuplicates is how many ignored carriers duplicateWarning names;
+// the rest are counted, so an image with thousands of them gives one short
+// line.
+const maxNamedDuplicates = 3
+
+// duplicateWarning describes the carriers others that were ignored because
+// an earlier one won.
 func duplicateWarning(others []string) []string {
 	if len(others) == 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("the image carries %d more badge(s), ignored (the first one wins): %s", len(others), strings.Join(others, "; "))}
+	named := strings.Join(others[:min(len(others), maxNamedDuplicates)], "; ")
+	if rest := len(others) - maxNamedDuplicates; rest > 0 {
+		named += " … and " + numfmt.Group(rest) + " more"
+	}
+	return []string{fmt.Sprintf("the image carries %s more badge(s), ignored (the first one wins): %s", numfmt.Group(len(others)), named)}
 }
 
 func latin1ToUTF8(b []byte) []byte {

@@ -218,3 +218,35 @@ func TestUnbakeFiles(t *testing.T) {
 		t.Errorf("UnbakeFile(empty) = %v, want ErrNotImage", err)
 	}
 }
+
+// TestManyDuplicatesShortWarning: an image with 10,000 badge chunks after
+// the one that wins gets one short warning that names the first three and
+// counts the rest, not a line listing all of them.
+func TestManyDuplicatesShortWarning(t *testing.T) {
+	chunks := []chunk{{"iTXt", "openbadges" + header + url}}
+	for range 10_000 {
+		chunks = append(chunks, chunk{"iTXt", "openbadges" + header + "https://example.org/other"})
+	}
+	res, err := unbake.Unbake(bytes.NewReader(buildPNG(chunks...)), nil)
+	if err != nil || res.Payload != url {
+		t.Fatalf("Unbake: %+v, %v", res, err)
+	}
+	var dup string
+	for _, w := range res.Warnings {
+		if strings.Contains(w, "more badge") {
+			dup = w
+		}
+	}
+	want := `the image carries 10,000 more badge(s), ignored (the first one wins): iTXt chunk "openbadges" at offset 92; ` +
+		`iTXt chunk "openbadges" at offset 144; iTXt chunk "openbadges" at offset 196 … and 9,997 more`
+	if dup != want {
+		t.Errorf("warning (%d bytes):\n%.300s\nwant\n%s", len(dup), dup, want)
+	}
+
+	// Up to three are all named, with no "and more".
+	res, err = unbake.Unbake(bytes.NewReader(buildPNG(chunks[:4]...)), nil)
+	if err != nil || len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "the image carries 3 more badge(s)") ||
+		strings.Count(res.Warnings[0], "iTXt chunk") != 3 || strings.Contains(res.Warnings[0], "… and") {
+		t.Errorf("three duplicates: %q, %v", res.Warnings, err)
+	}
+}
