@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/fetch"
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/jsonld"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
@@ -133,6 +134,10 @@ func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any
 					} else {
 						r.res.Errorf(taskFetchHTTPNode, url, "", "Expected JSON for %s at %s, got an image", class, url)
 					}
+					return nil
+				}
+				if errors.As(jerr, new(*jsonin.TooDeepError)) {
+					r.res.Errorf(taskFetchHTTPNode, url, "", "Response from %s is %v: not read", url, jerr)
 					return nil
 				}
 				r.res.Errorf(taskFetchHTTPNode, url, "", "Response from %s is not JSON (Content-Type %q, HTTP %d): it starts with %q",

@@ -8,7 +8,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/report"
 )
 
@@ -93,7 +93,10 @@ func splitJWS(s string) (*compactJWS, error) {
 		return nil, fmt.Errorf("the JWS header is not base64url: %v", err)
 	}
 	t := &compactJWS{token: strings.Join(parts, ".")}
-	if err := json.Unmarshal(header, &t.header); err != nil || t.header == nil {
+	if err := jsonin.Unmarshal(header, &t.header); err != nil || t.header == nil {
+		if errors.As(err, new(*jsonin.TooDeepError)) {
+			return nil, fmt.Errorf("the JWS header is %w", err)
+		}
 		return nil, fmt.Errorf("the JWS header is not a JSON object")
 	}
 	if t.payload, err = base64.RawURLEncoding.DecodeString(parts[1]); err != nil {

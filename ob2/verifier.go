@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/fetch"
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/jsonld"
 	"github.com/badgebake/badgebake/ob2/obschema"
 	"github.com/badgebake/badgebake/report"
@@ -196,6 +197,9 @@ func (r *run) hostedURLOf(text []byte) (string, error) {
 // is one (servers that add one broke the reference, #248).
 func decodeJSON(b []byte) (map[string]any, error) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if err := jsonin.CheckDepth(b); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var v map[string]any
 	if err := dec.Decode(&v); err != nil {

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/badgebake/badgebake/internal/jsonin"
 )
 
 // Kind is the form of a payload.
@@ -106,6 +108,9 @@ func Parse(text []byte) (*Payload, error) {
 	switch {
 	case raw[0] == '{':
 		obj, err := decodeObject(raw)
+		if errors.As(err, new(*jsonin.TooDeepError)) {
+			return nil, fmt.Errorf("the payload is %w", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("payload starts with '{' but is not valid JSON: %w", err)
 		}
@@ -117,6 +122,13 @@ func Parse(text []byte) (*Payload, error) {
 			return nil, fmt.Errorf("%w: %q is not an absolute http(s) URL", ErrUnrecognized, clip(raw))
 		}
 		p.Kind, p.Generation = KindURL, OB2
+	case raw[0] == '[':
+		// A JSON array is never a payload; say why when it is one no
+		// decoder should descend into.
+		if err := jsonin.CheckDepth(raw); err != nil {
+			return nil, fmt.Errorf("%w: the payload is %w", ErrUnrecognized, err)
+		}
+		fallthrough
 	default:
 		header, claims, err := decodeJWS(raw)
 		if err != nil {
@@ -187,6 +199,9 @@ func isHTTPURL(s string) bool {
 
 // decodeObject parses exactly one JSON object with nothing after it.
 func decodeObject(b []byte) (map[string]any, error) {
+	if err := jsonin.CheckDepth(b); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var obj map[string]any

@@ -88,6 +88,10 @@ func TestParseRefuses(t *testing.T) {
 		{"NUL in a URL fragment", "http://0#\x00", "NUL byte at offset 9"},
 		{"space inside a URL", "https://example.org/a b", "not an absolute http(s) URL"},
 		{"NUL in JSON", "{\"a\":\"\x00\"}", "NUL byte"},
+		{"json nested too deep", `{"a": ` + strings.Repeat("[", 20000), "the payload is JSON nested more than 1000 levels deep (at byte 1006;"},
+		{"json array nested too deep", strings.Repeat("[", 20000) + strings.Repeat("]", 20000), "the payload is JSON nested more than 1000 levels deep (at byte 1001;"},
+		{"JWS payload nested too deep", "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(strings.Repeat(`{"a":`, 2000))) + ".c2ln",
+			"JWS payload is not a JSON object: JSON nested more than 1000 levels deep (at byte 5001;"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"github.com/badgebake/badgebake/batch"
 	"github.com/badgebake/badgebake/internal/htmlreport"
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
@@ -179,11 +180,9 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var recipient ob2.Recipient
-	if o.recipient != "" {
-		if err := json.Unmarshal([]byte(o.recipient), &recipient); err != nil || recipient == nil {
-			return usagef("--recipient is not a JSON object (%v); example: --recipient '{\"email\": \"alice@example.org\"}'", err)
-		}
+	recipient, err := parseRecipient(o.recipient)
+	if err != nil {
+		return err
 	}
 	in, err := readVerifyInput(streams, o, args)
 	if err != nil {
@@ -211,6 +210,18 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 		return &silentError{code: ExitBad}
 	}
 	return nil
+}
+
+// parseRecipient reads --recipient: empty, or a JSON object.
+func parseRecipient(s string) (ob2.Recipient, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var recipient ob2.Recipient
+	if err := jsonin.Unmarshal([]byte(s), &recipient); err != nil || recipient == nil {
+		return nil, usagef("--recipient is not a JSON object (%v); example: --recipient '{\"email\": \"alice@example.org\"}'", err)
+	}
+	return recipient, nil
 }
 
 func readVerifyInput(streams IO, o *verifyOptions, args []string) (verify.Input, error) {
@@ -444,11 +455,9 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 	if err != nil {
 		return err
 	}
-	var recipient ob2.Recipient
-	if o.recipient != "" {
-		if err := json.Unmarshal([]byte(o.recipient), &recipient); err != nil || recipient == nil {
-			return usagef("--recipient is not a JSON object (%v); example: --recipient '{\"email\": \"alice@example.org\"}'", err)
-		}
+	recipient, err := parseRecipient(o.recipient)
+	if err != nil {
+		return err
 	}
 	v, err := o.network.verifier(streams.Err)
 	if err != nil {

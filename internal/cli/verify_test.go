@@ -260,3 +260,44 @@ func TestVerifyDenyPrivate(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyTooDeepJSON: JSON nested 20,000 levels deep, hosted or given
+// directly, is reported as nested too deep, not as "not JSON".
+func TestVerifyTooDeepJSON(t *testing.T) {
+	deep := strings.Repeat("[", 20000) + strings.Repeat("]", 20000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/ld+json")
+		fmt.Fprint(w, deep)
+	}))
+	t.Cleanup(srv.Close)
+	url := srv.URL + "/assertions/deep"
+	code, stdout, stderr := run(t, "verify", url)
+	want := "Response from " + url + " is JSON nested more than 1000 levels deep (at byte 1001; no badge needs that many): not read"
+	if code != ExitBad || !strings.Contains(stdout, "ERROR   FETCH_HTTP_NODE") || !strings.Contains(stdout, want) || strings.Contains(stdout, "not JSON") {
+		t.Errorf("hosted: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+
+	object := `{"@context": "https://w3id.org/openbadges/v2", "a": ` + deep + `}`
+	file := filepath.Join(t.TempDir(), "deep.json")
+	os.WriteFile(file, []byte(object), 0o644)
+	arrayFile := filepath.Join(t.TempDir(), "deep-array.json")
+	os.WriteFile(arrayFile, []byte(deep), 0o644)
+	for _, args := range [][]string{{"verify", "--data", object}, {"verify", file}, {"verify", arrayFile}} {
+		code, stdout, stderr := run(t, args...)
+		if code != ExitBad || !strings.Contains(stdout, "DETECT_INPUT_TYPE") ||
+			!strings.Contains(stdout, "Could not tell what the input is: ") || !strings.Contains(stdout, "the payload is JSON nested more than 1000 levels deep (at byte ") {
+			t.Errorf("%.40q: exit %d\nstdout %.2000s\nstderr %s", args, code, stdout, stderr)
+		}
+	}
+
+	// bake refuses such a payload, and --recipient such a profile.
+	out := filepath.Join(t.TempDir(), "baked.png")
+	code, _, stderr = run(t, "bake", "--no-verify", filepath.Join("..", "..", "testdata", "badge.png"), "@"+file, "-o", out)
+	if code != ExitBad || !strings.Contains(stderr, "the payload is JSON nested more than 1000 levels deep") {
+		t.Errorf("bake: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = run(t, "verify", "--recipient", `{"email": `+deep+`}`, url)
+	if code != ExitUsage || !strings.Contains(stderr, "--recipient is not a JSON object (JSON nested more than 1000 levels deep") {
+		t.Errorf("--recipient: exit %d: %s", code, stderr)
+	}
+}

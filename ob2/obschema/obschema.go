@@ -39,6 +39,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/jsonld"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
@@ -243,7 +244,11 @@ func (l *loader) Load(url string) (any, error) {
 	if l.bytes += len(b); l.bytes > MaxSchemaBytes {
 		return nil, fmt.Errorf("more than %d KiB of JSON schema documents for one schema; not using %s", MaxSchemaBytes>>10, url)
 	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if err := jsonin.CheckDepth(b); err != nil {
+		return nil, fmt.Errorf("the schema is %w", err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("not JSON: %w", err)
 	}
