@@ -265,8 +265,14 @@ func TestVerifyDenyPrivate(t *testing.T) {
 // directly, is reported as nested too deep, not as "not JSON".
 func TestVerifyTooDeepJSON(t *testing.T) {
 	deep := strings.Repeat("[", 20000) + strings.Repeat("]", 20000)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/ld+json")
+		if r.URL.Path == "/assertions/own-context" {
+			// A document whose JSON-LD context (not one built in) is the deep one.
+			fmt.Fprintf(w, `{"@context": "%s/context", "type": "Assertion", "id": "%s/assertions/own-context"}`, srv.URL, srv.URL)
+			return
+		}
 		fmt.Fprint(w, deep)
 	}))
 	t.Cleanup(srv.Close)
@@ -275,6 +281,13 @@ func TestVerifyTooDeepJSON(t *testing.T) {
 	want := "Response from " + url + " is JSON nested more than 1000 levels deep (at byte 1001; no badge needs that many): not read"
 	if code != ExitBad || !strings.Contains(stdout, "ERROR   FETCH_HTTP_NODE") || !strings.Contains(stdout, want) || strings.Contains(stdout, "not JSON") {
 		t.Errorf("hosted: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+
+	code, stdout, stderr = run(t, "verify", srv.URL+"/assertions/own-context")
+	want = "Could not load the JSON-LD context " + srv.URL + "/context named in Assertion " + srv.URL + "/assertions/own-context: " +
+		"the response is JSON nested more than 1000 levels deep (at byte 1001; no badge needs that many)"
+	if code != ExitBad || !strings.Contains(stdout, want) {
+		t.Errorf("a context nested too deep: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 
 	object := `{"@context": "https://w3id.org/openbadges/v2", "a": ` + deep + `}`
