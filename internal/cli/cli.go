@@ -88,8 +88,10 @@ An image is detected from its content, never its file name. Payloads are
 Open Badges 2.0 hosted assertion URLs, assertion JSON and signed assertions
 (compact JWS), and Open Badges 3.0 credentials (JSON with an embedded proof,
 or a VC-JWT). unbake never uses the network; verify (and bake, which
-verifies first unless --no-verify) fetches what the badge links to; serve
-runs the verifier behind a web page and a JSON API.
+verifies first unless --no-verify) fetches what the badge links to, from
+any address unless --deny-private (or BADGEBAKE_DENY_PRIVATE=1) keeps it
+to public ones; serve runs the verifier behind a web page and a JSON API,
+fetching from public addresses only unless told otherwise.
 
 Exit status:
   0  success
