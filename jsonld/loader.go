@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/piprate/json-gold/ld"
 )
 
@@ -145,6 +146,9 @@ func (l *Loader) remote(u string) (any, error) {
 		d.size = len(body)
 		if err := l.session.charge(u, d.size); err != nil {
 			return nil, err
+		}
+		if err := jsonin.CheckDepth(body); err != nil {
+			return nil, &FetchError{URL: u, Err: fmt.Errorf("the response is %w", err)}
 		}
 		if err := json.Unmarshal(body, &d.doc); err != nil {
 			return nil, &FetchError{URL: u, Err: fmt.Errorf("not JSON: %w", err)}

@@ -313,3 +313,14 @@ func TestLoaderCacheBounded(t *testing.T) {
 		t.Errorf("%d fetches, want 1 (the first document cached, one past the bound fetched again)", got)
 	}
 }
+
+// A context nested deeper than any real one is refused before it is
+// decoded, saying so.
+func TestLoaderRefusesTooDeepContexts(t *testing.T) {
+	deep := `{"@context": ` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `}`
+	_, err := NewLoader((&countingFetcher{body: deep}).fetch).LoadDocument(unknownContext)
+	var fe *FetchError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "the response is JSON nested more than 1000 levels deep") {
+		t.Fatalf("err = %v, want a FetchError saying it is nested too deep", err)
+	}
+}

@@ -82,9 +82,6 @@ func newVerifier(client *fetch.Client) *ob2.Verifier {
 		if resp.Status >= 400 {
 			return nil, fmt.Errorf("HTTP %d from %s", resp.Status, url)
 		}
-		if err := jsonin.CheckDepth(resp.Body); err != nil {
-			return nil, fmt.Errorf("the response is %w", err)
-		}
 		return resp.Body, nil
 	})
 	return ob2.New(ob2.Options{Client: client, JSONLD: jsonld.NewProcessor(loader)})
