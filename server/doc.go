@@ -23,17 +23,24 @@
 //     when it carries no badge.
 //   - GET /healthz — {"status": "ok"}; 503 once Drain was called.
 //   - GET /metrics — Prometheus text: requests by route and status, latency
-//     histograms, verdicts, busy rejections, fetch and cache counters.
+//     histograms, verdicts, busy rejections, bodies being received and cut
+//     off, fetch and cache counters.
 //
 // Errors the client can fix get 400 (nothing to verify, unreadable profile),
-// 413 (body over Options.MaxUpload) or 415 (unknown Content-Type), with a
-// message and a hint, as JSON ({"error", "hint", "status"}) or as a page.
+// 408 (body too slow), 413 (body over Options.MaxUpload) or 415 (unknown
+// Content-Type), with a message and a hint, as JSON ({"error", "hint",
+// "status"}) or as a page.
 //
 // # Safety
 //
 // Request bodies are read into memory within MaxUpload and never written to
 // disk (multipart parts are read one at a time; ParseMultipartForm, which
-// spills to temporary files, is never used). At most MaxConcurrent
+// spills to temporary files, is never used). A body is read, and parsed,
+// before its request takes a verification slot, so a client sending slowly
+// holds none; a body that delivers nothing for BodyTimeout, or is not in
+// within BodyDeadline, is cut off with 408. The bodies in memory, being
+// received or being verified, share one bound (MaxBodyMemory); a body that
+// would pass it gets 503 with Retry-After. At most MaxConcurrent
 // verifications run at once; one more gets 503 with Retry-After at once. A
 // verification that runs past RequestTimeout gets 504. Pages are
 // html/template output under a Content-Security-Policy that allows no script,

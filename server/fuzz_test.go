@@ -15,14 +15,14 @@ func FuzzSubmission(f *testing.F) {
 	f.Add(1, []byte("data=https%3A%2F%2Fexample.org&profile=%7B%7D"))
 	f.Add(2, []byte("--XX\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n\x89PNG\r\n--XX\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\nx\r\n--XX--\r\n"))
 	f.Add(3, []byte("anything"))
-	types := []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=XX", "text/plain"}
+	types := []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=XX", "text/plain", "image/png"}
 	f.Fuzz(func(t *testing.T, kind int, body []byte) {
 		if kind < 0 {
 			kind = -kind
 		}
 		req := httptest.NewRequest("POST", "/results", bytes.NewReader(body))
 		req.Header.Set("Content-Type", types[kind%len(types)])
-		sub, err := readSubmission(httptest.NewRecorder(), req, 1<<16)
+		sub, err := readSubmission(httptest.NewRecorder(), req, 1<<16, kind%2 == 0)
 		if err != nil {
 			if re, ok := err.(*requestError); ok && (re.status < 400 || re.status > 499) {
 				t.Fatalf("status %d for a bad body", re.status)

@@ -21,8 +21,10 @@ type metrics struct {
 	durations map[string]*histogram
 	verdicts  map[string]uint64
 
-	rejected atomic.Uint64 // 503 busy
-	inFlight atomic.Int64
+	rejected      atomic.Uint64 // 503 busy
+	inFlight      atomic.Int64
+	bodiesReading atomic.Int64
+	bodyTimeouts  atomic.Uint64 // 408
 }
 
 type routeCode struct {
@@ -126,7 +128,10 @@ func (m *metrics) write(w io.Writer, s *Server) {
 		p("badgebake_verifications_total{verdict=%q} %d", v, m.verdicts[v])
 	}
 	sample("badgebake_verifications_in_flight", "gauge", "Verifications and unbakes running now.", int64(m.inFlight.Load()))
-	sample("badgebake_rejected_busy_total", "counter", "Requests refused with 503 because every verification slot was taken.", int64(m.rejected.Load()))
+	sample("badgebake_rejected_busy_total", "counter", "Requests refused with 503 because every verification slot was taken, or request bodies filled their memory.", int64(m.rejected.Load()))
+	sample("badgebake_request_bodies_reading", "gauge", "Request bodies of POST /results and /unbake being received now (they hold no verification slot).", m.bodiesReading.Load())
+	sample("badgebake_request_body_bytes", "gauge", "Bytes of request bodies in memory, being received or verified.", s.bodies.used.Load())
+	sample("badgebake_body_timeouts_total", "counter", "Request bodies cut off with 408 for arriving too slowly.", int64(m.bodyTimeouts.Load()))
 
 	if c := s.opts.Fetch; c != nil {
 		st := c.Stats()

@@ -41,10 +41,18 @@ func badRequest(hint, format string, args ...any) *requestError {
 // readSubmission reads the body of r, bounded by max bytes, into memory:
 // request bodies never touch the disk (multipart parts are read one by one,
 // never through ParseMultipartForm, which spills large files to temporary
-// files).
-func readSubmission(w http.ResponseWriter, r *http.Request, max int64) (*submission, error) {
+// files). With images (POST /unbake), a body with an image Content-Type
+// (or application/octet-stream) is itself the image.
+func readSubmission(w http.ResponseWriter, r *http.Request, max int64, images bool) (*submission, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, max)
 	ct := r.Header.Get("Content-Type")
+	if images && (strings.HasPrefix(ct, "image/") || strings.HasPrefix(ct, "application/octet-stream")) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, bodyError(err, max)
+		}
+		return &submission{image: b, imageName: "upload"}, nil
+	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil {
 		return nil, &requestError{status: http.StatusUnsupportedMediaType,
@@ -70,13 +78,22 @@ func readSubmission(w http.ResponseWriter, r *http.Request, max int64) (*submiss
 	return sub, nil
 }
 
-// bodyError turns a body read past the limit into a 413 for the client.
+// bodyError turns a body that failed as a body into the client's answer:
+// 413 past the size limit, 408 too slow, 503 no memory for it now.
 func bodyError(err error, max int64) error {
 	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
+	var slow *bodyTimeoutError
+	switch {
+	case errors.As(err, &tooLarge):
 		return &requestError{status: http.StatusRequestEntityTooLarge,
 			msg:  fmt.Sprintf("the request body is larger than this server's limit of %s", formatBytes(max)),
 			hint: "badge images are usually far smaller; shrink the image, or ask the operator to raise --max-upload"}
+	case errors.As(err, &slow):
+		return &requestError{status: http.StatusRequestTimeout, msg: slow.Error(),
+			hint: "the server cuts off request bodies that arrive too slowly; send the request again"}
+	case errors.Is(err, errBodyMemory):
+		return &requestError{status: http.StatusServiceUnavailable, msg: "the server is busy: " + err.Error(),
+			hint: "retry after a second"}
 	}
 	return err
 }
@@ -91,15 +108,13 @@ func readJSONBody(body io.Reader) (*submission, error) {
 	}
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(&in); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		if bodyFailed(err) {
 			return nil, err
 		}
 		return nil, badRequest(`send one JSON object, e.g. {"data": "https://example.org/assertions/1"}`, "the request body is not a JSON object: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		if bodyFailed(err) {
 			return nil, err
 		}
 		return nil, badRequest(`send one JSON object, e.g. {"data": "https://example.org/assertions/1"}`, "the request body has more after its JSON object")
@@ -163,8 +178,7 @@ func parseProfile(s string) (ob2.Recipient, error) {
 
 func readURLEncoded(r *http.Request) (*submission, error) {
 	if err := r.ParseForm(); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		if bodyFailed(err) {
 			return nil, err
 		}
 		return nil, badRequest("", "the form cannot be read: %v", err)
@@ -191,8 +205,7 @@ func readMultipart(body io.Reader, boundary string, max int64) (*submission, err
 			break
 		}
 		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
+			if bodyFailed(err) {
 				return nil, err
 			}
 			return nil, badRequest("", "the multipart form cannot be read: %v", err)
@@ -214,8 +227,7 @@ func readMultipart(body io.Reader, boundary string, max int64) (*submission, err
 		}
 		b, err := io.ReadAll(io.LimitReader(part, max+1))
 		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
+			if bodyFailed(err) {
 				return nil, err
 			}
 			return nil, badRequest("", "the multipart form cannot be read: %v", err)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -21,12 +20,7 @@ import (
 // report (JSON) or the badge card (HTML). As in the reference, a JSON
 // report comes with 200 whatever the verdict: the verdict is in the report
 // (and, for convenience, in the Badgebake-Verdict header).
-func (s *Server) results(w http.ResponseWriter, r *http.Request) {
-	sub, err := readSubmission(w, r, s.opts.MaxUpload)
-	if err != nil {
-		s.requestFailed(w, r, err)
-		return
-	}
+func (s *Server) results(w http.ResponseWriter, r *http.Request, sub *submission) {
 	in := verify.Input{Data: []byte(strings.TrimSpace(sub.data))}
 	if sub.image != nil {
 		// An uploaded image wins over the data field, as in the reference.
@@ -72,40 +66,30 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 // requestFailed answers a readSubmission error.
 func (s *Server) requestFailed(w http.ResponseWriter, r *http.Request, err error) {
 	var re *requestError
-	if errors.As(err, &re) {
-		s.fail(w, r, re.status, re.msg, re.hint)
+	if !errors.As(err, &re) {
+		s.fail(w, r, http.StatusBadRequest, "the request body cannot be read: "+err.Error(), "")
 		return
 	}
-	s.fail(w, r, http.StatusBadRequest, "the request body cannot be read: "+err.Error(), "")
+	switch re.status {
+	case http.StatusRequestTimeout:
+		s.metrics.bodyTimeouts.Add(1)
+		w.Header().Set("Connection", "close") // the rest of the body is not awaited
+	case http.StatusServiceUnavailable:
+		s.metrics.rejected.Add(1)
+		w.Header().Set("Retry-After", "1")
+	}
+	s.fail(w, r, re.status, re.msg, re.hint)
 }
 
 // unbake is POST /unbake: the image in the multipart field image (or the
 // whole body, with an image Content-Type) → the unbake --json object.
-func (s *Server) unbake(w http.ResponseWriter, r *http.Request) {
-	var img []byte
-	name := "upload"
-	ct := r.Header.Get("Content-Type")
-	if strings.HasPrefix(ct, "image/") || strings.HasPrefix(ct, "application/octet-stream") {
-		b, err := readBody(w, r, s.opts.MaxUpload)
-		if err != nil {
-			s.requestFailed(w, r, err)
-			return
-		}
-		img = b
-	} else {
-		sub, err := readSubmission(w, r, s.opts.MaxUpload)
-		if err != nil {
-			s.requestFailed(w, r, err)
-			return
-		}
-		img, name = sub.image, sub.imageName
-	}
-	if len(img) == 0 {
+func (s *Server) unbake(w http.ResponseWriter, r *http.Request, sub *submission) {
+	if len(sub.image) == 0 {
 		s.fail(w, r, http.StatusBadRequest, "no image: upload a baked PNG or SVG in the multipart field image, or send it as the body with Content-Type image/png or image/svg+xml", "")
 		return
 	}
-	res, err := unbake.Unbake(bytes.NewReader(img), nil)
-	rec := unbake.NewRecord(name, res, err)
+	res, err := unbake.Unbake(bytes.NewReader(sub.image), nil)
+	rec := unbake.NewRecord(sub.imageName, res, err)
 	code := http.StatusOK
 	if err != nil {
 		// The image was received but carries no badge, or cannot be read.
@@ -113,15 +97,6 @@ func (s *Server) unbake(w http.ResponseWriter, r *http.Request) {
 		noteOf(r).err = err.Error()
 	}
 	writeJSON(w, code, rec)
-}
-
-// readBody reads a raw request body, bounded.
-func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
-	if err != nil {
-		return nil, bodyError(err, max)
-	}
-	return b, nil
 }
 
 // resultPage is what the results template shows.

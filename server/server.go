@@ -21,6 +21,8 @@ const (
 	DefaultMaxUpload      = 4 << 20 // the reference's MAX_CONTENT_LENGTH
 	DefaultRequestTimeout = 60 * time.Second
 	DefaultMaxConcurrent  = 64
+	DefaultBodyTimeout    = 10 * time.Second
+	DefaultBodyDeadline   = 60 * time.Second
 )
 
 // Options configure a Server.
@@ -43,8 +45,19 @@ type Options struct {
 	RequestTimeout time.Duration
 	// MaxConcurrent bounds the verifications (and unbakes) running at
 	// once; one more gets 503 with Retry-After. Default
-	// DefaultMaxConcurrent.
+	// DefaultMaxConcurrent. A request takes its slot only once its body has
+	// been read: slow senders hold none.
 	MaxConcurrent int
+	// BodyTimeout cuts off, with 408, a request body that delivers nothing
+	// for this long. Default DefaultBodyTimeout.
+	BodyTimeout time.Duration
+	// BodyDeadline cuts off, with 408, a request body not complete this
+	// long after the server began to read it. Default DefaultBodyDeadline.
+	BodyDeadline time.Duration
+	// MaxBodyMemory bounds the bytes of request bodies held at once, being
+	// received or being verified; a body that would pass it gets 503 with
+	// Retry-After. Default MaxConcurrent × MaxUpload.
+	MaxBodyMemory int64
 	// Logger gets one access log record per request; nil: slog.Default().
 	Logger *slog.Logger
 	// Version is shown on the pages and in /healthz and /metrics.
@@ -64,6 +77,7 @@ type Server struct {
 	opts     Options
 	mux      *http.ServeMux
 	slots    chan struct{}
+	bodies   bodyBudget
 	metrics  *metrics
 	draining atomic.Bool
 }
@@ -82,6 +96,15 @@ func New(opts Options) *Server {
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = DefaultMaxConcurrent
 	}
+	if opts.BodyTimeout <= 0 {
+		opts.BodyTimeout = DefaultBodyTimeout
+	}
+	if opts.BodyDeadline <= 0 {
+		opts.BodyDeadline = DefaultBodyDeadline
+	}
+	if opts.MaxBodyMemory <= 0 {
+		opts.MaxBodyMemory = int64(opts.MaxConcurrent) * opts.MaxUpload
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -92,12 +115,13 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, mux: http.NewServeMux(), slots: make(chan struct{}, opts.MaxConcurrent), metrics: newMetrics()}
+	s.bodies.max = opts.MaxBodyMemory
 	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("GET /results", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusFound) // as the reference does
 	})
-	s.mux.HandleFunc("POST /results", s.limited(s.results))
-	s.mux.HandleFunc("POST /unbake", s.limited(s.unbake))
+	s.mux.HandleFunc("POST /results", s.verification(false, s.results))
+	s.mux.HandleFunc("POST /unbake", s.verification(true, s.unbake))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", s.serveMetrics)
 	s.mux.HandleFunc("GET /static/style.css", serveCSS)
@@ -271,11 +295,24 @@ func noteOf(r *http.Request) *logNote {
 	return &logNote{}
 }
 
-// limited runs h in one of the MaxConcurrent slots, or answers 503 with
-// Retry-After at once when all are taken: a client retrying later is better
-// served than one queued behind work it cannot see.
-func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
+// verification serves POST /results or /unbake (images: a raw image body
+// is accepted): the body is read and parsed (see body.go) before h runs in
+// one of the MaxConcurrent slots, or gets 503 with Retry-After at once when
+// all are taken: a client retrying later is better served than one queued
+// behind work it cannot see.
+func (s *Server) verification(images bool, h func(http.ResponseWriter, *http.Request, *submission)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		body := s.newBodyReader(w, r, time.Now())
+		defer body.release()
+		r.Body = body
+		s.metrics.bodiesReading.Add(1)
+		sub, err := readSubmission(w, r, s.opts.MaxUpload, images)
+		s.metrics.bodiesReading.Add(-1)
+		if err != nil {
+			s.requestFailed(w, r, err)
+			return
+		}
+
 		select {
 		case s.slots <- struct{}{}:
 		default:
@@ -289,7 +326,7 @@ func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 			s.metrics.inFlight.Add(-1)
 			<-s.slots
 		}()
-		h(w, r)
+		h(w, r, sub)
 	}
 }
 
