@@ -28,6 +28,7 @@ type serveOptions struct {
 	maxUpload       byteSize
 	maxConcurrent   int
 	requestTimeout  time.Duration
+	bodyTimeout     time.Duration
 	fetchTimeout    time.Duration
 	cacheSize       byteSize
 	cacheTTL        time.Duration
@@ -71,6 +72,9 @@ Fetched documents are shared by all requests in a memory cache bounded by
 Scripts on other web sites may call the JSON routes only from the origins
 given with --cors-origin.
 
+A request body is read in full before its verification takes a slot; one
+that sends nothing for --body-timeout, or is not complete within a minute,
+gets 408.
 At most --max-concurrent verifications run at once; the next request gets
 503 with Retry-After. A verification running longer than --request-timeout
 gets 504. SIGTERM or SIGINT stops accepting connections, lets requests in
@@ -100,6 +104,7 @@ func newServeCmd(streams IO) *cobra.Command {
 	f.Var(&o.maxUpload, "max-upload", "largest request body, e.g. 4MiB, 512KiB")
 	f.IntVar(&o.maxConcurrent, "max-concurrent", server.DefaultMaxConcurrent, "verifications running at once; more get 503")
 	f.DurationVar(&o.requestTimeout, "request-timeout", server.DefaultRequestTimeout, "time limit for one verification, fetches included")
+	f.DurationVar(&o.bodyTimeout, "body-timeout", server.DefaultBodyTimeout, "cut off (408) a request body that sends nothing for this long")
 	f.DurationVar(&o.fetchTimeout, "timeout", 15*time.Second, "time limit for each HTTP request the verifier makes")
 	f.Var(&o.cacheSize, "cache-size", "memory for fetched documents shared by all requests, e.g. 64MiB")
 	f.DurationVar(&o.cacheTTL, "cache-ttl", 5*time.Minute, "how long a fetched document is reused")
@@ -114,7 +119,7 @@ func (o *serveOptions) validate() ([]netip.Prefix, error) {
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return nil, usagef("--log-format must be text or json, not %q", o.logFormat)
 	}
-	for name, d := range map[string]time.Duration{"--request-timeout": o.requestTimeout, "--timeout": o.fetchTimeout, "--cache-ttl": o.cacheTTL, "--shutdown-timeout": o.shutdownTimeout} {
+	for name, d := range map[string]time.Duration{"--request-timeout": o.requestTimeout, "--body-timeout": o.bodyTimeout, "--timeout": o.fetchTimeout, "--cache-ttl": o.cacheTTL, "--shutdown-timeout": o.shutdownTimeout} {
 		if d <= 0 {
 			return nil, usagef("%s must be positive, not %v", name, d)
 		}
@@ -161,7 +166,7 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 	client := fetch.New(fopts)
 	srv := server.New(server.Options{
 		OB2: newVerifier(client), Fetch: client, CacheStats: cache.Stats,
-		MaxUpload: int64(o.maxUpload), RequestTimeout: o.requestTimeout, MaxConcurrent: o.maxConcurrent,
+		MaxUpload: int64(o.maxUpload), RequestTimeout: o.requestTimeout, MaxConcurrent: o.maxConcurrent, BodyTimeout: o.bodyTimeout,
 		Logger: logger, Version: version(), CORSOrigins: trimSlashes(o.corsOrigins),
 	})
 
@@ -170,12 +175,16 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 		return fmt.Errorf("cannot listen on %s: %w (is another server using that port? choose another with --addr)", o.addr, err)
 	}
 	hs := &http.Server{
-		Handler:           srv,
+		Handler: srv,
+		// A client must send its headers promptly; the bodies of POST
+		// /results and /unbake have their own limits (--body-timeout, and
+		// server.DefaultBodyDeadline in all), and ReadTimeout bounds what
+		// else is read, such as a body the server discards.
 		ReadHeaderTimeout: 10 * time.Second,
-		// Uploads are small (--max-upload); a client slower than this is
-		// holding a verification slot hostage.
-		ReadTimeout:    60 * time.Second,
-		WriteTimeout:   o.requestTimeout + 30*time.Second,
+		ReadTimeout:       server.DefaultBodyDeadline,
+		// The body may take its whole deadline before the verification its
+		// own.
+		WriteTimeout:   server.DefaultBodyDeadline + o.requestTimeout + 30*time.Second,
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(handler, slog.LevelWarn),
@@ -191,7 +200,7 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 		guard = "public addresses and " + strings.Join(o.allowNets, ", ")
 	}
 	logger.Info("listening", "url", "http://"+displayAddr(ln.Addr()), "version", version(), "fetches", guard,
-		"max_upload", int64(o.maxUpload), "max_concurrent", o.maxConcurrent, "cache_size", int64(o.cacheSize), "cache_ttl", o.cacheTTL.String())
+		"max_upload", int64(o.maxUpload), "max_concurrent", o.maxConcurrent, "body_timeout", o.bodyTimeout.String(), "cache_size", int64(o.cacheSize), "cache_ttl", o.cacheTTL.String())
 	if !o.allowPrivate && proxyConfigured() {
 		logger.Warn("a proxy is set (HTTPS_PROXY/HTTP_PROXY): host names are resolved by the proxy, which must refuse private addresses itself; IP addresses in URLs are still checked here")
 	}

@@ -28,6 +28,7 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"serve", "--log-format", "xml"}, "--log-format must be text or json"},
 		{[]string{"serve", "--max-concurrent", "0"}, "--max-concurrent must be at least 1"},
 		{[]string{"serve", "--request-timeout", "0s"}, "--request-timeout must be positive"},
+		{[]string{"serve", "--body-timeout", "-1s"}, "--body-timeout must be positive"},
 		{[]string{"serve", "extra"}, "takes no arguments"},
 		{[]string{"serve", "--cors-origin", "badges.example"}, `--cors-origin "badges.example" is not a web origin`},
 		{[]string{"serve", "--cors-origin", "https://badges.example/path"}, "is not a web origin"},
