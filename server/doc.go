@@ -21,7 +21,8 @@
 //   - POST /unbake — an image (multipart field image, or the body with an
 //     image/* Content-Type) → the object badgebake unbake --json prints; 422
 //     when it carries no badge.
-//   - GET /healthz — {"status": "ok"}; 503 once Drain was called.
+//   - GET /healthz — {"status": "ok"}; 503 once Drain or Shutdown was
+//     called.
 //   - GET /metrics — Prometheus text: requests by route and status, latency
 //     histograms, verdicts, busy rejections, bodies being received and cut
 //     off, fetch and cache counters.
@@ -30,6 +31,13 @@
 // 408 (body too slow), 413 (body over Options.MaxUpload) or 415 (unknown
 // Content-Type), with a message and a hint, as JSON ({"error", "hint",
 // "status"}) or as a page.
+//
+// # Shutting down
+//
+// Drain turns /healthz to 503 so that a load balancer stops sending work;
+// Shutdown also refuses new verifications and unbakes with 503 and
+// Retry-After, and waits for those in progress. Neither closes a listener:
+// clients meanwhile hear 503, not a refused connection.
 //
 // # Safety
 //

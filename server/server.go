@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -79,7 +80,12 @@ type Server struct {
 	slots    chan struct{}
 	bodies   bodyBudget
 	metrics  *metrics
-	draining atomic.Bool
+	draining atomic.Bool // /healthz answers 503
+
+	mu       sync.Mutex
+	refusing bool          // new verification work gets 503
+	active   int           // verification requests being served
+	idle     chan struct{} // closed when active falls to 0 while refusing
 }
 
 // New returns a Server with opts, zero fields taking their defaults.
@@ -171,8 +177,58 @@ func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
 
 // Drain makes /healthz answer 503 so that a load balancer stops sending
 // new requests; call it when shutdown begins. Requests still arriving are
-// served.
+// served (until Shutdown).
 func (s *Server) Drain() { s.draining.Store(true) }
+
+// Shutdown drains (see Drain), refuses new verifications and unbakes with
+// 503 and Retry-After, and waits until those in progress have been
+// answered, or ctx is done (then it returns ctx's error). It closes no
+// listener: the http.Server serving s goes on answering, so that clients
+// hear 503 rather than a refused connection. Call its Shutdown afterwards.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.Drain()
+	s.mu.Lock()
+	s.refusing = true
+	n := s.active
+	if n > 0 && s.idle == nil {
+		s.idle = make(chan struct{})
+	}
+	idle := s.idle
+	s.mu.Unlock()
+	s.opts.Logger.Info("draining: new verifications are refused; waiting for those in progress", "in_progress", n)
+	if n == 0 {
+		return nil
+	}
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// begin counts a verification request in, or reports false once Shutdown
+// has begun.
+func (s *Server) begin() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refusing {
+		return false
+	}
+	s.active++
+	return true
+}
+
+// end counts a verification request out.
+func (s *Server) end() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active--
+	if s.active == 0 && s.idle != nil {
+		close(s.idle)
+		s.idle = nil
+	}
+}
 
 // ServeHTTP implements http.Handler: the routes, with security headers,
 // an access log record and metrics for every request.
@@ -296,12 +352,20 @@ func noteOf(r *http.Request) *logNote {
 }
 
 // verification serves POST /results or /unbake (images: a raw image body
-// is accepted): the body is read and parsed (see body.go) before h runs in
-// one of the MaxConcurrent slots, or gets 503 with Retry-After at once when
-// all are taken: a client retrying later is better served than one queued
-// behind work it cannot see.
+// is accepted): refused with 503 once Shutdown has begun; then the body is
+// read and parsed (see body.go) before h runs in one of the MaxConcurrent
+// slots, or gets 503 with Retry-After at once when all are taken: a client
+// retrying later is better served than one queued behind work it cannot
+// see.
 func (s *Server) verification(images bool, h func(http.ResponseWriter, *http.Request, *submission)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.begin() {
+			w.Header().Set("Retry-After", "1")
+			s.fail(w, r, http.StatusServiceUnavailable, "the server is shutting down", "retry after a second")
+			return
+		}
+		defer s.end()
+
 		body := s.newBodyReader(w, r, time.Now())
 		defer body.release()
 		r.Body = body

@@ -478,6 +478,53 @@ func TestHealthzAndDrain(t *testing.T) {
 	}
 }
 
+// Shutdown refuses new verification work with 503 while /healthz says
+// "shutting down", and returns once the verification in progress has been
+// answered.
+func TestShutdown(t *testing.T) {
+	gate := make(chan struct{})
+	f := newFixture(t, badgehost.Options{Gate: gate}, Options{})
+	held, _ := json.Marshal(map[string]string{"data": f.host.AssertionURL(badgehost.Slow)})
+	done := make(chan *httptest.ResponseRecorder)
+	go func() { done <- f.do("POST", "/results", "application/json", acceptJSON, bytes.NewReader(held)) }()
+	waitFor(t, "the held verification", func() bool { return f.host.Count("/assertions/"+badgehost.Slow) > 0 })
+
+	short, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := f.srv.Shutdown(short); err != context.DeadlineExceeded {
+		t.Errorf("Shutdown with work in progress past its context: %v", err)
+	}
+	shut := make(chan error)
+	go func() { shut <- f.srv.Shutdown(context.Background()) }()
+
+	if rec := f.do("GET", "/healthz", "", "", nil); rec.Code != 503 || decodeAny(t, rec.Body.Bytes())["status"] != "shutting down" {
+		t.Errorf("healthz: %d %s", rec.Code, rec.Body)
+	}
+	fast, _ := json.Marshal(map[string]string{"data": f.host.AssertionURL("1")})
+	rec := f.do("POST", "/results", "application/json", acceptJSON, bytes.NewReader(fast))
+	if rec.Code != 503 || rec.Header().Get("Retry-After") != "1" || decodeAny(t, rec.Body.Bytes())["error"] != "the server is shutting down" {
+		t.Errorf("new /results: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if rec := f.do("POST", "/unbake", "image/png", "", bytes.NewReader(f.baked("1", false))); rec.Code != 503 {
+		t.Errorf("new /unbake: %d", rec.Code)
+	}
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned with a verification in progress: %v", err)
+	default:
+	}
+	close(gate)
+	if rec := <-done; rec.Code != 200 || rec.Header().Get("Badgebake-Verdict") != "valid" {
+		t.Errorf("held request: %d %s", rec.Code, rec.Body)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if err := f.srv.Shutdown(context.Background()); err != nil {
+		t.Errorf("Shutdown again, with nothing in progress: %v", err)
+	}
+}
+
 // metricValue reads one sample from /metrics.
 func metricValue(t *testing.T, f *fixture, series string) float64 {
 	t.Helper()

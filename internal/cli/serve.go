@@ -33,6 +33,7 @@ type serveOptions struct {
 	cacheSize       byteSize
 	cacheTTL        time.Duration
 	shutdownTimeout time.Duration
+	drainDelay      time.Duration
 	logFormat       string
 	offline         bool
 	corsOrigins     []string
@@ -77,9 +78,17 @@ that sends nothing for --body-timeout, or is not complete within a minute,
 gets 408.
 At most --max-concurrent verifications run at once; the next request gets
 503 with Retry-After. A verification running longer than --request-timeout
-gets 504. SIGTERM or SIGINT stops accepting connections, lets requests in
-progress finish (up to --shutdown-timeout) and exits 0. One log record per
-request goes to standard error (--log-format text or json).`
+gets 504. One log record per request goes to standard error (--log-format
+text or json).
+
+SIGTERM or SIGINT drains the server: /healthz answers 503 at once, so that
+a load balancer takes it out of rotation; after --drain-delay (none by
+default) new verifications and unbakes get 503 with Retry-After while those
+in progress finish (up to --shutdown-timeout); then serve exits 0. The
+listener stays open until then, so clients hear 503, not a refused
+connection. Behind a load balancer, set --drain-delay to the time it takes
+to notice a failing health check, so that no request is refused while it
+still sends them. A second signal stops serve at once.`
 
 func newServeCmd(streams IO) *cobra.Command {
 	o := &serveOptions{maxUpload: server.DefaultMaxUpload, cacheSize: byteSize(fetch.DefaultBoundedCacheBytes)}
@@ -108,7 +117,8 @@ func newServeCmd(streams IO) *cobra.Command {
 	f.DurationVar(&o.fetchTimeout, "timeout", 15*time.Second, "time limit for each HTTP request the verifier makes")
 	f.Var(&o.cacheSize, "cache-size", "memory for fetched documents shared by all requests, e.g. 64MiB")
 	f.DurationVar(&o.cacheTTL, "cache-ttl", 5*time.Minute, "how long a fetched document is reused")
-	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, how long requests in progress may take to finish")
+	f.DurationVar(&o.drainDelay, "drain-delay", 0, "on SIGTERM, how long to go on taking new work while /healthz answers 503 (time for a load balancer to notice)")
+	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, after --drain-delay, how long requests in progress may take to finish")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	f.StringSliceVar(&o.corsOrigins, "cors-origin", nil, "let scripts on web `ORIGIN` (e.g. https://badges.example.org; repeatable; * for any) call POST /results and /unbake")
 	f.BoolVar(&o.offline, "offline", false, "never use the network: only JSON, JWS and images whose documents need no fetch verify")
@@ -123,6 +133,9 @@ func (o *serveOptions) validate() ([]netip.Prefix, error) {
 		if d <= 0 {
 			return nil, usagef("%s must be positive, not %v", name, d)
 		}
+	}
+	if o.drainDelay < 0 {
+		return nil, usagef("--drain-delay must not be negative, not %v", o.drainDelay)
 	}
 	if o.maxConcurrent <= 0 {
 		return nil, usagef("--max-concurrent must be at least 1, not %d", o.maxConcurrent)
@@ -212,11 +225,28 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 		return fmt.Errorf("serving on %s: %w", o.addr, err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: finishing requests in progress", "timeout", o.shutdownTimeout.String())
+	stop() // a second signal ends the process at once
+
+	// The listener stays open while the work drains: a load balancer's
+	// health check hears 503 and takes this instance out, and clients
+	// hear 503 with Retry-After rather than a refused connection.
 	srv.Drain()
+	hs.SetKeepAlivesEnabled(false)
+	logger.Info("shutting down: /healthz answers 503", "drain_delay", o.drainDelay.String(), "timeout", o.shutdownTimeout.String())
+	if o.drainDelay > 0 {
+		select {
+		case <-time.After(o.drainDelay):
+		case err := <-served:
+			return fmt.Errorf("serving on %s: %w", o.addr, err)
+		}
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
+	err = srv.Shutdown(sctx)
+	if err == nil {
+		err = hs.Shutdown(sctx) // closes the listener, then waits for other requests
+	}
+	if err != nil {
 		logger.Warn("requests still running at the shutdown timeout were cut off", "error", err)
 		hs.Close()
 	}

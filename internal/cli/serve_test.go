@@ -29,6 +29,7 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"serve", "--max-concurrent", "0"}, "--max-concurrent must be at least 1"},
 		{[]string{"serve", "--request-timeout", "0s"}, "--request-timeout must be positive"},
 		{[]string{"serve", "--body-timeout", "-1s"}, "--body-timeout must be positive"},
+		{[]string{"serve", "--drain-delay", "-1s"}, "--drain-delay must not be negative"},
 		{[]string{"serve", "extra"}, "takes no arguments"},
 		{[]string{"serve", "--cors-origin", "badges.example"}, `--cors-origin "badges.example" is not a web origin`},
 		{[]string{"serve", "--cors-origin", "https://badges.example/path"}, "is not a web origin"},
@@ -117,6 +118,16 @@ func (p *serveProcess) log() string {
 	return p.stderr.String()
 }
 
+// waitLog waits for a log line containing s.
+func (p *serveProcess) waitLog(t *testing.T, s string) {
+	t.Helper()
+	for guard := time.Now().Add(30 * time.Second); !strings.Contains(p.log(), s); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(guard) {
+			t.Fatalf("no %s in the log:\n%s", s, p.log())
+		}
+	}
+}
+
 func postJSON(t *testing.T, url, body string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
@@ -132,8 +143,8 @@ func postJSON(t *testing.T, url, body string) (*http.Response, []byte) {
 }
 
 // The service answers a JSON client with exactly what verify --json
-// prints, byte for byte; and SIGTERM lets a verification in progress
-// finish, then exits 0.
+// prints, byte for byte; and SIGTERM drains it: new work is refused with
+// 503 while the verification in progress finishes, then it exits 0.
 func TestServeProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts subprocesses")
@@ -176,11 +187,35 @@ func TestServeProcess(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	for !strings.Contains(p.log(), "shutting down") {
-		time.Sleep(5 * time.Millisecond)
+	p.waitLog(t, `"msg":"draining`)
+	// While the held verification drains, the listener is open: /healthz
+	// says 503 (a load balancer takes the instance out) and new work gets
+	// 503 with Retry-After, in the usual error shape.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := fresh.Get(p.url + "/healthz")
+	if err != nil {
+		t.Fatalf("/healthz while draining: %v", err)
 	}
-	if _, err := http.Get(p.url + "/healthz"); err == nil {
-		t.Error("a new connection was accepted after SIGTERM")
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || !strings.Contains(string(b), `"status":"shutting down"`) {
+		t.Errorf("/healthz while draining: %d %s", resp.StatusCode, b)
+	}
+	req, _ := http.NewRequest("POST", p.url+"/results", strings.NewReader(`{"data": "`+u+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err = fresh.Do(req)
+	if err != nil {
+		t.Fatalf("/results while draining: %v", err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var e struct {
+		Error  string
+		Status int
+	}
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || json.Unmarshal(b, &e) != nil || e.Status != 503 || e.Error != "the server is shutting down" {
+		t.Errorf("/results while draining: %d, Retry-After %q: %s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
 	}
 	close(gate)
 	r := <-slow
@@ -197,6 +232,45 @@ func TestServeProcess(t *testing.T) {
 	}
 	if log := p.log(); !strings.Contains(log, `"msg":"stopped"`) || !strings.Contains(log, `"verdict":"valid"`) {
 		t.Errorf("log:\n%s", log)
+	}
+}
+
+// With --drain-delay, SIGTERM turns /healthz to 503 at once but new work
+// is still served until the delay is over, for a load balancer to notice;
+// a second signal ends serve at once.
+func TestServeDrainDelay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts subprocesses")
+	}
+	host := badgehost.Start(badgehost.Options{})
+	defer host.Close()
+	p := startServe(t, "--allow-private", "--drain-delay", "1h")
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	p.waitLog(t, "shutting down")
+	resp, err := http.Get(p.url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 {
+		t.Errorf("/healthz during the drain delay: %d", resp.StatusCode)
+	}
+	resp, body := postJSON(t, p.url+"/results", `{"data": "`+host.AssertionURL("1")+`"}`)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"valid": true`) {
+		t.Errorf("/results during the drain delay: %d %s", resp.StatusCode, body)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.done:
+		if err == nil || strings.Contains(p.log(), "draining") {
+			t.Errorf("after a second signal: exit %v\n%s", err, p.log())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop at a second signal")
 	}
 }
 
