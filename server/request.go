@@ -92,8 +92,7 @@ func bodyError(err error, max int64) error {
 		return &requestError{status: http.StatusRequestTimeout, msg: slow.Error(),
 			hint: "the server cuts off request bodies that arrive too slowly; send the request again"}
 	case errors.Is(err, errBodyMemory):
-		return &requestError{status: http.StatusServiceUnavailable, msg: "the server is busy: " + err.Error(),
-			hint: "retry after a second"}
+		return &requestError{status: http.StatusServiceUnavailable, msg: "the server is busy: " + err.Error()}
 	}
 	return err
 }

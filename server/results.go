@@ -76,7 +76,8 @@ func (s *Server) requestFailed(w http.ResponseWriter, r *http.Request, err error
 		w.Header().Set("Connection", "close") // the rest of the body is not awaited
 	case http.StatusServiceUnavailable:
 		s.metrics.rejected.Add(1)
-		w.Header().Set("Retry-After", "1")
+		s.unavailable(w, r, re.msg)
+		return
 	}
 	s.fail(w, r, re.status, re.msg, re.hint)
 }

@@ -360,11 +360,16 @@ func noteOf(r *http.Request) *logNote {
 func (s *Server) verification(images bool, h func(http.ResponseWriter, *http.Request, *submission)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.begin() {
-			w.Header().Set("Retry-After", "1")
-			s.fail(w, r, http.StatusServiceUnavailable, "the server is shutting down", "retry after a second")
+			s.unavailable(w, r, "the server is shutting down")
 			return
 		}
 		defer s.end()
+		if len(s.slots) == cap(s.slots) {
+			// Every slot is taken by a verification (bodies being received
+			// take none): no need to receive this body first.
+			s.busy(w, r)
+			return
+		}
 
 		body := s.newBodyReader(w, r, time.Now())
 		defer body.release()
@@ -380,9 +385,7 @@ func (s *Server) verification(images bool, h func(http.ResponseWriter, *http.Req
 		select {
 		case s.slots <- struct{}{}:
 		default:
-			s.metrics.rejected.Add(1)
-			w.Header().Set("Retry-After", "1")
-			s.fail(w, r, http.StatusServiceUnavailable, "the server is busy: "+strconv.Itoa(s.opts.MaxConcurrent)+" verifications are already running", "retry after a second")
+			s.busy(w, r)
 			return
 		}
 		s.metrics.inFlight.Add(1)
@@ -392,6 +395,18 @@ func (s *Server) verification(images bool, h func(http.ResponseWriter, *http.Req
 		}()
 		h(w, r, sub)
 	}
+}
+
+// busy answers a request that finds every verification slot taken.
+func (s *Server) busy(w http.ResponseWriter, r *http.Request) {
+	s.metrics.rejected.Add(1)
+	s.unavailable(w, r, "the server is busy: "+strconv.Itoa(s.opts.MaxConcurrent)+" verifications are already running")
+}
+
+// unavailable answers 503 with Retry-After.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, msg string) {
+	w.Header().Set("Retry-After", "1")
+	s.fail(w, r, http.StatusServiceUnavailable, msg, "retry after a second")
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

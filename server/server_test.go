@@ -401,9 +401,13 @@ func TestBusy(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	fast, _ := json.Marshal(map[string]string{"data": f.host.AssertionURL("1")})
-	rec := f.do("POST", "/results", "application/json", acceptJSON, bytes.NewReader(fast))
+	body := &countingReader{r: bytes.NewReader(fast)}
+	rec := f.do("POST", "/results", "application/json", acceptJSON, body)
 	if rec.Code != 503 || rec.Header().Get("Retry-After") != "1" || !strings.Contains(rec.Body.String(), "busy") {
 		t.Errorf("second request: %d, Retry-After %q: %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if body.n != 0 {
+		t.Errorf("%d bytes of a body were read to answer that every slot is taken", body.n)
 	}
 	if rec := f.do("POST", "/unbake", "image/png", acceptJSON, bytes.NewReader(f.baked("1", false))); rec.Code != 503 {
 		t.Errorf("unbake while busy: %d", rec.Code)
@@ -421,6 +425,17 @@ func TestBusy(t *testing.T) {
 	if m := metricValue(t, f, `badgebake_rejected_busy_total`); m != 2 {
 		t.Errorf("busy rejections %v, want 2", m)
 	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }
 
 func TestRequestTimeout(t *testing.T) {
