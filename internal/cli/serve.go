@@ -73,13 +73,12 @@ Fetched documents are shared by all requests in a memory cache bounded by
 Scripts on other web sites may call the JSON routes only from the origins
 given with --cors-origin.
 
-A request body is read in full before its verification takes a slot; one
-that sends nothing for --body-timeout, or is not complete within a minute,
-gets 408.
 At most --max-concurrent verifications run at once; the next request gets
-503 with Retry-After. A verification running longer than --request-timeout
-gets 504. One log record per request goes to standard error (--log-format
-text or json).
+503 with Retry-After. A request body is read in full before its
+verification takes one of those slots; a body that sends nothing for
+--body-timeout, or is not complete within a minute, gets 408. A
+verification running longer than --request-timeout gets 504. One log
+record per request goes to standard error (--log-format text or json).
 
 SIGTERM or SIGINT drains the server: /healthz answers 503 at once, so that
 a load balancer takes it out of rotation; after --drain-delay (none by
