@@ -8,8 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/badgebake/badgebake/bake"
 	"github.com/badgebake/badgebake/payload"
@@ -202,5 +205,81 @@ func BenchmarkUnbakeSVG(b *testing.B) {
 				check(b, res, err)
 			}
 		})
+	}
+}
+
+// BenchmarkUnbakeSVGMemory unbakes large SVGs from a file, as the command
+// does: 1, 8, 16 and 32 MiB (the largest accepted, svg.DefaultMaxSize) of
+// path data or of one embedded base64 image, with the badge element first
+// or last in <svg>. Besides B/op it reports the peak of the Go heap during
+// an unbake (live and not yet collected objects, sampled every 100 µs
+// from runtime/metrics after a collection before each op) in MiB and as a
+// multiple of the file size. Nothing is asserted: see BENCHMARKS.md.
+func BenchmarkUnbakeSVGMemory(b *testing.B) {
+	dir := b.TempDir()
+	for _, size := range []int{1 << 20, 8 << 20, 16 << 20, 32 << 20} {
+		for _, content := range []benchdata.Content{benchdata.Paths, benchdata.Image} {
+			for _, late := range []bool{false, true} {
+				where := "first"
+				if late {
+					where = "last"
+				}
+				name := fmt.Sprintf("%dMiB/%s/badge-%s", size>>20, content, where)
+				path := filepath.Join(dir, strings.ReplaceAll(name, "/", "-")+".svg")
+				if err := os.WriteFile(path, benchdata.BigSVG(size, content, benchURL, late), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				b.Run(name, func(b *testing.B) {
+					b.SetBytes(int64(size))
+					b.ReportAllocs()
+					var peak uint64
+					for b.Loop() {
+						b.StopTimer()
+						runtime.GC()
+						stop := sampleHeap()
+						b.StartTimer()
+						res, err := unbake.UnbakeFile(path, nil)
+						b.StopTimer()
+						peak = max(peak, stop())
+						if err != nil || res.Payload != benchURL {
+							b.Fatalf("%v, %+v", err, res)
+						}
+						b.StartTimer()
+					}
+					b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+					b.ReportMetric(float64(peak)/float64(size), "peak-heap/size")
+				})
+			}
+		}
+	}
+}
+
+// sampleHeap samples the bytes of heap objects (live or not yet swept)
+// every 100 µs until the returned function is called, which returns the
+// largest value seen.
+func sampleHeap() (stop func() uint64) {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 {
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	done, result := make(chan struct{}), make(chan uint64)
+	go func() {
+		peak := read()
+		t := time.NewTicker(100 * time.Microsecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				result <- max(peak, read())
+				return
+			case <-t.C:
+				peak = max(peak, read())
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		return <-result
 	}
 }
