@@ -79,4 +79,21 @@
 // tag (then only white space, comments and processing instructions), which
 // catches truncated files. That part is copied through untouched by [Bake],
 // so no damage can come from it; a full validation is a separate concern.
+//
+// # Memory
+//
+// encoding/xml copies each token into a buffer that grows to the largest
+// token, and each attribute value once more into a string, so a drawing that
+// is mostly one embedded base64 image, or one traced path, would cost
+// several times its size to tokenise. The tokenizer is therefore not shown
+// long runs (4 KiB or more) of plain text outside badge elements: character
+// data, CDATA sections, comments and attribute values other than namespace
+// declarations, made of characters that are well-formed wherever they stand
+// (see cut.go for the exact rule). It reads 16 bytes of each such run and
+// skips the rest; offsets and line numbers are those of the whole
+// document, and no result or error changes. On the drawings measured in
+// BENCHMARKS.md (path data, an embedded image), [Find] then allocates under
+// a tenth of the document's size besides the badge elements' text. Many
+// short tokens (say, a hundred thousand attributes on one element) still
+// cost in proportion to their number.
 package svg

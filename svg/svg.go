@@ -107,7 +107,7 @@ func Find(doc []byte, opts *Options) ([]Element, error) {
 
 // prolog is the result of reading a document up to its root start tag.
 type prolog struct {
-	base int // offset in the document of the decoder's input (3 after a BOM)
+	in   *cutReader // the decoder's input: the document after any BOM, without its cuts
 	dec  *xml.Decoder
 	root rootTag
 }
@@ -146,7 +146,8 @@ func parseProlog(doc []byte, sniff bool) (p *prolog, failOff int, err error) {
 		return nil, -1, newError(ErrNotSVG, 0, "not an SVG document: "+describe(doc), nil)
 	}
 
-	dec := xml.NewDecoder(bytes.NewReader(in))
+	r := newCutReader(doc, base)
+	dec := xml.NewDecoder(r)
 	dec.Strict = true
 	if sniff {
 		dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
@@ -155,16 +156,23 @@ func parseProlog(doc []byte, sniff bool) (p *prolog, failOff int, err error) {
 			return nil, &charsetError{name}
 		}
 	}
+	rootCut := false
 	for {
-		off := base + int(dec.InputOffset())
+		off := r.offset(dec.InputOffset())
+		if i := skipSpace(doc, off); !rootCut && i+1 < len(doc) && doc[i] == '<' && isNameStart(doc[i+1]) {
+			// The next token is the root start tag, whose attribute
+			// values may be long.
+			r.add(lexCuts(doc, i, i, 0))
+			rootCut = true
+		}
 		tok, err := dec.Token()
 		if err == io.EOF {
 			return nil, -1, newError(ErrNotSVG, 0, "not an SVG document: there is no root element", nil)
 		}
 		if err != nil {
-			return nil, off, decodeError(dec, err)
+			return nil, off, decodeError(doc, r, dec, err)
 		}
-		end := base + int(dec.InputOffset())
+		end := r.offset(dec.InputOffset())
 		switch t := tok.(type) {
 		case xml.CharData:
 			if !isSpace(t) {
@@ -191,8 +199,8 @@ func parseProlog(doc []byte, sniff bool) (p *prolog, failOff int, err error) {
 			attrs := make([]xml.Attr, len(t.Attr))
 			copy(attrs, t.Attr)
 			return &prolog{
-				base: base,
-				dec:  dec,
+				in:  r,
+				dec: dec,
 				root: rootTag{
 					start:       off,
 					end:         end,
@@ -205,10 +213,17 @@ func parseProlog(doc []byte, sniff bool) (p *prolog, failOff int, err error) {
 	}
 }
 
-// decodeError converts an error from encoding/xml.
-func decodeError(dec *xml.Decoder, err error) error {
+// decodeError converts an error from encoding/xml, met while reading doc
+// through r.
+func decodeError(doc []byte, r *cutReader, dec *xml.Decoder, err error) error {
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
+		if off := r.offset(dec.InputOffset()); off != r.base+int(dec.InputOffset()) {
+			// The decoder counted the lines it was shown; the line of
+			// its position in the document is the same count over
+			// everything.
+			se.Line = lineAt(doc, off)
+		}
 		return newError(ErrSyntax, se.Line, "malformed XML: "+se.Msg, se)
 	}
 	var ce *charsetError
@@ -257,6 +272,7 @@ func analyzeDoc(doc []byte, opts *Options, full bool) (*prolog, []Element, error
 		}
 		return p, nil, nil
 	}
+	p.in.add(lexCuts(doc, p.root.end, last, 1))
 
 	var (
 		dec        = p.dec
@@ -268,7 +284,7 @@ func analyzeDoc(doc []byte, opts *Options, full bool) (*prolog, []Element, error
 		elems      []Element
 	)
 	for {
-		off := p.base + int(dec.InputOffset())
+		off := p.in.offset(dec.InputOffset())
 		if badgeDepth == 0 && off > last {
 			break
 		}
@@ -277,7 +293,7 @@ func analyzeDoc(doc []byte, opts *Options, full bool) (*prolog, []Element, error
 			break
 		}
 		if err != nil {
-			return nil, nil, decodeError(dec, err)
+			return nil, nil, decodeError(doc, p.in, dec, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -309,7 +325,7 @@ func analyzeDoc(doc []byte, opts *Options, full bool) (*prolog, []Element, error
 			}
 		case xml.EndElement:
 			if depth == badgeDepth {
-				cur.End = p.base + int(dec.InputOffset())
+				cur.End = p.in.offset(dec.InputOffset())
 				cur.Body = body.String()
 				elems = append(elems, cur)
 				badgeDepth = 0
@@ -393,6 +409,12 @@ func isCandidateName(name []byte) bool {
 func isNameByte(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
 		c == '_' || c == ':' || c == '.' || c == '-' || c >= 0x80
+}
+
+// isNameStart reports whether c can start an element name as encoding/xml
+// reads it.
+func isNameStart(c byte) bool {
+	return isNameByte(c) && !('0' <= c && c <= '9') && c != '.' && c != '-'
 }
 
 // isNameEnd reports whether c can follow an element name in a start tag.
