@@ -3,13 +3,16 @@ package cli
 import (
 	"bytes"
 	"compress/zlib"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/badgebake/badgebake/internal/benchdata"
 	"github.com/badgebake/badgebake/internal/examples"
 	"github.com/badgebake/badgebake/internal/pngtest"
+	"github.com/badgebake/badgebake/svg"
 )
 
 func zlibBytes(b []byte) []byte {
@@ -39,6 +42,7 @@ func TestHostileInput(t *testing.T) {
 	huge := pngtest.File(pngtest.IHDR())
 	huge = append(huge, 0x7f, 0xff, 0xff, 0xf0, 'I', 'D', 'A', 'T', 1, 2, 3, 4, 5, 6, 7, 8)
 	jpeg := append([]byte{0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, make([]byte, 200)...)
+	oversize := oversizeSVG()
 
 	tests := []struct {
 		name    string
@@ -62,6 +66,7 @@ func TestHostileInput(t *testing.T) {
 		{"external entity", "xxe.svg", []byte(`<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&xxe;</svg>`), "svg: entity", false},
 		{"billion laughs", "lol.svg", []byte(`<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&lol3;</text></svg>`), "entity", false},
 		{"truncated svg", "cut.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g><path d="M0 0"/></g></s`), "svg: malformed XML: the document does not end with </svg> (is it truncated?)", false},
+		{"SVG over the size limit", "big.svg", oversize, "svg: document is larger than the 33554432-byte limit", false},
 		{"malformed badge element", "bad.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org"><o:assertion verify="x"></svg>`), "svg: malformed XML", false},
 	}
 	for _, tt := range tests {
@@ -100,6 +105,34 @@ func TestHostileInput(t *testing.T) {
 				t.Errorf("bake left temporary files: %v", entries)
 			}
 		})
+	}
+}
+
+// oversizeSVG is a baked SVG one byte over svg.DefaultMaxSize.
+func oversizeSVG() []byte {
+	return benchdata.BigSVG(svg.DefaultMaxSize+1, benchdata.Paths, "https://example.org/a", false)
+}
+
+// TestTooLargeInputIsBadInput: an input over a size limit is bad input
+// (exit 1), not a failure to run, however it is read.
+func TestTooLargeInputIsBadInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 32 MiB files")
+	}
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.svg")
+	if err := os.WriteFile(big, oversizeSVG(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// From standard input, as a stream whose size is not known.
+	var out, errOut bytes.Buffer
+	code := Main([]string{"unbake", "-"}, IO{In: struct{ io.Reader }{bytes.NewReader(oversizeSVG())}, Out: &out, Err: &errOut})
+	if code != ExitBad || out.Len() != 0 || !strings.Contains(errOut.String(), "larger than the 33554432-byte limit") {
+		t.Errorf("unbake -: exit %d, stdout %q, stderr %q; want exit 1", code, out.String(), errOut.String())
+	}
+	// verify reads at most 32 MiB of any input.
+	if code, _, stderr := run(t, "verify", "--offline", big); code != ExitBad || !strings.Contains(stderr, "larger than 32 MiB") {
+		t.Errorf("verify: exit %d, stderr %q; want exit 1", code, stderr)
 	}
 }
 

@@ -246,7 +246,7 @@ func readVerifyInput(streams IO, o *verifyOptions, args []string) (verify.Input,
 		return verify.Input{}, inFile(arg, err)
 	}
 	if len(b) > maxInput {
-		return verify.Input{}, fmt.Errorf("%s: larger than %d MiB", displayName(arg), maxInput>>20)
+		return verify.Input{}, &badInputError{fmt.Errorf("%s: larger than %d MiB", displayName(arg), maxInput>>20)}
 	}
 	if len(strings.TrimSpace(string(b))) == 0 {
 		return verify.Input{}, &badInputError{fmt.Errorf("%s is empty", displayName(arg))}

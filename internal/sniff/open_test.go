@@ -205,7 +205,57 @@ func TestOpenSVGFile(t *testing.T) {
 	}
 	f, _ := os.Open(path)
 	defer f.Close()
-	if _, err := Open(Sized(f), 100); err == nil || !strings.Contains(err.Error(), "larger than the 100-byte limit") {
+	if _, err := Open(Sized(f), 100); !errors.Is(err, svg.ErrTooLarge) || !strings.Contains(err.Error(), "larger than the 100-byte limit") {
 		t.Errorf("oversized: %v", err)
+	}
+}
+
+// countingReaderAt counts the bytes read through it.
+type countingReaderAt struct {
+	*strings.Reader
+	n int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.Reader.ReadAt(p, off)
+	c.n += int64(n)
+	return n, err
+}
+
+// TestOversized: a document over the limit is refused with svg.ErrTooLarge
+// if it looks like an SVG, and as not an image otherwise; when its size is
+// known, only its head is read.
+func TestOversized(t *testing.T) {
+	const limit = 1 << 20
+	big := `<svg xmlns="http://www.w3.org/2000/svg"><path d="` + strings.Repeat("M 1,2 ", 2*limit/6) + `"/></svg>`
+	notSVG := "\xFF\xD8\xFF\xE0" + strings.Repeat("x", 2*limit)
+	for _, tc := range []struct {
+		name string
+		doc  string
+		want error
+	}{{"svg", big, svg.ErrTooLarge}, {"jpeg", notSVG, ErrNotImage}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &countingReaderAt{Reader: strings.NewReader(tc.doc)}
+			_, err := Open(r, limit)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("ReadAt: %v, want %v", err, tc.want)
+			}
+			if r.n > sniffHead {
+				t.Errorf("ReadAt: read %d bytes of %d, want at most %d", r.n, len(tc.doc), sniffHead)
+			}
+			_, err2 := Open(plainReader{strings.NewReader(tc.doc)}, limit)
+			if !errors.Is(err2, tc.want) || err2.Error() != err.Error() {
+				t.Errorf("Read: %v, want %v", err2, err)
+			}
+		})
+	}
+	// At the limit exactly, it is read.
+	doc := big[:limit-len("\"/></svg>")] + `"/></svg>`
+	for _, r := range []io.Reader{strings.NewReader(doc), plainReader{strings.NewReader(doc)}} {
+		src, err := Open(r, limit)
+		if err != nil || string(src.SVG) != doc {
+			t.Fatalf("%T: %v", r, err)
+		}
+		src.Close()
 	}
 }

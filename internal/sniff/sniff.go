@@ -56,7 +56,7 @@ type Source struct {
 // Close gives back the buffer Open may have read the head of a PNG into.
 // PNG must not be read after Close; calling Close is optional.
 //
-// For an SVG read with ReadAt, Close also gives back the document's buffer,
+// For an SVG, Close also gives back the document's buffer,
 // so that unbaking a folder of drawings does not allocate (and collect) one
 // per drawing: SVG must not be used after Close, nor anything that still
 // points into it. Results of svg.Find and svg.Bake do not.
@@ -100,7 +100,10 @@ var headPool = sync.Pool{New: func() any {
 }}
 
 // Open reads just enough of r to tell its format. An SVG is read whole, up
-// to maxSVG bytes (svg.DefaultMaxSize when 0).
+// to maxSVG bytes (svg.DefaultMaxSize when 0). A larger SVG is refused with
+// an *svg.Error matching svg.ErrTooLarge (a larger document that does not
+// look like an SVG with a *NotImageError), after reading its first 64 KiB
+// when its size is known, its first maxSVG+1 bytes otherwise.
 //
 // When r is an io.ReaderAt whose size is known without reading (see
 // sized.ReaderAt), Open reads with ReadAt and leaves r's position alone, so a
@@ -155,11 +158,71 @@ func open(r io.Reader, maxSVG int64, unchecked bool) (*Source, error) {
 		}
 		return &Source{Format: PNG, PNG: io.MultiReader(bytes.NewReader(head), r)}, nil
 	}
-	doc, err := io.ReadAll(io.LimitReader(io.MultiReader(bytes.NewReader(head), r), maxSVG+1))
+	pooledDoc, doc, err := readAllLimited(io.MultiReader(bytes.NewReader(head), r), maxSVG)
 	if err != nil {
 		return nil, err
 	}
-	return svgSource(doc, maxSVG, unchecked)
+	src, err := svgSource(doc, unchecked)
+	if err != nil {
+		return nil, err
+	}
+	src.doc = pooledDoc
+	return src, nil
+}
+
+// readChunk is the size of the pieces readAllLimited reads a stream in.
+const readChunk = 1 << 20
+
+// readAllLimited reads r to its end into a buffer of its size from
+// docBuffer, or, when r holds more than limit bytes, stops there and
+// returns an error for the oversized document. The stream is read in
+// pieces of readChunk bytes that are copied once into the buffer when
+// the size is known: the peak is twice the document and a piece, where
+// io.ReadAll's growing buffer peaks higher and leaves more garbage.
+func readAllLimited(r io.Reader, limit int64) (*[]byte, []byte, error) {
+	var (
+		pieces [][]byte
+		total  int64
+	)
+	for {
+		piece := make([]byte, readChunk)
+		n, err := io.ReadFull(r, piece)
+		if n > 0 {
+			pieces = append(pieces, piece[:n])
+			total += int64(n)
+		}
+		if total > limit {
+			return nil, nil, tooLarge(pieces[0], limit)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	pooled, doc := docBuffer(total)
+	k := 0
+	for _, p := range pieces {
+		k += copy(doc[k:], p)
+	}
+	return pooled, doc, nil
+}
+
+// sniffHead is how much of an oversized document is read to tell an SVG
+// from anything else.
+const sniffHead = 64 << 10
+
+// tooLarge returns the error for a document larger than maxSVG bytes that
+// starts with head: an svg.ErrTooLarge if head looks like an SVG document,
+// else a *NotImageError. (The size is not in the message, so that a file
+// and a stream, whose size is not read, get the same error.)
+func tooLarge(head []byte, maxSVG int64) error {
+	head = head[:min(len(head), sniffHead)]
+	if !svg.Sniff(head) {
+		return &NotImageError{LooksLike: Describe(head)}
+	}
+	return &svg.Error{Kind: svg.ErrTooLarge, Msg: fmt.Sprintf("document is larger than the %d-byte limit", maxSVG)}
 }
 
 // Sized returns r as an *io.SectionReader from its position to its end when
@@ -219,11 +282,22 @@ func openAt(r io.Reader, ra io.ReaderAt, start, size, maxSVG int64, unchecked bo
 		return &Source{Format: PNG, PNG: r}, nil
 	}
 	if pooled != nil {
-		defer headPool.Put(pooled) // head is copied into doc below
+		defer headPool.Put(pooled) // head is copied below
 	}
-	// Read what the old way would read: up to maxSVG+1 bytes, so that an
-	// oversized document is told from a non-image as before.
-	pooledDoc, doc := docBuffer(min(size, maxSVG+1))
+	if size > maxSVG {
+		// Refused unread: its head tells an SVG from anything else.
+		h := make([]byte, min(size, sniffHead))
+		k := copy(h, head)
+		if !short && k < len(h) {
+			m, err := readAt(ra, h[k:], start+int64(k))
+			if err != nil {
+				return nil, err
+			}
+			k += m
+		}
+		return nil, tooLarge(h[:k], maxSVG)
+	}
+	pooledDoc, doc := docBuffer(size)
 	want := len(doc)
 	k := copy(doc, head)
 	doc = doc[:k]
@@ -234,7 +308,7 @@ func openAt(r io.Reader, ra io.ReaderAt, start, size, maxSVG int64, unchecked bo
 		}
 		doc = doc[:k+m]
 	}
-	src, err := svgSource(doc, maxSVG, unchecked)
+	src, err := svgSource(doc, unchecked)
 	if err != nil {
 		return nil, err
 	}
@@ -277,16 +351,9 @@ func readAt(ra io.ReaderAt, p []byte, off int64) (int, error) {
 	return n, err
 }
 
-// svgSource checks that doc, which is not a PNG, is an SVG within maxSVG
-// bytes (doc holds at most maxSVG+1); unchecked leaves the SVG check to
-// Source.Err.
-func svgSource(doc []byte, maxSVG int64, unchecked bool) (*Source, error) {
-	if int64(len(doc)) > maxSVG {
-		if svg.Sniff(doc) {
-			return nil, fmt.Errorf("svg: document is larger than the %d-byte limit", maxSVG)
-		}
-		return nil, &NotImageError{LooksLike: Describe(doc)}
-	}
+// svgSource checks that doc, which is not a PNG and is within the size
+// limit, is an SVG; unchecked leaves that check to Source.Err.
+func svgSource(doc []byte, unchecked bool) (*Source, error) {
 	if !unchecked && !svg.Sniff(doc) {
 		return nil, &NotImageError{LooksLike: Describe(doc)}
 	}

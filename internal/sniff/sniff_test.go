@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/badgebake/badgebake/svg"
 )
 
 func TestDescribe(t *testing.T) {
@@ -47,7 +49,7 @@ func TestOpen(t *testing.T) {
 		t.Errorf("JSON: %v", err)
 	}
 	big := doc[:len(doc)-2] + ">" + strings.Repeat(" ", 100) + "</svg>"
-	if _, err := Open(strings.NewReader(big), 50); err == nil || !strings.Contains(err.Error(), "larger than the 50-byte limit") {
+	if _, err := Open(strings.NewReader(big), 50); !errors.Is(err, svg.ErrTooLarge) || !strings.Contains(err.Error(), "larger than the 50-byte limit") {
 		t.Errorf("oversized SVG: %v", err)
 	}
 }
