@@ -156,29 +156,17 @@ func lexCuts(doc []byte, from, limit, depth int) []cut {
 		rest := doc[i:]
 		switch {
 		case bytes.HasPrefix(rest, []byte("<!--")):
-			j := bytes.Index(rest[4:], []byte("-->"))
-			if j < 0 {
+			if cuts, i = section(cuts, doc, i, "<!--", "-->", &plainComment, badge == 0); i < 0 {
 				return cuts
 			}
-			if badge == 0 {
-				cuts = appendRuns(cuts, doc, i+4, i+4+j, &plainComment)
-			}
-			i += 4 + j + 3
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			j := bytes.Index(rest[9:], []byte("]]>"))
-			if j < 0 {
+			if cuts, i = section(cuts, doc, i, "<![CDATA[", "]]>", &plainText, depth > 0 && badge == 0); i < 0 {
 				return cuts
 			}
-			if depth > 0 && badge == 0 {
-				cuts = appendRuns(cuts, doc, i+9, i+9+j, &plainText)
-			}
-			i += 9 + j + 3
 		case bytes.HasPrefix(rest, []byte("<?")):
-			j := bytes.Index(rest[2:], []byte("?>"))
-			if j < 0 {
+			if cuts, i = section(cuts, doc, i, "<?", "?>", nil, false); i < 0 {
 				return cuts
 			}
-			i += 2 + j + 2
 		case bytes.HasPrefix(rest, []byte("<!")):
 			return cuts // refused after the root element
 		case bytes.HasPrefix(rest, []byte("</")):
@@ -246,6 +234,22 @@ func lexCuts(doc []byte, from, limit, depth int) []cut {
 		}
 	}
 	return cuts
+}
+
+// section reads the construct open…close at doc[i:] (a comment, CDATA
+// section or processing instruction) and, when cutInside, appends the
+// cuts of the runs of text plain by the table plain inside it. It returns
+// the offset after close, or -1 if close is missing.
+func section(cuts []cut, doc []byte, i int, open, close string, plain *[256]bool, cutInside bool) ([]cut, int) {
+	start := i + len(open)
+	j := bytes.Index(doc[start:], []byte(close))
+	if j < 0 {
+		return cuts, -1
+	}
+	if cutInside {
+		cuts = appendRuns(cuts, doc, start, start+j, plain)
+	}
+	return cuts, start + j + len(close)
 }
 
 // isNamespaceDecl reports whether an attribute name as written declares a

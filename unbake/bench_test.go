@@ -217,40 +217,32 @@ func BenchmarkUnbakeSVG(b *testing.B) {
 // multiple of the file size. Nothing is asserted: see BENCHMARKS.md.
 func BenchmarkUnbakeSVGMemory(b *testing.B) {
 	dir := b.TempDir()
-	for _, size := range []int{1 << 20, 8 << 20, 16 << 20, 32 << 20} {
-		for _, content := range []benchdata.Content{benchdata.Paths, benchdata.Image} {
-			for _, late := range []bool{false, true} {
-				where := "first"
-				if late {
-					where = "last"
-				}
-				name := fmt.Sprintf("%dMiB/%s/badge-%s", size>>20, content, where)
-				path := filepath.Join(dir, strings.ReplaceAll(name, "/", "-")+".svg")
-				if err := os.WriteFile(path, benchdata.BigSVG(size, content, benchURL, late), 0o644); err != nil {
-					b.Fatal(err)
-				}
-				b.Run(name, func(b *testing.B) {
-					b.SetBytes(int64(size))
-					b.ReportAllocs()
-					var peak uint64
-					for b.Loop() {
-						b.StopTimer()
-						runtime.GC()
-						stop := sampleHeap()
-						b.StartTimer()
-						res, err := unbake.UnbakeFile(path, nil)
-						b.StopTimer()
-						peak = max(peak, stop())
-						if err != nil || res.Payload != benchURL {
-							b.Fatalf("%v, %+v", err, res)
-						}
-						b.StartTimer()
-					}
-					b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-					b.ReportMetric(float64(peak)/float64(size), "peak-heap/size")
-				})
-			}
+	for _, c := range benchdata.BigSVGCases() {
+		name := fmt.Sprintf("%dMiB/%s/badge-%s", c.Size>>20, c.Content, c.Where())
+		path := filepath.Join(dir, strings.ReplaceAll(name, "/", "-")+".svg")
+		if err := os.WriteFile(path, c.Doc(benchURL), 0o644); err != nil {
+			b.Fatal(err)
 		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(c.Size))
+			b.ReportAllocs()
+			var peak uint64
+			for b.Loop() {
+				b.StopTimer()
+				runtime.GC()
+				stop := sampleHeap()
+				b.StartTimer()
+				res, err := unbake.UnbakeFile(path, nil)
+				b.StopTimer()
+				peak = max(peak, stop())
+				if err != nil || res.Payload != benchURL {
+					b.Fatalf("%v, %+v", err, res)
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			b.ReportMetric(float64(peak)/float64(c.Size), "peak-heap/size")
+		})
 	}
 }
 

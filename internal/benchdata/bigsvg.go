@@ -84,3 +84,36 @@ func BigSVG(size int, content Content, url string, late bool) []byte {
 	b.WriteString(tail)
 	return b.Bytes()
 }
+
+// BigSVGCase is one of the large SVGs the memory benchmarks measure.
+type BigSVGCase struct {
+	Size    int
+	Content Content
+	Late    bool // badge element last in <svg> rather than first
+}
+
+// Where says where the badge element is: "first" or "last".
+func (c BigSVGCase) Where() string {
+	if c.Late {
+		return "last"
+	}
+	return "first"
+}
+
+// Doc generates the case's document with a badge carrying url.
+func (c BigSVGCase) Doc(url string) []byte { return BigSVG(c.Size, c.Content, url, c.Late) }
+
+// BigSVGCases lists the cases, smallest first: 1, 8, 16 and 32 MiB (the
+// largest SVG badgebake accepts), each of path data and of an embedded
+// image, with the badge first and last.
+func BigSVGCases() []BigSVGCase {
+	var cases []BigSVGCase
+	for _, size := range []int{1 << 20, 8 << 20, 16 << 20, 32 << 20} {
+		for _, content := range []Content{Paths, Image} {
+			for _, late := range []bool{false, true} {
+				cases = append(cases, BigSVGCase{size, content, late})
+			}
+		}
+	}
+	return cases
+}
