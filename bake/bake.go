@@ -39,7 +39,9 @@ type Options struct {
 	// Validator checks the payload before anything is written;
 	// StructureValidator when nil.
 	Validator Validator
-	// MaxTextSize caps PNG text chunks (png.DefaultMaxTextSize when 0).
+	// MaxTextSize caps PNG text chunks (png.DefaultMaxTextSize when 0),
+	// and the text of the badge elements of an SVG (svg.DefaultMaxTextSize,
+	// the same 8 MiB, when 0).
 	MaxTextSize int64
 	// MaxSVGSize caps SVG documents (svg.DefaultMaxSize when 0).
 	MaxSVGSize int64
@@ -207,7 +209,7 @@ func bakeSVG(dst io.Writer, s *sniff.Source, p *payload.Payload, opts *Options) 
 	if err != nil {
 		return nil, s.Err(err)
 	}
-	svgOpts := &svg.Options{MaxSize: opts.MaxSVGSize}
+	svgOpts := &svg.Options{MaxSize: opts.MaxSVGSize, MaxTextSize: opts.MaxTextSize}
 	if opts.NoOverwrite {
 		existing, err := svg.Find(doc, svgOpts)
 		if err != nil {

@@ -44,9 +44,10 @@
 // XXE documents at once, wherever the reference sits, without reading the
 // body. Declared but unused entities and external DTD identifiers (such as the
 // SVG 1.1 PUBLIC doctype) are tolerated. Documents larger than
-// [Options.MaxSize] are refused with [ErrTooLarge], and element nesting
-// deeper than [Options.MaxDepth] in the part that is tokenised with
-// [ErrTooDeep]. Only UTF-8 (with or without a byte order mark) is accepted;
+// [Options.MaxSize], and badge elements whose body or verify attribute is
+// larger than [Options.MaxTextSize], are refused with [ErrTooLarge], and
+// element nesting deeper than [Options.MaxDepth] in the part that is
+// tokenised with [ErrTooDeep]. Only UTF-8 (with or without a byte order mark) is accepted;
 // another declared encoding gives [ErrEncoding]. The package does not
 // sanitise active content (scripts, event handlers) and does not claim to.
 //

@@ -18,7 +18,9 @@ var (
 	// ErrEntity: the document references an entity declared in its DOCTYPE.
 	// Entities are never expanded and external entities never fetched.
 	ErrEntity = errors.New("svg: entity refused")
-	// ErrTooLarge: the document is larger than Options.MaxSize.
+	// ErrTooLarge: the document is larger than Options.MaxSize, or the
+	// body or verify attribute of a badge element larger than
+	// Options.MaxTextSize.
 	ErrTooLarge = errors.New("svg: document too large")
 	// ErrTooDeep: elements are nested deeper than Options.MaxDepth.
 	ErrTooDeep = errors.New("svg: elements nested too deeply")

@@ -294,6 +294,16 @@ func TestFindErrors(t *testing.T) {
 		{name: "UTF-16 BOM", doc: "\xFF\xFE<\x00s\x00v\x00g\x00/\x00>\x00", kind: ErrEncoding, msg: "UTF-16"},
 		{name: "too large", doc: svgOpen + `</svg>`, opts: &Options{MaxSize: 10}, kind: ErrTooLarge, msg: "limit is 10", sniffOK: true},
 		{
+			name: "badge body too large",
+			doc:  svgOpenOB2 + "\n<openbadges:assertion>123<![CDATA[45]]><g>6</g></openbadges:assertion></svg>",
+			opts: &Options{MaxTextSize: 5}, kind: ErrTooLarge, msg: "body of the badge element <assertion> is larger than the 5-byte limit", line: 2, sniffOK: true,
+		},
+		{
+			name: "badge verify attribute too large",
+			doc:  svgOpenOB3 + "\n\n<openbadges:credential verify=\"a.b.c\"/></svg>",
+			opts: &Options{MaxTextSize: 4}, kind: ErrTooLarge, msg: "verify attribute of the badge element <credential> is larger than the 4-byte limit", line: 3, sniffOK: true,
+		},
+		{
 			name: "too deep",
 			doc:  svgOpenOB2 + `<g><g><g><openbadges:assertion verify="x"/></g></g></g></svg>`,
 			opts: &Options{MaxDepth: 3}, kind: ErrTooDeep, msg: "deeper than 3", sniffOK: true,
@@ -341,6 +351,16 @@ func TestFindErrors(t *testing.T) {
 
 // TestExternalEntityNotFetched serves the external entity over HTTP and
 // checks that nothing ever asks for it.
+// TestMaxTextSizeIsInclusive: a badge element's text of exactly
+// MaxTextSize bytes is accepted.
+func TestMaxTextSizeIsInclusive(t *testing.T) {
+	doc := svgOpenOB2 + `<openbadges:assertion verify="12345">123<![CDATA[45]]></openbadges:assertion></svg>`
+	els, err := Find([]byte(doc), &Options{MaxTextSize: 5})
+	if err != nil || len(els) != 1 || els[0].Body != "12345" || els[0].Verify != "12345" {
+		t.Fatalf("Find: %v, %+v", err, els)
+	}
+}
+
 func TestExternalEntityNotFetched(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

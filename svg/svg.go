@@ -26,6 +26,10 @@ const (
 	// DefaultMaxDepth is the default limit on element nesting (the root
 	// element is at depth 1).
 	DefaultMaxDepth = 1024
+	// DefaultMaxTextSize is the default limit on the text of a badge
+	// element (its body, and its verify attribute), as a PNG's text chunks
+	// are limited by default.
+	DefaultMaxTextSize = 8 << 20
 )
 
 // Local names of the badge elements.
@@ -44,10 +48,14 @@ type Options struct {
 	// document that is tokenised (see the package documentation); 0 or
 	// less means DefaultMaxDepth.
 	MaxDepth int
+	// MaxTextSize is the largest body, and the largest verify attribute,
+	// of a badge element accepted, in bytes; 0 or less means
+	// DefaultMaxTextSize.
+	MaxTextSize int64
 }
 
-func (o *Options) limits() (maxSize int64, maxDepth int) {
-	maxSize, maxDepth = DefaultMaxSize, DefaultMaxDepth
+func (o *Options) limits() (maxSize int64, maxDepth int, maxText int64) {
+	maxSize, maxDepth, maxText = DefaultMaxSize, DefaultMaxDepth, DefaultMaxTextSize
 	if o != nil {
 		if o.MaxSize > 0 {
 			maxSize = o.MaxSize
@@ -55,8 +63,11 @@ func (o *Options) limits() (maxSize int64, maxDepth int) {
 		if o.MaxDepth > 0 {
 			maxDepth = o.MaxDepth
 		}
+		if o.MaxTextSize > 0 {
+			maxText = o.MaxTextSize
+		}
 	}
-	return maxSize, maxDepth
+	return maxSize, maxDepth, maxText
 }
 
 // Element is one badge element found in the document.
@@ -245,7 +256,7 @@ func analyze(doc []byte, opts *Options) (*prolog, []Element, error) {
 // instead of stopping after the last candidate (the reference the tests
 // compare the pre-filter against).
 func analyzeDoc(doc []byte, opts *Options, full bool) (*prolog, []Element, error) {
-	maxSize, maxDepth := opts.limits()
+	maxSize, maxDepth, maxText := opts.limits()
 	if int64(len(doc)) > maxSize {
 		return nil, nil, newError(ErrTooLarge, 0,
 			fmt.Sprintf("document too large: %d bytes, the limit is %d", len(doc), maxSize), nil)
@@ -321,6 +332,9 @@ func analyzeDoc(doc []byte, opts *Options, full bool) (*prolog, []Element, error
 						cur.Verify, cur.HasVerify = a.Value, true
 					}
 				}
+				if int64(len(cur.Verify)) > maxText {
+					return nil, nil, textTooLarge(cur, "verify attribute", maxText)
+				}
 				body.Reset()
 			}
 		case xml.EndElement:
@@ -333,6 +347,9 @@ func analyzeDoc(doc []byte, opts *Options, full bool) (*prolog, []Element, error
 			depth--
 		case xml.CharData:
 			if badgeDepth > 0 {
+				if int64(body.Len())+int64(len(t)) > maxText {
+					return nil, nil, textTooLarge(cur, "body", maxText)
+				}
 				body.Write(t)
 			} else if depth == 0 && !isSpace(t) {
 				return nil, nil, newError(ErrSyntax, lines.at(off), "malformed XML: text after the root element", nil)
@@ -348,6 +365,12 @@ func analyzeDoc(doc []byte, opts *Options, full bool) (*prolog, []Element, error
 		return nil, nil, err
 	}
 	return p, elems, nil
+}
+
+// textTooLarge is the error for a badge element whose verify attribute or
+// body (what) is larger than maxText bytes.
+func textTooLarge(e Element, what string, maxText int64) error {
+	return newError(ErrTooLarge, e.Line, fmt.Sprintf("the %s of the badge element <%s> is larger than the %d-byte limit", what, e.Local, maxText), nil)
 }
 
 func isBadge(n xml.Name) bool {

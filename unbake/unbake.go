@@ -44,7 +44,9 @@ type Options struct {
 	// Mozilla's 2011-2012 baker wrote wrong CRCs into real badges.
 	Lenient bool
 	// MaxTextSize caps a PNG text chunk and its decompressed text
-	// (png.DefaultMaxTextSize when 0).
+	// (png.DefaultMaxTextSize when 0), and the body and the verify
+	// attribute of an SVG badge element (svg.DefaultMaxTextSize, the same
+	// 8 MiB, when 0).
 	MaxTextSize int64
 	// MaxSVGSize caps an SVG document (svg.DefaultMaxSize when 0).
 	MaxSVGSize int64
@@ -294,7 +296,7 @@ func classify(res *Result, text []byte) error {
 // left to src.Err (see sniff.OpenUnchecked): svg.Find parses the prolog and
 // root tag anyway, and succeeds only on what svg.Sniff accepts.
 func unbakeSVG(src *sniff.Source, opts *Options) (*Result, error) {
-	elems, err := svg.Find(src.SVG, &svg.Options{MaxSize: opts.MaxSVGSize})
+	elems, err := svg.Find(src.SVG, &svg.Options{MaxSize: opts.MaxSVGSize, MaxTextSize: opts.MaxTextSize})
 	if err != nil {
 		return nil, src.Err(err)
 	}

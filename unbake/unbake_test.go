@@ -12,6 +12,7 @@ import (
 
 	"github.com/badgebake/badgebake/internal/pngtest"
 	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"
 )
 
@@ -141,6 +142,25 @@ func TestSVGSourceChoice(t *testing.T) {
 	empty := wrap(ob2, `<b:assertion/>`)
 	if _, err := unbake.Unbake(strings.NewReader(empty), nil); !errors.Is(err, unbake.ErrNoBadge) || !strings.Contains(err.Error(), "neither a verify attribute nor a body") {
 		t.Errorf("empty element: %v", err)
+	}
+}
+
+// TestSVGTextLimit: the text of an SVG badge element is capped by
+// MaxTextSize, 8 MiB by default as for PNG text chunks.
+func TestSVGTextLimit(t *testing.T) {
+	doc := func(body string) string {
+		return `<svg xmlns="http://www.w3.org/2000/svg"><b:assertion xmlns:b="http://openbadges.org"><![CDATA[` + body + `]]></b:assertion></svg>`
+	}
+	body := `{"id":"` + url + `","x":"` + strings.Repeat("x", 100) + `"}`
+	if res, err := unbake.Unbake(strings.NewReader(doc(body)), &unbake.Options{MaxTextSize: int64(len(body))}); err != nil || res.Payload != body {
+		t.Errorf("at the limit: %v, %+v", err, res)
+	}
+	if _, err := unbake.Unbake(strings.NewReader(doc(body)), &unbake.Options{MaxTextSize: int64(len(body) - 1)}); !errors.Is(err, svg.ErrTooLarge) {
+		t.Errorf("over the limit: %v", err)
+	}
+	big := `{"id":"` + strings.Repeat("x", svg.DefaultMaxTextSize) + `"}`
+	if _, err := unbake.Unbake(strings.NewReader(doc(big)), nil); !errors.Is(err, svg.ErrTooLarge) || !strings.Contains(err.Error(), "larger than the 8388608-byte limit") {
+		t.Errorf("over the default limit: %v", err)
 	}
 }
 

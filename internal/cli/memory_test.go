@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/badgebake/badgebake/internal/benchdata"
@@ -23,17 +24,7 @@ const addressSpaceKiB = 1000000
 // path data or one embedded image, with the badge first or last, in a
 // child process under "ulimit -v 1000000".
 func TestMaxSizeSVGUnbakesUnderUlimit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command and unbakes 32 MiB SVGs")
-	}
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("bash not found")
-	}
-	if out, err := exec.Command(bash, "-c", "ulimit -v 1000000").CombinedOutput(); err != nil {
-		t.Skipf("ulimit -v is not available: %v %s", err, out)
-	}
-	bin := buildCommand(t)
+	bash, bin := ulimitSetup(t)
 	const url = "https://example.org/assertions/max-size"
 	dir := t.TempDir()
 	for _, content := range []benchdata.Content{benchdata.Paths, benchdata.Image} {
@@ -48,17 +39,61 @@ func TestMaxSizeSVGUnbakesUnderUlimit(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer os.Remove(path)
-				cmd := exec.Command(bash, "-c", `ulimit -v "$1" && exec "$2" unbake "$3"`, "bash", strconv.Itoa(addressSpaceKiB), bin, path)
-				cmd.Env = environWithout("GOMAXPROCS", "GOGC", "GOMEMLIMIT")
-				var stderr bytes.Buffer
-				cmd.Stderr = &stderr
-				out, err := cmd.Output()
+				out, stderr, err := unbakeUnderUlimit(bash, bin, path)
 				if err != nil || string(out) != url+"\n" {
-					t.Errorf("unbake under ulimit -v %d: %v, stdout %q, stderr %.500s", addressSpaceKiB, err, out, stderr.String())
+					t.Errorf("unbake under ulimit -v %d: %v, stdout %q, stderr %.500s", addressSpaceKiB, err, out, stderr)
 				}
 			})
 		}
 	}
+}
+
+// TestHugeBadgeBodyUnderUlimit: a maximum-size SVG whose badge element
+// holds the whole file is refused as bad input (exit 1, the body is over
+// the 8 MiB text limit) under "ulimit -v 1000000", not a crash.
+func TestHugeBadgeBodyUnderUlimit(t *testing.T) {
+	bash, bin := ulimitSetup(t)
+	head := `<svg xmlns="http://www.w3.org/2000/svg"><openbadges:assertion xmlns:openbadges="http://openbadges.org">{"id":"`
+	tail := `"}</openbadges:assertion></svg>`
+	doc := head + strings.Repeat("x", svg.DefaultMaxSize-1-len(head)-len(tail)) + tail
+	path := filepath.Join(t.TempDir(), "body.svg")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := unbakeUnderUlimit(bash, bin, path)
+	exit, _ := err.(*exec.ExitError)
+	if exit == nil || exit.ExitCode() != ExitBad || len(out) != 0 || !strings.Contains(stderr, "is larger than the 8388608-byte limit") {
+		t.Errorf("unbake under ulimit -v %d: %v, stdout %.100q, stderr %.500s; want exit 1", addressSpaceKiB, err, out, stderr)
+	}
+}
+
+// ulimitSetup skips the test with -short or when bash or ulimit -v is
+// missing, and otherwise returns bash and the command built by
+// buildCommand.
+func ulimitSetup(t *testing.T) (bash, bin string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the command and unbakes 32 MiB SVGs")
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash not found")
+	}
+	if out, err := exec.Command(bash, "-c", "ulimit -v 1000000").CombinedOutput(); err != nil {
+		t.Skipf("ulimit -v is not available: %v %s", err, out)
+	}
+	return bash, buildCommand(t)
+}
+
+// unbakeUnderUlimit runs "badgebake unbake path" in a child process under
+// ulimit -v addressSpaceKiB, with the Go runtime's defaults.
+func unbakeUnderUlimit(bash, bin, path string) (stdout []byte, stderr string, err error) {
+	cmd := exec.Command(bash, "-c", `ulimit -v "$1" && exec "$2" unbake "$3"`, "bash", strconv.Itoa(addressSpaceKiB), bin, path)
+	cmd.Env = environWithout("GOMAXPROCS", "GOGC", "GOMEMLIMIT")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	stdout, err = cmd.Output()
+	return stdout, errOut.String(), err
 }
 
 // buildCommand builds cmd/badgebake as users get it, statically
