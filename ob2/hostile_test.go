@@ -107,3 +107,21 @@ func verifyWithHangGuard(t *testing.T, v *ob2.Verifier, url string) *report.Resu
 	}
 	return res
 }
+
+// BenchmarkHostileIssuer is the cost of verifying each hostile badge of
+// badgehost, against a good one, over loopback HTTP, each time with a new
+// verifier (nothing cached: every request is made).
+func BenchmarkHostileIssuer(b *testing.B) {
+	host := badgehost.Start(badgehost.Options{})
+	defer host.Close()
+	for _, id := range []string{"1", badgehost.SelfCycle, badgehost.Cycle, badgehost.Chain, badgehost.ManyContexts, badgehost.ManyLinks} {
+		b.Run(id, func(b *testing.B) {
+			before := host.Total()
+			for b.Loop() {
+				v := ob2.New(ob2.Options{Client: fetch.New(fetch.Options{})})
+				v.VerifyURL(context.Background(), host.AssertionURL(id), nil)
+			}
+			b.ReportMetric(float64(host.Total()-before)/float64(b.N), "requests/op")
+		})
+	}
+}
