@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/badgebake/badgebake/internal/sniff"
+	"github.com/badgebake/badgebake/carrier"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
-	"github.com/badgebake/badgebake/unbake"
 )
 
 // Validator decides whether a payload may be baked. It returns warnings to
@@ -49,7 +48,7 @@ type Options struct {
 
 // Result describes a bake.
 type Result struct {
-	Format     sniff.Format
+	Format     carrier.Format
 	Generation payload.Generation
 	// Carrier is what now holds the badge, e.g. `iTXt chunk "openbadges"`.
 	Carrier string
@@ -89,13 +88,13 @@ func Bake(ctx context.Context, dst io.Writer, src io.Reader, p *payload.Payload,
 	if err != nil {
 		return nil, &ValidationError{Err: err, Warnings: warnings}
 	}
-	s, err := sniff.OpenUnchecked(src, opts.MaxSVGSize)
+	s, err := carrier.OpenUnchecked(src, opts.MaxSVGSize)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close() // nothing returned points into its buffers
 	var res *Result
-	if s.Format == sniff.PNG {
+	if s.Format == carrier.PNG {
 		res, err = bakePNG(dst, s.PNG, p, opts)
 	} else {
 		res, err = bakeSVG(dst, s, p, opts)
@@ -107,15 +106,10 @@ func Bake(ctx context.Context, dst io.Writer, src io.Reader, p *payload.Payload,
 	return res, nil
 }
 
-// Keyword returns the PNG keyword for a generation.
-func Keyword(g payload.Generation) string {
-	if g == payload.OB3 {
-		return unbake.KeywordOB3
-	}
-	return unbake.KeywordOB2
+func isBadgeKeyword(k string) bool {
+	_, ok := carrier.GenerationOfKeyword(k)
+	return ok
 }
-
-func isBadgeKeyword(k string) bool { return k == unbake.KeywordOB2 || k == unbake.KeywordOB3 }
 
 func bakePNG(dst io.Writer, src io.Reader, p *payload.Payload, opts *Options) (*Result, error) {
 	maxText := opts.MaxTextSize
@@ -126,8 +120,8 @@ func bakePNG(dst io.Writer, src io.Reader, p *payload.Payload, opts *Options) (*
 	if err != nil {
 		return nil, err
 	}
-	keyword := Keyword(p.Generation)
-	res := &Result{Format: sniff.PNG, Generation: p.Generation, Carrier: fmt.Sprintf("iTXt chunk %q after IHDR", keyword)}
+	keyword := carrier.Keyword(p.Generation)
+	res := &Result{Format: carrier.PNG, Generation: p.Generation, Carrier: fmt.Sprintf("iTXt chunk %q after IHDR", keyword)}
 	// The signature, IHDR (always the first chunk: the Reader checks it) and
 	// the new iTXt chunk go out in one Write.
 	var head bytes.Buffer
@@ -200,10 +194,10 @@ func copyIHDR(w io.Writer, r *png.Reader, keyword string, p *payload.Payload) er
 }
 
 // bakeSVG bakes into a document that is not a PNG. Every error goes through
-// s.Err, which reports a document that is not an SVG as sniff.Open would
-// have (see sniff.OpenUnchecked): svg.Find and svg.Bake parse the prolog and
+// s.Err, which reports a document that is not an SVG as carrier.Open would
+// have (see carrier.OpenUnchecked): svg.Find and svg.Bake parse the prolog and
 // root tag anyway, and succeed only on what svg.Sniff accepts.
-func bakeSVG(dst io.Writer, s *sniff.Source, p *payload.Payload, opts *Options) (*Result, error) {
+func bakeSVG(dst io.Writer, s *carrier.Source, p *payload.Payload, opts *Options) (*Result, error) {
 	doc := s.SVG
 	el, err := svgElement(p)
 	if err != nil {
@@ -227,7 +221,7 @@ func bakeSVG(dst io.Writer, s *sniff.Source, p *payload.Payload, opts *Options) 
 	if p.Generation == payload.OB3 {
 		local = "credential"
 	}
-	res := &Result{Format: sniff.SVG, Generation: p.Generation, Carrier: fmt.Sprintf("<%s> element (%s) first in <svg>", local, el.Namespace)}
+	res := &Result{Format: carrier.SVG, Generation: p.Generation, Carrier: fmt.Sprintf("<%s> element (%s) first in <svg>", local, el.Namespace)}
 	for _, e := range removed {
 		res.Replaced = append(res.Replaced, fmt.Sprintf("<%s> (%s) at line %d", e.Local, e.Namespace, e.Line))
 	}

@@ -3,6 +3,7 @@ package bake_test
 import (
 	"bytes"
 	"fmt"
+	"github.com/badgebake/badgebake/carrier"
 	"io"
 	"os"
 	"path/filepath"
@@ -88,7 +89,7 @@ func BenchmarkBakePNG(b *testing.B) {
 func benchCheckBaked(b *testing.B, f *os.File, size int, grew bool) {
 	want := int64(size)
 	if grew {
-		want += int64(12 + len(png.ITXtData(unbake.KeywordOB2, []byte(benchOtherURL))))
+		want += int64(12 + len(png.ITXtData(carrier.KeywordOB2, []byte(benchOtherURL))))
 	}
 	fi, err := f.Stat()
 	if err != nil {

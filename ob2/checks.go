@@ -1,7 +1,6 @@
 package ob2
 
 import (
-	"bytes"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
@@ -12,10 +11,10 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/badgebake/badgebake/carrier"
+
 	"github.com/badgebake/badgebake/internal/magic"
-	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/report"
-	"github.com/badgebake/badgebake/svg"
 )
 
 // classChecks runs the class-level checks that follow property validation.
@@ -172,13 +171,9 @@ func (r *run) validateImage(node map[string]any, prop, class string, w where, re
 		r.res.Errorf(taskImage, w.id, prop, "Could not fetch image at %s: HTTP %d %s", imageURL, resp.Status, http.StatusText(resp.Status))
 		return
 	}
-	if !isPNGOrSVG(resp.Body) {
+	if carrier.Detect(resp.Body) == "" {
 		r.res.Errorf(taskImage, w.id, prop, "Image at %s is not a PNG or SVG: %s (Content-Type %q)", imageURL, describe(resp.Body), resp.ContentType)
 	}
-}
-
-func isPNGOrSVG(b []byte) bool {
-	return bytes.HasPrefix(b, []byte(png.Signature)) || svg.Sniff(b)
 }
 
 func describe(b []byte) string {
@@ -213,7 +208,7 @@ func (r *run) checkDataURIImage(u string, w where, prop string) {
 		}
 		content = []byte(s)
 	}
-	if !isPNGOrSVG(content) {
+	if carrier.Detect(content) == "" {
 		r.res.Errorf(taskImage, w.id, prop, "Data URI image in %s declares PNG or SVG but is not: %s", w, describe(content))
 	}
 }

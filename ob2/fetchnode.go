@@ -8,12 +8,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/badgebake/badgebake/carrier"
+
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/jsonld"
 	"github.com/badgebake/badgebake/payload"
-	"github.com/badgebake/badgebake/png"
-	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"
 )
 
@@ -128,7 +128,7 @@ func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any
 		if !cached {
 			doc, jerr := decodeJSON(resp.Body)
 			if jerr != nil {
-				if looksLikeImage(resp.Body) {
+				if carrier.Detect(resp.Body) != "" {
 					if imageOK {
 						r.bakedResource(url, resp.Body)
 					} else {
@@ -198,10 +198,6 @@ func start(b []byte) string {
 		cut--
 	}
 	return string(b[:cut]) + "…"
-}
-
-func looksLikeImage(b []byte) bool {
-	return bytes.HasPrefix(b, []byte(png.Signature)) || svg.Sniff(b)
 }
 
 // gone reports a hosted assertion whose host answers 410 Gone: revoked.

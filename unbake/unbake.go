@@ -8,34 +8,20 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/badgebake/badgebake/carrier"
 	"github.com/badgebake/badgebake/internal/numfmt"
-	"github.com/badgebake/badgebake/internal/sniff"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
 )
 
-// Format is PNG or SVG.
-type Format = sniff.Format
-
-const (
-	PNG = sniff.PNG
-	SVG = sniff.SVG
-)
-
-// PNG keywords of the badge carriers.
-const (
-	KeywordOB2 = "openbadges"
-	KeywordOB3 = "openbadgecredential"
-)
-
 // Errors. Format-level problems come from the png and svg packages
-// (png.ErrBadCRC, svg.ErrEntity, …) and sniff.ErrNotImage.
+// (png.ErrBadCRC, svg.ErrEntity, …) and carrier.ErrNotImage.
 var (
 	// ErrNoBadge: a well-formed image that carries no badge.
 	ErrNoBadge = errors.New("no Open Badges data in image")
 	// ErrNotImage: the input is neither PNG nor SVG.
-	ErrNotImage = sniff.ErrNotImage
+	ErrNotImage = carrier.ErrNotImage
 )
 
 // Options tune Unbake. The zero value is strict and safe.
@@ -73,7 +59,7 @@ func (c Carrier) String() string {
 
 // Result is what an image carries.
 type Result struct {
-	Format     Format             `json:"format"`
+	Format     carrier.Format     `json:"format"`
 	Carrier    Carrier            `json:"carrier"`
 	Generation payload.Generation `json:"generation"`
 	Kind       payload.Kind       `json:"kind"`
@@ -109,12 +95,12 @@ func Unbake(r io.Reader, opts *Options) (*Result, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	src, err := sniff.OpenUnchecked(sniff.Sized(r), opts.MaxSVGSize)
+	src, err := carrier.OpenUnchecked(carrier.Sized(r), opts.MaxSVGSize)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	if src.Format == PNG {
+	if src.Format == carrier.PNG {
 		return unbakePNG(src.PNG, opts)
 	}
 	return unbakeSVG(src, opts)
@@ -141,17 +127,6 @@ func openedFile(f *os.File) io.Reader {
 		return f
 	}
 	return io.NewSectionReader(f, 0, fi.Size())
-}
-
-// generationOfKeyword maps a PNG keyword to its generation.
-func generationOfKeyword(k string) (payload.Generation, bool) {
-	switch k {
-	case KeywordOB2:
-		return payload.OB2, true
-	case KeywordOB3:
-		return payload.OB3, true
-	}
-	return "", false
 }
 
 func unbakePNG(r io.Reader, opts *Options) (*Result, error) {
@@ -187,13 +162,13 @@ func unbakePNG(r io.Reader, opts *Options) (*Result, error) {
 			return nil, err
 		}
 		kw, _ := png.Keyword(data)
-		gen, isBadge := generationOfKeyword(kw)
+		gen, isBadge := carrier.GenerationOfKeyword(kw)
 		if !isBadge {
 			continue
 		}
-		carrier := Carrier{Chunk: c.Type.String(), Keyword: kw, Offset: c.Offset}
+		found := Carrier{Chunk: c.Type.String(), Keyword: kw, Offset: c.Offset}
 		if res != nil {
-			others = append(others, carrier.String())
+			others = append(others, found.String())
 			continue
 		}
 		t, err := png.ParseText(c.Type, data, maxText(opts))
@@ -201,7 +176,7 @@ func unbakePNG(r io.Reader, opts *Options) (*Result, error) {
 			return nil, err
 		}
 		text = t
-		res = &Result{Format: PNG, Carrier: carrier, Generation: gen}
+		res = &Result{Format: carrier.PNG, Carrier: found, Generation: gen}
 	}
 	if res == nil {
 		return nil, ErrNoBadge
@@ -293,9 +268,9 @@ func classify(res *Result, text []byte) error {
 }
 
 // unbakeSVG unbakes a document that is not a PNG. The svg.Sniff check is
-// left to src.Err (see sniff.OpenUnchecked): svg.Find parses the prolog and
+// left to src.Err (see carrier.OpenUnchecked): svg.Find parses the prolog and
 // root tag anyway, and succeeds only on what svg.Sniff accepts.
-func unbakeSVG(src *sniff.Source, opts *Options) (*Result, error) {
+func unbakeSVG(src *carrier.Source, opts *Options) (*Result, error) {
 	elems, err := svg.Find(src.SVG, &svg.Options{MaxSize: opts.MaxSVGSize, MaxTextSize: opts.MaxTextSize})
 	if err != nil {
 		return nil, src.Err(err)
@@ -312,7 +287,7 @@ func unbakeSVG(src *sniff.Source, opts *Options) (*Result, error) {
 	if e.Prefix != "" {
 		name = e.Prefix + ":" + e.Local
 	}
-	res := &Result{Format: SVG, Generation: gen, Carrier: Carrier{Element: name, Namespace: e.Namespace, Offset: int64(e.Start), Line: e.Line}}
+	res := &Result{Format: carrier.SVG, Generation: gen, Carrier: Carrier{Element: name, Namespace: e.Namespace, Offset: int64(e.Start), Line: e.Line}}
 	var others []string
 	for _, o := range elems[1:] {
 		others = append(others, fmt.Sprintf("<%s> at line %d", o.Local, o.Line))

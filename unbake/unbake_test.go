@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
+	"github.com/badgebake/badgebake/carrier"
 	"io"
 	"os"
 	"path/filepath"
@@ -76,7 +77,7 @@ func TestPNGCarriers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Format != unbake.PNG || !strings.Contains(res.Carrier.String(), tt.carrier) {
+			if res.Format != carrier.PNG || !strings.Contains(res.Carrier.String(), tt.carrier) {
 				t.Errorf("format %s carrier %q, want %q", res.Format, res.Carrier, tt.carrier)
 			}
 			if res.Generation != tt.gen || res.Kind != tt.kind || res.Payload != tt.payload {

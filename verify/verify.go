@@ -16,12 +16,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/badgebake/badgebake/carrier"
+
 	"github.com/badgebake/badgebake/internal/magic"
 	"github.com/badgebake/badgebake/ob2"
 	"github.com/badgebake/badgebake/payload"
-	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/report"
-	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"
 )
 
@@ -60,7 +60,7 @@ func Verify(ctx context.Context, in Input, opts *Options) (*report.Result, error
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrEmpty
 	}
-	if bytes.HasPrefix(data, []byte(png.Signature)) || svg.Sniff(data) {
+	if carrier.Detect(data) != "" {
 		return verifyImage(ctx, v, in, opts), nil
 	}
 	if !utf8.Valid(data) {

@@ -28,6 +28,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/badgebake/badgebake/carrier"
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
@@ -294,7 +295,7 @@ func generate(cfg *config, dir, layout string) (*folder, time.Duration, error) {
 		for i, path := range f.paths {
 			buf.Reset()
 			buf.Write(clean[:iend])
-			must(png.WriteChunk(&buf, png.TypeITXt, png.ITXtData(unbake.KeywordOB2, []byte(f.want[i]))))
+			must(png.WriteChunk(&buf, png.TypeITXt, png.ITXtData(carrier.KeywordOB2, []byte(f.want[i]))))
 			buf.Write(clean[iend:])
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				return nil, 0, err

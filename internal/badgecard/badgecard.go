@@ -4,7 +4,6 @@
 package badgecard
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"html/template"
@@ -12,8 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/badgebake/badgebake/png"
-	"github.com/badgebake/badgebake/svg"
+	"github.com/badgebake/badgebake/carrier"
 )
 
 // Card is the badge as a person sees it. Every field may be empty: a report
@@ -118,10 +116,10 @@ func DataURI(b []byte) (template.URL, string) {
 		return "", fmt.Sprintf("image over %d KiB", MaxImage>>10)
 	}
 	var mime string
-	switch {
-	case bytes.HasPrefix(b, []byte(png.Signature)):
+	switch carrier.Detect(b) {
+	case carrier.PNG:
 		mime = "image/png"
-	case svg.Sniff(b):
+	case carrier.SVG:
 		mime = "image/svg+xml"
 	default:
 		switch ct := http.DetectContentType(b); ct {

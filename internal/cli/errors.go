@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/badgebake/badgebake/bake"
-	"github.com/badgebake/badgebake/internal/sniff"
+	"github.com/badgebake/badgebake/carrier"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
@@ -38,7 +38,7 @@ func isBadInput(err error) bool {
 		return true
 	}
 	for _, target := range []error{
-		sniff.ErrNotImage, unbake.ErrNoBadge, payload.ErrUnrecognized,
+		carrier.ErrNotImage, unbake.ErrNoBadge, payload.ErrUnrecognized,
 		bake.ErrAlreadyBaked, bake.ErrNoHostedURL,
 		svg.ErrNotSVG, svg.ErrEntity, svg.ErrTooLarge, svg.ErrTooDeep, svg.ErrEncoding, svg.ErrInvalidElement, svg.ErrSyntax,
 	} {
@@ -71,7 +71,7 @@ func (e *payloadParseError) Unwrap() error { return e.err }
 
 // hint suggests what to do about an error, or returns "".
 func hint(err error) string {
-	var notImage *sniff.NotImageError
+	var notImage *carrier.NotImageError
 	var validation *bake.ValidationError
 	var parse *payloadParseError
 	switch {
@@ -80,7 +80,7 @@ func hint(err error) string {
 	case errors.As(err, &notImage) && errors.As(err, new(*bakeImageError)) &&
 		(strings.Contains(notImage.LooksLike, "JSON") || strings.Contains(notImage.LooksLike, "URL")):
 		return "the image comes first: badgebake bake IMAGE PAYLOAD"
-	case errors.Is(err, sniff.ErrNotImage):
+	case errors.Is(err, carrier.ErrNotImage):
 		return "badgebake reads PNG and SVG images; convert other formats first"
 	case errors.Is(err, bake.ErrAlreadyBaked):
 		return "drop --no-overwrite to replace the existing badge"

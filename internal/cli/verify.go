@@ -7,17 +7,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/badgebake/badgebake/batch"
-	"github.com/badgebake/badgebake/internal/htmlreport"
-	"github.com/badgebake/badgebake/internal/jsonin"
-	"github.com/badgebake/badgebake/payload"
-	"github.com/badgebake/badgebake/png"
-	"github.com/badgebake/badgebake/svg"
-	"github.com/badgebake/badgebake/unbake"
 	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/badgebake/badgebake/batch"
+	"github.com/badgebake/badgebake/carrier"
+	"github.com/badgebake/badgebake/internal/htmlreport"
+	"github.com/badgebake/badgebake/internal/jsonin"
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/unbake"
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/jsonld"
@@ -346,7 +346,7 @@ func verifyFile(ctx context.Context, opts *verify.Options, file string) verifyFi
 		rec.Status, rec.Error = statusUnreadable, err.Error()
 		return rec
 	}
-	if bytes.HasPrefix(data, []byte(png.Signature)) || svg.Sniff(data) {
+	if carrier.Detect(data) != "" {
 		if _, err := unbake.Unbake(bytes.NewReader(data), nil); err != nil {
 			rec.Status, rec.Error = statusUnreadable, err.Error()
 			if errors.Is(err, unbake.ErrNoBadge) {

@@ -1,6 +1,4 @@
-// Package sniff tells PNG from SVG by content, never by file name, and opens
-// a source for the package that handles its format.
-package sniff
+package carrier
 
 import (
 	"bytes"
