@@ -21,7 +21,7 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/badgehost"
-	"github.com/badgebake/badgebake/ob2"
+	"github.com/badgebake/badgebake/verify/ob2"
 )
 
 // chromiumPath is Debian's Chromium, which CI installs when it can. The

@@ -15,7 +15,7 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/badgecard"
 	"github.com/badgebake/badgebake/internal/testcorpus"
-	"github.com/badgebake/badgebake/ob2"
+	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/unbake"
 )
 

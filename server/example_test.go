@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/ob2"
+	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/server"
 )
 

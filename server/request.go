@@ -12,7 +12,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/badgebake/badgebake/ob2"
+	"github.com/badgebake/badgebake/verify/ob2"
 )
 
 // submission is what a POST /results (or /unbake) carries, in any of the

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/ob2"
+	"github.com/badgebake/badgebake/verify/ob2"
 )
 
 // Defaults for Options.

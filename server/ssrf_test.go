@@ -16,7 +16,7 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/badgehost"
-	"github.com/badgebake/badgebake/ob2"
+	"github.com/badgebake/badgebake/verify/ob2"
 )
 
 // hosts is a Resolver with fixed answers.

@@ -19,7 +19,7 @@ import (
 	"github.com/badgebake/badgebake/carrier"
 
 	"github.com/badgebake/badgebake/internal/magic"
-	"github.com/badgebake/badgebake/ob2"
+	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/unbake"

@@ -21,7 +21,7 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/jsonld"
-	"github.com/badgebake/badgebake/ob2"
+	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/verify"
 	"github.com/spf13/cobra"

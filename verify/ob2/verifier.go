@@ -12,7 +12,7 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/jsonld"
-	"github.com/badgebake/badgebake/ob2/obschema"
+	"github.com/badgebake/badgebake/verify/ob2/obschema"
 	"github.com/badgebake/badgebake/report"
 )
 

@@ -25,7 +25,7 @@ import (
 )
 
 // corpusDir holds the official copies, relative to this package directory.
-const corpusDir = "../../../shared/corpus/contexts/ob-v2p0-extensions"
+const corpusDir = "../../../../shared/corpus/contexts/ob-v2p0-extensions"
 
 // officialSchema reads the official copy of an extension's schema, or
 // skips the test when the corpus is absent.

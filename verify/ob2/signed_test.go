@@ -20,7 +20,7 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/conformance"
 	"github.com/badgebake/badgebake/internal/examples"
-	"github.com/badgebake/badgebake/ob2"
+	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/report"
 )
 
