@@ -12,10 +12,10 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/bake"
-	"github.com/badgebake/badgebake/internal/examples"
-	"github.com/badgebake/badgebake/internal/filetest"
-	"github.com/badgebake/badgebake/internal/pngtest"
-	"github.com/badgebake/badgebake/internal/testcorpus"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
+	"github.com/badgebake/badgebake/internal/testkit/filetest"
+	"github.com/badgebake/badgebake/internal/testkit/pngtest"
+	"github.com/badgebake/badgebake/internal/testkit/testcorpus"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/unbake"
 )

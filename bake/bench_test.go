@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/bake"
-	"github.com/badgebake/badgebake/internal/benchdata"
-	"github.com/badgebake/badgebake/internal/filetest"
+	"github.com/badgebake/badgebake/internal/testkit/benchdata"
+	"github.com/badgebake/badgebake/internal/testkit/filetest"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/unbake"

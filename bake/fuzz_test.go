@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/bake"
-	"github.com/badgebake/badgebake/internal/examples"
-	"github.com/badgebake/badgebake/internal/pngtest"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
+	"github.com/badgebake/badgebake/internal/testkit/pngtest"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"

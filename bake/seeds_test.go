@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/bake"
-	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
 )
 
 var updateSeeds = flag.Bool("update-seeds", false, "rewrite the fuzz seed corpus under testdata/fuzz")

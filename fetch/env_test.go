@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/internal/testnet"
+	"github.com/badgebake/badgebake/internal/testkit/testnet"
 )
 
 // childMode, when set, makes TestEnvironment run one fetch and check it,

@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/internal/testnet"
+	"github.com/badgebake/badgebake/internal/testkit/testnet"
 )
 
 // quietLog silences servers whose failed TLS handshakes are the point.

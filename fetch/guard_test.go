@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/internal/testnet"
+	"github.com/badgebake/badgebake/internal/testkit/testnet"
 )
 
 const testHint = "start the server with --allow-private to allow them"

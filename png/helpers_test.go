@@ -7,10 +7,10 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/pngtest"
+	"github.com/badgebake/badgebake/internal/testkit/pngtest"
 )
 
-// Hand-built PNG bytes come from internal/pngtest, which does not use
+// Hand-built PNG bytes come from internal/testkit/pngtest, which does not use
 // WriteChunk, so the reader tests do not depend on the writer being right.
 var (
 	rawChunk    = pngtest.Chunk

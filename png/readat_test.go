@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/filetest"
+	"github.com/badgebake/badgebake/internal/testkit/filetest"
 )
 
 // countingReaderAt is what the Reader reads with ReadAt: an io.ReaderAt with

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgebake/badgebake/internal/badgehost"
+	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 )
 
 // slowClient sends a request whose body (length bytes announced) comes

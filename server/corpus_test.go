@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/internal/badgecard"
-	"github.com/badgebake/badgebake/internal/testcorpus"
+	"github.com/badgebake/badgebake/internal/ui/badgecard"
+	"github.com/badgebake/badgebake/internal/testkit/testcorpus"
 	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/unbake"
 )

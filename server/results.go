@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/badgebake/badgebake/internal/badgecard"
+	"github.com/badgebake/badgebake/internal/ui/badgecard"
 	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/badgebake/badgebake/verify"

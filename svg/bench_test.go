@@ -3,7 +3,7 @@ package svg
 import (
 	"bytes"
 	"encoding/xml"
-	"github.com/badgebake/badgebake/internal/benchdata"
+	"github.com/badgebake/badgebake/internal/testkit/benchdata"
 	"io"
 	"strings"
 	"sync"

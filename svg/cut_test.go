@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/benchdata"
+	"github.com/badgebake/badgebake/internal/testkit/benchdata"
 )
 
 // withCuts runs f with the cut sizes set to minLen and keep.

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/badgebake/badgebake/internal/benchdata"
+	"github.com/badgebake/badgebake/internal/testkit/benchdata"
 	"io"
 	"os"
 	"path/filepath"

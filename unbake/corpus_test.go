@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/testcorpus"
+	"github.com/badgebake/badgebake/internal/testkit/testcorpus"
 	"github.com/badgebake/badgebake/unbake"
 )
 

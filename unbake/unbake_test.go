@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/pngtest"
+	"github.com/badgebake/badgebake/internal/testkit/pngtest"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"

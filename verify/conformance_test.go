@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/internal/conformance"
+	"github.com/badgebake/badgebake/internal/testkit/conformance"
 	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/verify"
 )

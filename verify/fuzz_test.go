@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/internal/conformance"
-	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/testkit/conformance"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
 	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/verify"
 )

@@ -41,9 +41,9 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/bake"
-	"github.com/badgebake/badgebake/internal/badgehost"
+	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 	"github.com/badgebake/badgebake/internal/cli"
-	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
 	"github.com/badgebake/badgebake/payload"
 )
 

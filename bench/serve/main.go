@@ -2,7 +2,7 @@
 // verification service (internal/cli/serve.go, package server).
 //
 // It builds the badgebake command, starts the test issuer
-// (internal/badgehost) in this process on a loopback port, bakes -badges
+// (internal/testkit/badgehost) in this process on a loopback port, bakes -badges
 // distinct PNGs in memory (badge i carries the URL of /assertions/i), and
 // then, for each phase, starts a fresh
 //
@@ -75,8 +75,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/badgebake/badgebake/internal/badgehost"
-	"github.com/badgebake/badgebake/internal/benchdata"
+	"github.com/badgebake/badgebake/internal/testkit/badgehost"
+	"github.com/badgebake/badgebake/internal/testkit/benchdata"
 	"github.com/badgebake/badgebake/internal/numfmt"
 )
 

@@ -28,7 +28,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/badgebake/badgebake/internal/benchdata"
+	"github.com/badgebake/badgebake/internal/testkit/benchdata"
 )
 
 const url = "https://example.org/assertions/123"

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/badgehost"
-	"github.com/badgebake/badgebake/internal/conformance"
-	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/testkit/badgehost"
+	"github.com/badgebake/badgebake/internal/testkit/conformance"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
 )
 
 // newBatchHost starts the test issuer (badges sharing one BadgeClass and

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgebake/badgebake/internal/conformance"
-	"github.com/badgebake/badgebake/internal/testnet"
+	"github.com/badgebake/badgebake/internal/testkit/conformance"
+	"github.com/badgebake/badgebake/internal/testkit/testnet"
 	"github.com/badgebake/badgebake/report"
 )
 

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/benchdata"
-	"github.com/badgebake/badgebake/internal/examples"
-	"github.com/badgebake/badgebake/internal/pngtest"
+	"github.com/badgebake/badgebake/internal/testkit/benchdata"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
+	"github.com/badgebake/badgebake/internal/testkit/pngtest"
 	"github.com/badgebake/badgebake/svg"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/benchdata"
+	"github.com/badgebake/badgebake/internal/testkit/benchdata"
 	"github.com/badgebake/badgebake/svg"
 )
 

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgebake/badgebake/internal/badgehost"
+	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 )
 
 func TestServeFlagErrors(t *testing.T) {

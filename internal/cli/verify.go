@@ -14,7 +14,7 @@ import (
 
 	"github.com/badgebake/badgebake/batch"
 	"github.com/badgebake/badgebake/carrier"
-	"github.com/badgebake/badgebake/internal/htmlreport"
+	"github.com/badgebake/badgebake/internal/ui/htmlreport"
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/unbake"

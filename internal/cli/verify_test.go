@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
 )
 
 // badgeHost serves a hosted OB 2.0 badge on loopback: assertion, badge

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/internal/badgehost"
+	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 	"github.com/badgebake/badgebake/jsonld"
 	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/report"

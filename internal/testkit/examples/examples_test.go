@@ -12,7 +12,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the example files in testdata/")
 
 // The example files that ship in testdata/ are exactly what this package
-// draws. Run "go test ./internal/examples -update" after changing it.
+// draws. Run "go test ./internal/testkit/examples -update" after changing it.
 func TestShippedExamples(t *testing.T) {
 	files := map[string][]byte{
 		"badge.png":      PNG(),
@@ -20,7 +20,7 @@ func TestShippedExamples(t *testing.T) {
 		"assertion.json": []byte(AssertionJSON),
 	}
 	for name, want := range files {
-		path := filepath.Join("..", "..", "testdata", name)
+		path := filepath.Join("..", "..", "..", "testdata", name)
 		if *update {
 			if err := os.WriteFile(path, want, 0o644); err != nil {
 				t.Fatal(err)
@@ -29,10 +29,10 @@ func TestShippedExamples(t *testing.T) {
 		}
 		got, err := os.ReadFile(path)
 		if err != nil {
-			t.Fatalf("%v (run go test ./internal/examples -update)", err)
+			t.Fatalf("%v (run go test ./internal/testkit/examples -update)", err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("testdata/%s differs from what the examples package draws; run go test ./internal/examples -update", name)
+			t.Errorf("testdata/%s differs from what the examples package draws; run go test ./internal/testkit/examples -update", name)
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"sync"
 
 	"github.com/badgebake/badgebake/bake"
-	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
 	"github.com/badgebake/badgebake/payload"
 )
 

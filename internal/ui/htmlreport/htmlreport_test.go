@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
 )
 
 func writeReport(t *testing.T, rows []Row) string {

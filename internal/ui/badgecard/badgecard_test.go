@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
 )
 
 // A graph as the OB 2.0 verifier prints it: the assertion links its badge

@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/internal/atomicfile"
-	"github.com/badgebake/badgebake/internal/badgecard"
+	"github.com/badgebake/badgebake/internal/ui/badgecard"
 )
 
 // Statuses of a file, as batch verify names them.
