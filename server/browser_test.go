@@ -21,7 +21,7 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/badgehost"
-	"github.com/badgebake/badgebake/verify/ob2"
+	"github.com/badgebake/badgebake/verify"
 )
 
 // chromiumPath is Debian's Chromium, which CI installs when it can. The
@@ -46,10 +46,10 @@ func TestBrowser(t *testing.T) {
 	t.Cleanup(host.Close)
 	client := fetch.New(fetch.Options{}) // no guard: the issuer is on loopback
 	handler := New(Options{
-		OB2:     ob2.New(ob2.Options{Client: client}),
-		Fetch:   client,
-		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Version: "test",
+		Verifier: verify.New(verify.Config{Client: client}),
+		Fetch:    client,
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Version:  "test",
 	})
 	var cssRequests atomic.Int64
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

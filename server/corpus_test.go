@@ -13,10 +13,10 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/internal/ui/badgecard"
 	"github.com/badgebake/badgebake/internal/testkit/testcorpus"
-	"github.com/badgebake/badgebake/verify/ob2"
+	"github.com/badgebake/badgebake/internal/ui/badgecard"
 	"github.com/badgebake/badgebake/unbake"
+	"github.com/badgebake/badgebake/verify"
 )
 
 // Every real badge image of the shared corpus, uploaded as a person would:
@@ -27,7 +27,7 @@ func TestCorpusUploads(t *testing.T) {
 	dir := testcorpus.Dir(t)
 	images := testcorpus.Images(t)
 	client := fetch.New(fetch.Options{Offline: true})
-	srv := New(Options{OB2: ob2.New(ob2.Options{Client: client}), Fetch: client, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := New(Options{Verifier: verify.New(verify.Config{Client: client}), Fetch: client, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	do := func(target, accept string, img []byte, name string) *httptest.ResponseRecorder {
 		ct, body := multipartBody(t, nil, name, img)
 		req := httptest.NewRequest("POST", target, body)

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/server"
+	"github.com/badgebake/badgebake/verify"
 )
 
 // A JSON client posts what it has to /results and gets the verification
@@ -17,9 +17,8 @@ import (
 func Example() {
 	client := fetch.New(fetch.Options{Guard: &fetch.Guard{}})
 	srv := server.New(server.Options{
-		OB2:    ob2.New(ob2.Options{Client: client}),
-		Fetch:  client,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Verifier: verify.New(verify.Config{Client: client}),
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 
 	req := httptest.NewRequest("POST", "/results", strings.NewReader(`{"data": "hello world"}`))

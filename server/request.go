@@ -12,16 +12,16 @@ import (
 	"path"
 	"strings"
 
-	"github.com/badgebake/badgebake/verify/ob2"
+	"github.com/badgebake/badgebake/verify"
 )
 
 // submission is what a POST /results (or /unbake) carries, in any of the
 // body forms the reference accepts.
 type submission struct {
-	data      string        // the data field: a URL, JSON or JWS
-	image     []byte        // an uploaded image (form field "image")
-	imageName string        // its file name
-	profile   ob2.Recipient // the expected recipient, if given
+	data      string           // the data field: a URL, JSON or JWS
+	image     []byte           // an uploaded image (form field "image")
+	imageName string           // its file name
+	profile   verify.Recipient // the expected recipient, if given
 }
 
 // requestError is a problem with the request itself: status and message
@@ -159,11 +159,11 @@ func jsonKind(b []byte) string {
 // blank means none. The reference silently ignores a profile it cannot
 // read, verifying without the recipient check the user asked for; here it
 // is an error.
-func parseProfile(s string) (ob2.Recipient, error) {
+func parseProfile(s string) (verify.Recipient, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	var p ob2.Recipient
+	var p verify.Recipient
 	if err := json.Unmarshal([]byte(s), &p); err != nil || p == nil {
 		why := "null"
 		if err != nil {

@@ -33,7 +33,7 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request, sub *submission
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.RequestTimeout)
 	defer cancel()
-	res, err := verify.Verify(ctx, in, &verify.Options{OB2: s.opts.OB2, Recipient: sub.profile})
+	res, err := s.opts.Verifier.Verify(ctx, in, &verify.Options{Recipient: sub.profile})
 	switch {
 	case r.Context().Err() != nil:
 		note := noteOf(r)

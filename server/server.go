@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/verify/ob2"
+	"github.com/badgebake/badgebake/verify"
 )
 
 // Defaults for Options.
@@ -28,11 +28,11 @@ const (
 
 // Options configure a Server.
 type Options struct {
-	// OB2 verifies Open Badges 2.0 badges. One Verifier serves every
-	// request, so its fetch client's cache is shared: give it a bounded
-	// cache (fetch.NewBoundedCache) and, on the internet, a fetch.Guard.
-	OB2 *ob2.Verifier
-	// Fetch is OB2's fetch client. The result page fetches the badge image
+	// Verifier verifies the badges. One Verifier serves every request, so
+	// its fetch client's cache is shared: give it a bounded cache
+	// (fetch.NewBoundedCache) and, on the internet, a fetch.Guard.
+	Verifier *verify.Verifier
+	// Fetch is the Verifier's fetch client (nil: Verifier.Client()). The result page fetches the badge image
 	// through it (usually from its cache) to show it inline, and /metrics
 	// reports its counters. nil: no badge images on result pages.
 	Fetch *fetch.Client
@@ -90,8 +90,11 @@ type Server struct {
 
 // New returns a Server with opts, zero fields taking their defaults.
 func New(opts Options) *Server {
-	if opts.OB2 == nil {
-		opts.OB2 = ob2.New(ob2.Options{Client: opts.Fetch})
+	if opts.Verifier == nil {
+		opts.Verifier = verify.New(verify.Config{Client: opts.Fetch})
+	}
+	if opts.Fetch == nil {
+		opts.Fetch = opts.Verifier.Client()
 	}
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = DefaultMaxUpload

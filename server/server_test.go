@@ -22,7 +22,6 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 	"github.com/badgebake/badgebake/internal/testkit/examples"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/verify"
 )
 
@@ -41,7 +40,7 @@ func newFixture(t *testing.T, hostOpts badgehost.Options, opts Options) *fixture
 	host := badgehost.Start(hostOpts)
 	t.Cleanup(host.Close)
 	client := fetch.New(fetch.Options{})
-	opts.OB2 = ob2.New(ob2.Options{Client: client})
+	opts.Verifier = verify.New(verify.Config{Client: client})
 	opts.Fetch = client
 	buf, mu := &bytes.Buffer{}, &sync.Mutex{}
 	opts.Logger = slog.New(slog.NewJSONHandler(lockedWriter{buf, mu}, nil))
@@ -117,9 +116,9 @@ func decodeAny(t *testing.T, b []byte) map[string]any {
 }
 
 // direct is what verify.Verify says about in, as generic JSON.
-func (f *fixture) direct(in verify.Input, profile ob2.Recipient) map[string]any {
+func (f *fixture) direct(in verify.Input, profile verify.Recipient) map[string]any {
 	f.t.Helper()
-	res, err := verify.Verify(context.Background(), in, &verify.Options{OB2: f.srv.opts.OB2, Recipient: profile})
+	res, err := f.srv.opts.Verifier.Verify(context.Background(), in, &verify.Options{Recipient: profile})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -133,7 +132,7 @@ func TestResultsBodyForms(t *testing.T) {
 	f := newFixture(t, badgehost.Options{}, Options{})
 	u := f.host.AssertionURL("1")
 	png, svg := f.baked("1", false), f.baked("2", true)
-	profile := ob2.Recipient{"email": "alice@example.org"}
+	profile := verify.Recipient{"email": "alice@example.org"}
 	doc, _ := json.Marshal(map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": u,
 		"recipient": map[string]any{"type": "email", "hashed": false, "identity": "alice@example.org"},
 		"badge":     f.host.URL + "/badges/robotics", "verification": map[string]any{"type": "hosted"}, "issuedOn": "2024-01-01T00:00:00Z"})
@@ -154,7 +153,7 @@ func TestResultsBodyForms(t *testing.T) {
 		name    string
 		req     body
 		in      verify.Input
-		profile ob2.Recipient
+		profile verify.Recipient
 	}{
 		{"JSON data URL", jsonBody(map[string]any{"data": u}), verify.Input{Data: []byte(u)}, nil},
 		{"JSON data URL, profile object", jsonBody(map[string]any{"data": u, "profile": profile}), verify.Input{Data: []byte(u)}, profile},

@@ -16,7 +16,7 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/badgehost"
-	"github.com/badgebake/badgebake/verify/ob2"
+	"github.com/badgebake/badgebake/verify"
 )
 
 // hosts is a Resolver with fixed answers.
@@ -66,7 +66,7 @@ func guardedFixture(t *testing.T) (*fixture, *httptest.Server, *atomic.Int32) {
 	}
 	client := fetch.New(fetch.Options{Guard: guard})
 	f.client = client
-	f.srv = New(Options{OB2: ob2.New(ob2.Options{Client: client}), Fetch: client, Logger: f.srv.opts.Logger, Version: "test"})
+	f.srv = New(Options{Verifier: verify.New(verify.Config{Client: client}), Fetch: client, Logger: f.srv.opts.Logger, Version: "test"})
 	return f, public, &publicHits
 }
 

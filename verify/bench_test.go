@@ -12,7 +12,6 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/examples"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/verify"
 )
 
@@ -68,8 +67,8 @@ func BenchmarkVerifyHosted(b *testing.B) {
 	h := newIssuerHost(b)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		v := ob2.New(ob2.Options{Client: fetch.New(fetch.Options{})})
-		res, err := verify.Verify(context.Background(), verify.Input{Data: []byte(h.URL + "/assertions/1")}, &verify.Options{OB2: v})
+		v := verify.New(verify.Config{Client: fetch.New(fetch.Options{})})
+		res, err := v.Verify(context.Background(), verify.Input{Data: []byte(h.URL + "/assertions/1")}, nil)
 		if err != nil || !res.Report.Valid {
 			b.Fatalf("%v %+v", err, res.Report)
 		}
@@ -82,11 +81,11 @@ func BenchmarkVerifyHosted(b *testing.B) {
 // run.
 func BenchmarkVerifySharedIssuer(b *testing.B) {
 	h := newIssuerHost(b)
-	v := ob2.New(ob2.Options{Client: fetch.New(fetch.Options{})})
+	v := verify.New(verify.Config{Client: fetch.New(fetch.Options{})})
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := verify.Verify(context.Background(), verify.Input{Data: []byte(fmt.Sprintf("%s/assertions/%d", h.URL, i))}, &verify.Options{OB2: v})
+		res, err := v.Verify(context.Background(), verify.Input{Data: []byte(fmt.Sprintf("%s/assertions/%d", h.URL, i))}, nil)
 		if err != nil || !res.Report.Valid {
 			b.Fatalf("%v %+v", err, res.Report)
 		}
@@ -102,10 +101,10 @@ func BenchmarkVerifySharedIssuer(b *testing.B) {
 // Issuer cost 1,000 assertion requests plus one each for the shared nodes.
 func TestSharedNodesFetchedOnce(t *testing.T) {
 	h := newIssuerHost(t)
-	v := ob2.New(ob2.Options{Client: fetch.New(fetch.Options{})})
+	v := verify.New(verify.Config{Client: fetch.New(fetch.Options{})})
 	const n = 1000
 	for i := 0; i < n; i++ {
-		res, err := verify.Verify(context.Background(), verify.Input{Data: []byte(fmt.Sprintf("%s/assertions/%d", h.URL, i))}, &verify.Options{OB2: v})
+		res, err := v.Verify(context.Background(), verify.Input{Data: []byte(fmt.Sprintf("%s/assertions/%d", h.URL, i))}, nil)
 		if err != nil || !res.Report.Valid {
 			t.Fatalf("assertion %d: %v %+v", i, err, res.Report)
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/conformance"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/verify"
 )
 
@@ -22,13 +21,13 @@ func TestConformance(t *testing.T) {
 			t.Parallel()
 			srv := conformance.NewServer(c)
 			client := fetch.New(fetch.Options{Transport: srv, UserAgent: "badgebake/test"})
-			v := ob2.New(ob2.Options{Client: client, Now: func() time.Time { return fixedNow }})
+			v := verify.New(verify.Config{Client: client, Now: func() time.Time { return fixedNow }})
 			in := c.InputOf()
 			data := in.File
 			if data == nil {
 				data = []byte(in.Text)
 			}
-			res, err := verify.Verify(context.Background(), verify.Input{Data: data, Name: "input"}, &verify.Options{OB2: v, Recipient: c.Recipient})
+			res, err := v.Verify(context.Background(), verify.Input{Data: data, Name: "input"}, &verify.Options{Recipient: c.Recipient})
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}

@@ -9,7 +9,6 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/conformance"
 	"github.com/badgebake/badgebake/internal/testkit/examples"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/verify"
 )
 
@@ -30,9 +29,9 @@ func FuzzVerifyInput(f *testing.F) {
 	f.Add([]byte("hello world"))
 	f.Add(conformance.BakeExample(f, examples.PNG(), token))
 	f.Add(conformance.BakeExample(f, examples.SVG(), token))
-	v := ob2.New(ob2.Options{Client: fetch.New(fetch.Options{Offline: true})})
+	v := verify.New(verify.Config{Client: fetch.New(fetch.Options{Offline: true})})
 	f.Fuzz(func(t *testing.T, in []byte) {
-		res, err := verify.Verify(context.Background(), verify.Input{Data: in, Name: "input"}, &verify.Options{OB2: v})
+		res, err := v.Verify(context.Background(), verify.Input{Data: in, Name: "input"}, nil)
 		if err != nil {
 			if !errors.Is(err, verify.ErrEmpty) {
 				t.Fatalf("Verify(%q): %v", in, err)

@@ -13,7 +13,6 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/conformance"
 	"github.com/badgebake/badgebake/internal/testkit/examples"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/verify"
 )
 
@@ -87,8 +86,8 @@ func (h *signedHost) tokens(tb testing.TB, n int) []string {
 	return out
 }
 
-func verifyToken(tb testing.TB, v *ob2.Verifier, token string) {
-	res, err := verify.Verify(context.Background(), verify.Input{Data: []byte(token)}, &verify.Options{OB2: v})
+func verifyToken(tb testing.TB, v *verify.Verifier, token string) {
+	res, err := v.Verify(context.Background(), verify.Input{Data: []byte(token)}, nil)
 	if err != nil || !res.Report.Valid {
 		tb.Fatalf("%v %+v", err, res.Report)
 	}
@@ -103,7 +102,7 @@ func BenchmarkVerifySigned(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		verifyToken(b, ob2.New(ob2.Options{Client: fetch.New(fetch.Options{})}), token)
+		verifyToken(b, verify.New(verify.Config{Client: fetch.New(fetch.Options{})}), token)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(h.total.Load())/float64(b.N), "requests/op")
@@ -116,7 +115,7 @@ func BenchmarkVerifySigned(b *testing.B) {
 func BenchmarkVerifySignedShared(b *testing.B) {
 	h := newSignedHost(b)
 	tokens := h.tokens(b, min(b.N, 1000))
-	v := ob2.New(ob2.Options{Client: fetch.New(fetch.Options{})})
+	v := verify.New(verify.Config{Client: fetch.New(fetch.Options{})})
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -139,7 +138,7 @@ func TestSignedSharedNodesFetchedOnce(t *testing.T) {
 	h := newSignedHost(t)
 	const n = 1000
 	tokens := h.tokens(t, n)
-	v := ob2.New(ob2.Options{Client: fetch.New(fetch.Options{})})
+	v := verify.New(verify.Config{Client: fetch.New(fetch.Options{})})
 	start := time.Now()
 	for _, tok := range tokens {
 		verifyToken(t, v, tok)

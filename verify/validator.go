@@ -17,7 +17,8 @@ import (
 // payloads, which this version cannot verify yet, get the structure check
 // and a warning saying so, never a silent pass.
 type Validator struct {
-	Options Options
+	Verifier *Verifier // nil: a Verifier of its own
+	Options  Options
 }
 
 // RefusedError carries the report of a payload the verifier rejected.
@@ -44,7 +45,11 @@ func (v Validator) Validate(ctx context.Context, p *payload.Payload) ([]string, 
 	if p.Generation == payload.OB3 {
 		return append(warnings, fmt.Sprintf("%s %s payloads are not verified by this version of badgebake; only their structure was checked", p.Generation.Describe(), strings.ToUpper(string(p.Kind)))), nil
 	}
-	res, err := Verify(ctx, Input{Data: p.Raw}, &v.Options)
+	verifier := v.Verifier
+	if verifier == nil {
+		verifier = New(Config{})
+	}
+	res, err := verifier.Verify(ctx, Input{Data: p.Raw}, &v.Options)
 	if err != nil {
 		return warnings, err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/conformance"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/verify"
 )
@@ -16,7 +15,7 @@ import (
 // signature, issuer, revocation list) instead of only their structure.
 func TestValidatorVerifiesSignedAssertions(t *testing.T) {
 	h := newSignedHost(t)
-	val := verify.Validator{Options: verify.Options{OB2: ob2.New(ob2.Options{Client: fetch.New(fetch.Options{})})}}
+	val := verify.Validator{Verifier: verify.New(verify.Config{Client: fetch.New(fetch.Options{})})}
 	parse := func(s string) *payload.Payload {
 		p, err := payload.Parse([]byte(s))
 		if err != nil {

@@ -1,12 +1,14 @@
-// Package verify is badgebake's verifier entry point: it takes whatever a
-// user has — a URL, assertion JSON, a compact JWS, or a baked PNG or SVG —
-// works out what it is and which Open Badges generation it belongs to, and
-// hands it to that generation's verifier. The result is a report.Result in
-// the shape of openbadges-validator-core's output.
+// Package verify is badgebake's verifier: it takes whatever a user has — a
+// URL, assertion JSON, a compact JWS, or a baked PNG or SVG — works out what
+// it is and which Open Badges generation it belongs to, and hands it to that
+// generation's verifier. The result is a report.Result in the shape of
+// openbadges-validator-core's output.
 //
-// Open Badges 2.0 and earlier go to package ob2. Open Badges 3.0 will get a
-// verifier of its own beside it; until then such credentials are reported
-// as not verifiable, never as valid.
+// A Verifier owns the generations: Open Badges 0.5–2.0 go to package
+// verify/ob2; Open Badges 3.0 will get a package of its own beside it, and
+// until then such credentials are reported as not verifiable, never as
+// valid. Everything above this package (the command, batch, bake's check,
+// the server) calls a Verifier and never a generation.
 package verify
 
 import (
@@ -14,26 +16,75 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/carrier"
-
+	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/magic"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/unbake"
+	"github.com/badgebake/badgebake/verify/ob2"
 )
 
-const taskDetectInputType = "DETECT_INPUT_TYPE"
+const (
+	taskDetectInputType = "DETECT_INPUT_TYPE"
+	taskProcessBaked    = "PROCESS_BAKED_RESOURCE"
+)
 
-// Options configure verification.
+// Generation is one Open Badges generation's verifier. Verify checks a
+// payload that belongs to the generation (a URL, JSON or JWS, read from the
+// input or from a baked image) against a trusted recipient profile (nil:
+// none) and returns the report.
+type Generation interface {
+	Verify(ctx context.Context, p *payload.Payload, recipient map[string]any) *report.Result
+}
+
+// Config configures a Verifier. The zero value is usable: a fetch client
+// with its defaults and the built-in generations.
+type Config struct {
+	// Client fetches everything a verification needs: hosted badges,
+	// images, keys, JSON-LD contexts and schemas. Share one Verifier (and
+	// so one Client) per process, so documents are fetched once.
+	Client *fetch.Client
+	// Now is the clock for timestamp checks (time.Now when nil).
+	Now func() time.Time
+	// MaxDepth bounds how far related and endorsement links are followed
+	// (ob2.Options.MaxDepth; default 3).
+	MaxDepth int
+}
+
+// Verifier verifies badges of every generation. It is safe for concurrent
+// use.
+type Verifier struct {
+	client *fetch.Client
+	ob2    Generation
+}
+
+// New returns a Verifier.
+func New(cfg Config) *Verifier {
+	if cfg.Client == nil {
+		cfg.Client = fetch.New(fetch.Options{})
+	}
+	return &Verifier{
+		client: cfg.Client,
+		ob2:    ob2.New(ob2.Options{Client: cfg.Client, Now: cfg.Now, MaxDepth: cfg.MaxDepth}),
+	}
+}
+
+// Client is the fetch client the Verifier uses.
+func (v *Verifier) Client() *fetch.Client { return v.client }
+
+// Recipient is a trusted profile of the expected recipient, e.g.
+// {"email": "alice@example.org"} or {"email": ["a@x.org", "b@x.org"]}.
+type Recipient map[string]any
+
+// Options are what one verification is asked beyond its input.
 type Options struct {
-	// OB2 verifies Open Badges 2.0 badges; a default one when nil. Share
-	// one across calls so fetched documents are cached for the run.
-	OB2 *ob2.Verifier
-	// Recipient is a trusted profile of the expected recipient.
-	Recipient ob2.Recipient
+	// Recipient is a trusted profile of the expected recipient (nil:
+	// the recipient is not checked).
+	Recipient Recipient
 }
 
 // Input is what to verify: the bytes of a URL, JSON or JWS text, or of a
@@ -46,22 +97,24 @@ type Input struct {
 // ErrEmpty is returned when there is nothing to verify.
 var ErrEmpty = errors.New("verify: the input is empty")
 
+// Verify verifies in with a Verifier of its own (nothing is shared with
+// other calls): see Verifier.Verify.
+func Verify(ctx context.Context, in Input, opts *Options) (*report.Result, error) {
+	return New(Config{}).Verify(ctx, in, opts)
+}
+
 // Verify verifies in. The error is only for "could not run at all";
 // everything about the badge is in the Result.
-func Verify(ctx context.Context, in Input, opts *Options) (*report.Result, error) {
+func (v *Verifier) Verify(ctx context.Context, in Input, opts *Options) (*report.Result, error) {
 	if opts == nil {
 		opts = &Options{}
-	}
-	v := opts.OB2
-	if v == nil {
-		v = ob2.New(ob2.Options{})
 	}
 	data := in.Data
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrEmpty
 	}
 	if carrier.Detect(data) != "" {
-		return verifyImage(ctx, v, in, opts), nil
+		return v.verifyImage(ctx, in.Data, report.New(in.Name, report.InputFile), opts), nil
 	}
 	if !utf8.Valid(data) {
 		// Not an image we read, and not text: say what it looks like.
@@ -80,23 +133,36 @@ func Verify(ctx context.Context, in Input, opts *Options) (*report.Result, error
 		res.Errorf(taskDetectInputType, "", "", "Could not tell what the input is: %v", err)
 		return res.Finish(), nil
 	}
-	return verifyPayload(ctx, v, p, text, opts), nil
+	if p.Kind == payload.KindURL {
+		return v.verifyURL(ctx, p, opts), nil
+	}
+	return v.verifyPayload(ctx, p, text, opts), nil
 }
 
-func verifyPayload(ctx context.Context, v *ob2.Verifier, p *payload.Payload, value string, opts *Options) *report.Result {
+// verifyURL verifies the badge at a URL given as the input: a hosted
+// badge, or a baked image, which is unbaked and what it carries verified
+// (an image is taken only here, at the top: an image that points to
+// another image is not followed).
+func (v *Verifier) verifyURL(ctx context.Context, p *payload.Payload, opts *Options) *report.Result {
+	u := string(p.Raw)
+	// The generation fetches the URL again from the client's cache; when
+	// this fetch fails, it reports why.
+	if resp, err := v.client.Get(ctx, u, ""); err == nil && resp.Status < 400 && carrier.Detect(resp.Body) != "" {
+		res := v.verifyImage(ctx, resp.Body, report.New(u, report.InputURL), opts)
+		res.Input = report.Input{Value: u, InputType: report.InputURL}
+		return res
+	}
+	return v.verifyPayload(ctx, p, u, opts)
+}
+
+// verifyPayload hands p to its generation.
+func (v *Verifier) verifyPayload(ctx context.Context, p *payload.Payload, value string, opts *Options) *report.Result {
 	if p.Generation == payload.OB3 {
 		res := report.New(value, inputType(p.Kind))
 		res.Errorf(taskDetectInputType, "", "", "This is an Open Badges 3.0 credential; badgebake does not verify Open Badges 3.0 yet")
 		return res.Finish()
 	}
-	switch p.Kind {
-	case payload.KindURL:
-		return v.VerifyURL(ctx, string(p.Raw), opts.Recipient)
-	case payload.KindJSON:
-		return v.VerifyJSON(ctx, p.Raw, opts.Recipient)
-	default:
-		return v.VerifyJWS(ctx, string(p.Raw), opts.Recipient)
-	}
+	return v.ob2.Verify(ctx, p, opts.Recipient)
 }
 
 func inputType(k payload.Kind) string {
@@ -109,18 +175,24 @@ func inputType(k payload.Kind) string {
 	return report.InputJSON
 }
 
-// verifyImage unbakes a PNG or SVG and verifies what it carries.
-func verifyImage(ctx context.Context, v *ob2.Verifier, in Input, opts *Options) *report.Result {
-	res, err := unbake.Unbake(bytes.NewReader(in.Data), nil)
+// verifyImage unbakes a PNG or SVG and verifies what it carries; failed
+// is the report to return when there is nothing to verify.
+func (v *Verifier) verifyImage(ctx context.Context, img []byte, failed *report.Result, opts *Options) *report.Result {
+	res, err := unbake.Unbake(bytes.NewReader(img), nil)
 	if err != nil {
-		r := report.New(in.Name, report.InputFile)
-		if errors.Is(err, unbake.ErrNoBadge) {
-			r.Errorf(taskDetectInputType, "", "", "no Open Badges data in image")
-		} else {
-			r.Errorf(taskDetectInputType, "", "", "Could not read the image: %v", err)
+		task, node := taskDetectInputType, ""
+		if failed.Input.InputType == report.InputURL {
+			task, node = taskProcessBaked, failed.Input.Value
 		}
-		return r.Finish()
+		switch {
+		case errors.Is(err, unbake.ErrNoBadge) && task == taskDetectInputType:
+			failed.Errorf(task, node, "", "no Open Badges data in image")
+		case task == taskProcessBaked:
+			failed.Errorf(task, node, "", "Could not read an Open Badge from the image at %s: %v", node, err)
+		default:
+			failed.Errorf(task, node, "", "Could not read the image: %v", err)
+		}
+		return failed.Finish()
 	}
-	out := verifyPayload(ctx, v, res.Parsed, res.Payload, opts)
-	return out
+	return v.verifyPayload(ctx, res.Parsed, res.Payload, opts)
 }

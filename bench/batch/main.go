@@ -41,8 +41,8 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/bake"
-	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 	"github.com/badgebake/badgebake/internal/cli"
+	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 	"github.com/badgebake/badgebake/internal/testkit/examples"
 	"github.com/badgebake/badgebake/payload"
 )

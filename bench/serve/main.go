@@ -75,9 +75,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/badgebake/badgebake/internal/numfmt"
 	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 	"github.com/badgebake/badgebake/internal/testkit/benchdata"
-	"github.com/badgebake/badgebake/internal/numfmt"
 )
 
 type config struct {

@@ -147,7 +147,7 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 		if err != nil {
 			return err
 		}
-		opts.Validator = verify.Validator{Options: verify.Options{OB2: v}}
+		opts.Validator = verify.Validator{Verifier: v}
 	}
 	res, err := bake.Bake(ctx, out, in, p, opts)
 	var verr *bake.ValidationError

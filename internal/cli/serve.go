@@ -18,6 +18,7 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/server"
+	"github.com/badgebake/badgebake/verify"
 	"github.com/spf13/cobra"
 )
 
@@ -177,7 +178,7 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 	}
 	client := fetch.New(fopts)
 	srv := server.New(server.Options{
-		OB2: newVerifier(client), Fetch: client, CacheStats: cache.Stats,
+		Verifier: verify.New(verify.Config{Client: client}), Fetch: client, CacheStats: cache.Stats,
 		MaxUpload: int64(o.maxUpload), RequestTimeout: o.requestTimeout, MaxConcurrent: o.maxConcurrent, BodyTimeout: o.bodyTimeout,
 		Logger: logger, Version: version(), CORSOrigins: trimSlashes(o.corsOrigins),
 	})

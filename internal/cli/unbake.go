@@ -7,11 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/badgebake/badgebake/batch"
 	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/badgebake/badgebake/batch"
 
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/spf13/cobra"

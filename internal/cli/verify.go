@@ -14,14 +14,12 @@ import (
 
 	"github.com/badgebake/badgebake/batch"
 	"github.com/badgebake/badgebake/carrier"
-	"github.com/badgebake/badgebake/internal/ui/htmlreport"
 	"github.com/badgebake/badgebake/internal/jsonin"
+	"github.com/badgebake/badgebake/internal/ui/htmlreport"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/unbake"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/jsonld"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/verify"
 	"github.com/spf13/cobra"
@@ -51,7 +49,7 @@ func (n *networkOptions) addFlags(cmd *cobra.Command) {
 // run shares. With --cache-dir, the in-memory cache sits in front of a
 // disk cache.
 // Warnings about the settings go to warn (nil: none).
-func (n *networkOptions) verifier(warn io.Writer) (*ob2.Verifier, error) {
+func (n *networkOptions) verifier(warn io.Writer) (*verify.Verifier, error) {
 	opts := fetch.Options{UserAgent: "badgebake/" + version(), Offline: n.offline, Timeout: n.timeout, MaxBytes: fetch.DefaultMaxBytes}
 	if n.cacheTTL <= 0 {
 		return nil, usagef("--cache-ttl must be positive, not %v", n.cacheTTL)
@@ -68,23 +66,7 @@ func (n *networkOptions) verifier(warn io.Writer) (*ob2.Verifier, error) {
 		}
 		opts.Cache = fetch.Layered(fetch.NewMemoryCache(), disk)
 	}
-	return newVerifier(fetch.New(opts)), nil
-}
-
-// newVerifier builds the JSON-LD processor and OB 2.0 verifier on a fetch
-// client: contexts that are not built in come through the same client.
-func newVerifier(client *fetch.Client) *ob2.Verifier {
-	loader := jsonld.NewLoader(func(ctx context.Context, url string) ([]byte, error) {
-		resp, err := client.Get(ctx, url, "application/ld+json, application/json")
-		if err != nil {
-			return nil, err
-		}
-		if resp.Status >= 400 {
-			return nil, fmt.Errorf("HTTP %d from %s", resp.Status, url)
-		}
-		return resp.Body, nil
-	})
-	return ob2.New(ob2.Options{Client: client, JSONLD: jsonld.NewProcessor(loader)})
+	return verify.New(verify.Config{Client: fetch.New(opts)}), nil
 }
 
 type verifyOptions struct {
@@ -192,7 +174,7 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 	if err != nil {
 		return err
 	}
-	res, err := verify.Verify(ctx, in, &verify.Options{OB2: v, Recipient: recipient})
+	res, err := v.Verify(ctx, in, &verify.Options{Recipient: recipient})
 	if err != nil {
 		return err
 	}
@@ -213,11 +195,11 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 }
 
 // parseRecipient reads --recipient: empty, or a JSON object.
-func parseRecipient(s string) (ob2.Recipient, error) {
+func parseRecipient(s string) (verify.Recipient, error) {
 	if s == "" {
 		return nil, nil
 	}
-	var recipient ob2.Recipient
+	var recipient verify.Recipient
 	if err := jsonin.Unmarshal([]byte(s), &recipient); err != nil || recipient == nil {
 		return nil, usagef("--recipient is not a JSON object (%v); example: --recipient '{\"email\": \"alice@example.org\"}'", err)
 	}
@@ -339,7 +321,7 @@ type verifySummary struct {
 }
 
 // verifyFile verifies one file of a batch with the shared verifier.
-func verifyFile(ctx context.Context, opts *verify.Options, file string) verifyFileRecord {
+func verifyFile(ctx context.Context, v *verify.Verifier, opts *verify.Options, file string) verifyFileRecord {
 	rec := verifyFileRecord{Type: "file", File: file}
 	data, err := readFileLimited(file)
 	if err != nil {
@@ -356,7 +338,7 @@ func verifyFile(ctx context.Context, opts *verify.Options, file string) verifyFi
 	} else if _, err := payload.Parse(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff")))); err != nil {
 		rec.Status, rec.Error = statusUnreadable, "not a PNG or SVG image, nor a badge payload"
 	}
-	res, err := verify.Verify(ctx, verify.Input{Data: data, Name: file}, opts)
+	res, err := v.Verify(ctx, verify.Input{Data: data, Name: file}, opts)
 	if err != nil {
 		if rec.Status == "" {
 			rec.Status, rec.Error = statusUnreadable, err.Error()
@@ -465,7 +447,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 	}
 	ctx, stop := batchContext(ctx)
 	defer stop()
-	opts := &verify.Options{OB2: v, Recipient: recipient}
+	opts := &verify.Options{Recipient: recipient}
 	start := time.Now()
 	sum := &verifySummary{Type: "summary", ByVersion: map[string]int{}, ByError: map[string]int{}}
 	out := bufio.NewWriterSize(streams.Out, 16<<10)
@@ -482,7 +464,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 	var fails failures
 	st, runErr := batch.Run(ctx, args, bo,
 		func(ctx context.Context, it batch.Item) (verifyFileRecord, error) {
-			return verifyFile(ctx, opts, it.Path), nil
+			return verifyFile(ctx, v, opts, it.Path), nil
 		},
 		func(r batch.Result[verifyFileRecord]) error {
 			if r.Abandoned {

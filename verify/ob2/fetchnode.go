@@ -1,7 +1,6 @@
 package ob2
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,15 +12,13 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/jsonld"
-	"github.com/badgebake/badgebake/payload"
-	"github.com/badgebake/badgebake/unbake"
 )
 
-// verifyHosted verifies the assertion hosted at url. imageOK lets the URL
-// serve a baked image instead (only the top-level input may).
-func (r *run) verifyHosted(url string, imageOK bool) {
+// verifyHosted verifies the assertion hosted at url. (A baked image served
+// at the input URL is unbaked by package verify, before this.)
+func (r *run) verifyHosted(url string) {
 	r.res.Report.ValidationSubject = url
-	node := r.fetchNode(url, classAssertion, true, imageOK)
+	node := r.fetchNode(url, classAssertion, true)
 	if node == nil {
 		return
 	}
@@ -99,7 +96,7 @@ func (r *run) fetchLimitReported(err error) bool {
 // it and adds it to the graph. When the document declares another id, it
 // is fetched again from there (the declared id is canonical). It returns
 // nil when the node could not be had; the reason is in the report.
-func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any {
+func (r *run) fetchNode(url, class string, subject bool) map[string]any {
 	for attempt := 0; ; attempt++ {
 		if n := r.byID[url]; n != nil {
 			return n
@@ -129,11 +126,7 @@ func (r *run) fetchNode(url, class string, subject, imageOK bool) map[string]any
 			doc, jerr := decodeJSON(resp.Body)
 			if jerr != nil {
 				if carrier.Detect(resp.Body) != "" {
-					if imageOK {
-						r.bakedResource(url, resp.Body)
-					} else {
-						r.res.Errorf(taskFetchHTTPNode, url, "", "Expected JSON for %s at %s, got an image", class, url)
-					}
+					r.res.Errorf(taskFetchHTTPNode, url, "", "Expected JSON for %s at %s, got an image", class, url)
 					return nil
 				}
 				if errors.As(jerr, new(*jsonin.TooDeepError)) {
@@ -209,38 +202,6 @@ func (r *run) gone(url string, resp *fetch.Response) {
 		}
 	}
 	r.res.Errorf(taskGone, url, "", "Assertion %s is revoked: its host answers 410 Gone%s", url, reason)
-}
-
-// bakedResource unbakes an image served at the input URL and verifies
-// what it carries, as the reference does for the top-level input.
-func (r *run) bakedResource(url string, body []byte) {
-	res, err := unbake.Unbake(bytes.NewReader(body), nil)
-	if err != nil {
-		r.res.Errorf(taskProcessBaked, url, "", "Could not read an Open Badge from the image at %s: %v", url, err)
-		return
-	}
-	r.verifyPayload(res.Parsed, false)
-}
-
-// verifyPayload continues with what an image carried.
-func (r *run) verifyPayload(p *payload.Payload, imageOK bool) {
-	if p.Generation == payload.OB3 {
-		r.res.Errorf(taskDetectInputType, "", "", "The image carries an Open Badges 3.0 credential; this verifier checks Open Badges 2.0 and earlier")
-		return
-	}
-	switch p.Kind {
-	case payload.KindURL:
-		r.verifyHosted(string(p.Raw), imageOK)
-	case payload.KindJSON:
-		url, err := r.hostedURLOf(p.Raw)
-		if err != nil || url == "" {
-			r.res.Errorf(taskReportMessage, "", "", messageNoHostedVerification)
-			return
-		}
-		r.verifyHosted(url, false)
-	case payload.KindJWS:
-		r.verifySigned(string(p.Raw))
-	}
 }
 
 // detectVersion is the reference's INTAKE_JSON version detection.

@@ -10,8 +10,8 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 	"github.com/badgebake/badgebake/jsonld"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/report"
+	"github.com/badgebake/badgebake/verify/ob2"
 )
 
 // Hostile issuers' JSON-LD contexts, served over loopback HTTP: each

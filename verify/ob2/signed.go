@@ -160,7 +160,7 @@ func (r *run) signatureChecks(node map[string]any, tok *compactJWS) {
 	if IsURL(creator) {
 		// Only a fetched key is trusted: an http(s) node in the graph is
 		// always one that was fetched (embedded copies are re-fetched).
-		key = r.fetchNode(creator, classCryptographicKey, false, false)
+		key = r.fetchNode(creator, classCryptographicKey, false)
 		if key != nil && sameNode(key, node) {
 			// The assertion names itself (its own http id) as the key:
 			// the payload would carry the key that verifies it.
@@ -353,7 +353,7 @@ func (r *run) checkRevocationList(node, issuer map[string]any) {
 			// issuer): it can only revoke, so it is used as it is.
 			list = r.byID[l]
 		case IsURL(l):
-			if list = r.fetchNode(l, classRevocationList, false, false); list == nil {
+			if list = r.fetchNode(l, classRevocationList, false); list == nil {
 				return // the report says why
 			}
 			r.validateClass(list, classRevocationList)

@@ -20,8 +20,8 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/conformance"
 	"github.com/badgebake/badgebake/internal/testkit/examples"
-	"github.com/badgebake/badgebake/verify/ob2"
 	"github.com/badgebake/badgebake/report"
+	"github.com/badgebake/badgebake/verify/ob2"
 )
 
 const (

@@ -224,7 +224,7 @@ func (r *run) validateReference(node map[string]any, rl rule, w where, v any, i 
 		}
 		switch {
 		case rl.fetch:
-			target := r.fetchNode(v, rl.class, false, false)
+			target := r.fetchNode(v, rl.class, false)
 			if target == nil {
 				return
 			}

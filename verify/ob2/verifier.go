@@ -12,8 +12,9 @@ import (
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/jsonld"
-	"github.com/badgebake/badgebake/verify/ob2/obschema"
+	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/report"
+	"github.com/badgebake/badgebake/verify/ob2/obschema"
 )
 
 // Task names of openbadges-validator-core, used as message names.
@@ -142,10 +143,23 @@ func (v *Verifier) newRun(ctx context.Context, value, inputType string) *run {
 		byID: map[string]map[string]any{}, validated: map[string]bool{}, requested: map[string]bool{}}
 }
 
-// VerifyURL verifies the hosted assertion (or baked image) at url.
+// Verify verifies an Open Badges 0.5–2.0 payload: a hosted assertion URL,
+// assertion JSON or a signed JWS. It implements verify.Generation.
+func (v *Verifier) Verify(ctx context.Context, p *payload.Payload, recipient map[string]any) *report.Result {
+	switch p.Kind {
+	case payload.KindURL:
+		return v.VerifyURL(ctx, string(p.Raw), recipient)
+	case payload.KindJSON:
+		return v.VerifyJSON(ctx, p.Raw, recipient)
+	default:
+		return v.VerifyJWS(ctx, string(p.Raw), recipient)
+	}
+}
+
+// VerifyURL verifies the hosted assertion at url.
 func (v *Verifier) VerifyURL(ctx context.Context, url string, recipient Recipient) *report.Result {
 	r := v.newRun(ctx, url, report.InputURL)
-	r.verifyHosted(url, true)
+	r.verifyHosted(url)
 	return r.finish(recipient)
 }
 
@@ -164,7 +178,7 @@ func (v *Verifier) VerifyJSON(ctx context.Context, text []byte, recipient Recipi
 		return r.finish(nil)
 	}
 	r.res.Input = report.Input{Value: url, InputType: report.InputURL}
-	r.verifyHosted(url, false)
+	r.verifyHosted(url)
 	return r.finish(recipient)
 }
 
