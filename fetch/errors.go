@@ -54,6 +54,34 @@ var kindNames = [...]string{
 	KindBlocked:          "blocked",
 }
 
+// Transient reports whether a failure of this kind says nothing about the
+// document asked for: the network, the name service, a proxy, TLS, a
+// timeout, the caller's own deadline or offline mode got in the way, and
+// the same request may succeed later. Refusals that follow from the URL or
+// the response itself (a bad URL, a body too large, redirect trouble, the
+// Guard's refusal of a private address) are not transient.
+func (k ErrorKind) Transient() bool {
+	switch k {
+	case KindOffline, KindDNS, KindConnect, KindProxy, KindTLS, KindTimeout, KindCanceled:
+		return true
+	}
+	return false
+}
+
+// IsTransient reports whether err is a fetch failure of a transient kind
+// (see ErrorKind.Transient).
+func IsTransient(err error) bool {
+	var fe *Error
+	return errors.As(err, &fe) && fe.Kind.Transient()
+}
+
+// TransientStatus reports whether an HTTP status says the server could not
+// answer now, rather than anything about the document: 5xx, 429 Too Many
+// Requests and 408 Request Timeout.
+func TransientStatus(code int) bool {
+	return code >= 500 || code == 429 || code == 408
+}
+
 func (k ErrorKind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
 		return kindNames[k]

@@ -61,6 +61,13 @@ func (f *failures) put(key string, err *Error) {
 	f.byKey[key] = f.order.PushBack(&failure{key: key, err: err, at: now})
 }
 
+// forget drops the remembered failure of key, if any.
+func (f *failures) forget(key string) {
+	if el := f.byKey[key]; el != nil {
+		f.remove(el)
+	}
+}
+
 // len returns how many failures are remembered, expired ones included.
 func (f *failures) len() int { return len(f.byKey) }
 

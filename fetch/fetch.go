@@ -212,7 +212,8 @@ func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
 //
 // Identical concurrent Gets share one fetch, and completed responses are
 // stored in the Cache by (URL without fragment, Accept), every status
-// included (the default cache keeps them for the Client's lifetime). A Get
+// included (the default cache keeps them for the Client's lifetime; see
+// ForRetry for asking again). A Get
 // whose ctx ends returns at once; the shared fetch goes on while other Gets
 // still wait for it and is canceled otherwise.
 func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, error) {
@@ -224,7 +225,8 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 		return nil, err
 	}
 	key := cacheKey(u, accept)
-	if r, ok := c.cache.Get(key); ok {
+	retrying := ctx.Value(retryKey{}) != nil
+	if r, ok := c.cache.Get(key); ok && !(retrying && TransientStatus(r.Status)) {
 		c.cacheHits.Add(1)
 		return r.forCaller(rawURL, true), nil
 	}
@@ -236,7 +238,7 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 	}
 
 	c.mu.Lock()
-	if e := c.failed.get(key); e != nil {
+	if e := c.failed.get(key); e != nil && !retrying {
 		c.mu.Unlock()
 		c.cacheHits.Add(1)
 		return nil, e.withURL(rawURL)
@@ -245,7 +247,7 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 	if f == nil {
 		// A fetch may have completed since the first look: it stores its
 		// response before leaving c.flights.
-		if r, ok := c.cache.Get(key); ok {
+		if r, ok := c.cache.Get(key); ok && !(retrying && TransientStatus(r.Status)) {
 			c.mu.Unlock()
 			c.cacheHits.Add(1)
 			return r.forCaller(rawURL, true), nil
@@ -277,6 +279,17 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 	}
 }
 
+type retryKey struct{}
+
+// ForRetry returns a context whose Gets ask the network again for a URL
+// whose fetch failed before or was answered with 5xx, 429 or 408, instead of
+// answering with the remembered failure or the cached answer: a caller
+// retrying work that failed for a transient reason (batch verify's
+// --retry) needs the host asked again. Other cached answers are used.
+func ForRetry(ctx context.Context) context.Context {
+	return context.WithValue(ctx, retryKey{}, true)
+}
+
 // startFlight starts the shared fetch for key; c.mu is held. The fetch keeps
 // ctx's values but not its cancellation: it is canceled when its last waiter
 // leaves.
@@ -296,6 +309,8 @@ func (c *Client) startFlight(ctx context.Context, key string, u *url.URL, accept
 		c.mu.Lock()
 		if err != nil && err.Kind != KindCanceled && !c.opts.RetryFailed {
 			c.failed.put(key, err)
+		} else if err == nil {
+			c.failed.forget(key)
 		}
 		if c.flights[key] == f {
 			delete(c.flights, key)

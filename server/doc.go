@@ -14,8 +14,8 @@
 //     (data, image, profile; an uploaded image wins over data). A client that
 //     prefers application/json to text/html gets the report — exactly what
 //     badgebake verify --json prints — with status 200 whatever the verdict,
-//     as in the reference; the Badgebake-Verdict header says valid, invalid or
-//     revoked. Everyone else gets an HTML page: the badge card (image, name,
+//     as in the reference; the Badgebake-Verdict header says valid, invalid,
+//     revoked or indeterminate (could not be checked). Everyone else gets an HTML page: the badge card (image, name,
 //     issuer, recipient, dates, verdict), the messages, and the raw JSON.
 //   - GET /results redirects to /.
 //   - POST /unbake — an image (multipart field image, or the body with an

@@ -124,7 +124,7 @@ func (m *metrics) write(w io.Writer, s *Server) {
 
 	p("# HELP badgebake_verifications_total Verifications finished, by verdict (valid, invalid, revoked, timeout).")
 	p("# TYPE badgebake_verifications_total counter")
-	for _, v := range []string{"valid", "invalid", "revoked", "timeout"} {
+	for _, v := range []string{"valid", "invalid", "revoked", "indeterminate", "timeout"} {
 		p("badgebake_verifications_total{verdict=%q} %d", v, m.verdicts[v])
 	}
 	sample("badgebake_verifications_in_flight", "gauge", "Verifications and unbakes running now.", int64(m.inFlight.Load()))

@@ -51,7 +51,7 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request, sub *submission
 		s.fail(w, r, http.StatusInternalServerError, "verification could not run: "+err.Error(), "")
 		return
 	}
-	verdict := verify.VerdictOf(res)
+	verdict := res.Status
 	s.metrics.verdict(string(verdict))
 	note := noteOf(r)
 	note.verdict, note.inputType = string(verdict), res.Input.InputType
@@ -103,7 +103,7 @@ func (s *Server) unbake(w http.ResponseWriter, r *http.Request, sub *submission)
 // resultPage is what the results template shows.
 type resultPage struct {
 	page
-	Verdict    verify.Verdict
+	Verdict    report.Status
 	Card       badgecard.Card
 	Image      template.URL
 	ImageNote  string
@@ -118,8 +118,8 @@ type resultPage struct {
 	JSON       string
 }
 
-func (s *Server) resultPage(ctx context.Context, res *report.Result, verdict verify.Verdict, sub *submission) resultPage {
-	p := resultPage{page: s.page("Verification result"), Verdict: verdict, Card: badgecard.Read(res.Graph),
+func (s *Server) resultPage(ctx context.Context, res *report.Result, verdict report.Status, sub *submission) resultPage {
+	p := resultPage{page: s.page("Verification result"), Verdict: verdict, Card: badgecard.Read(res),
 		Messages: res.Report.Messages, Report: res.Report, Input: res.Input}
 	p.IssuedOn, p.Expires = badgecard.Date(p.Card.IssuedOn), badgecard.Date(p.Card.Expires)
 	if t, err := time.Parse(time.RFC3339, p.Card.Expires); err == nil && t.Before(s.opts.Now()) {

@@ -19,6 +19,10 @@ const (
 	ExitOK    = 0 // success
 	ExitBad   = 1 // the image or the badge is bad (or carries no badge)
 	ExitUsage = 2 // usage or I/O error: the command could not run
+	// ExitIndeterminate: the badge could not be checked, because a document
+	// its verdict depends on could not be fetched (network, host down,
+	// offline): not a verdict on the badge; try again later.
+	ExitIndeterminate = 3
 )
 
 // IO holds the streams a command uses, so tests can replace them.

@@ -50,8 +50,8 @@ Routes:
                   multipart/form-data with fields data, image and profile.
                   Clients sending "Accept: application/json" get the report
                   (exactly what verify --json prints, status 200 whatever the
-                  verdict; the Badgebake-Verdict header says valid, invalid or
-                  revoked); browsers get a badge card.
+                  verdict; the Badgebake-Verdict header says valid, invalid,
+                  revoked or indeterminate); browsers get a badge card.
   GET  /results   redirects to /
   POST /unbake    an image (multipart field image, or the body with
                   Content-Type image/png or image/svg+xml) → what unbake --json

@@ -75,6 +75,7 @@ type verifyOptions struct {
 	recipient string
 	json      bool
 	report    string
+	retry     int
 	batch     batchOptions
 }
 
@@ -110,9 +111,25 @@ failures (written when the run ends; it is never left half-written).
 
 ` + denyPrivateHelp + `
 
-Exit status: 0 the badge is valid (batch: every file verified), 1 it is not
-(batch: at least one file invalid, without a badge or unreadable), 2 the
-command could not run (batch: also no files matched, or interrupted).`
+Verdicts: VALID; INVALID (the badge is broken, forged, expired or not
+what it claims); REVOKED (its issuer withdrew it); COULD NOT BE CHECKED
+(status "indeterminate": a document the verdict depends on could not be
+fetched — connection refused or reset, DNS or TLS failure, timeout, HTTP
+5xx or 429, or --offline with nothing cached — so the network, not the
+badge, failed: try again later). A definite answer (404, 410, wrong content,
+malformed JSON, a bad signature) is INVALID or REVOKED.
+
+Batch statuses: valid, invalid, revoked, indeterminate, no-badge (an image
+that carries none) and error (a file that could not be read, or is no
+badge input at all); the summary counts each. --retry N verifies a badge
+that could not be checked again up to N times (batch: each such file),
+waiting 1s, 2s, 4s… (at most 30s) between tries, asking the network again
+each time.
+
+Exit status: 0 valid (batch: every file valid); 1 invalid or revoked
+(batch: any file invalid, revoked, without a badge or unreadable); 3 could
+not be checked (batch: otherwise, any file indeterminate); 2 the command
+could not run (usage, I/O; batch: also no files matched, or interrupted).`
 
 func newVerifyCmd(streams IO) *cobra.Command {
 	o := &verifyOptions{}
@@ -150,6 +167,7 @@ func newVerifyCmd(streams IO) *cobra.Command {
 	f.StringVar(&o.recipient, "recipient", "", `the expected recipient as a JSON profile, e.g. '{"email": "alice@example.org"}'`)
 	f.BoolVar(&o.json, "json", false, "print the full report as JSON")
 	f.StringVar(&o.report, "report", "", "batch: also write a self-contained HTML report to `FILE.html`")
+	f.IntVar(&o.retry, "retry", 0, "verify a badge that could not be checked (indeterminate) again up to `N` times, with back-off (batch: each such file)")
 	o.network.addFlags(cmd)
 	o.batch.addFlags(cmd)
 	return cmd
@@ -174,7 +192,18 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 	if err != nil {
 		return err
 	}
-	res, err := v.Verify(ctx, in, &verify.Options{Recipient: recipient})
+	if err := checkRetry(o.retry); err != nil {
+		return err
+	}
+	opts := &verify.Options{Recipient: recipient}
+	res, err := v.Verify(ctx, in, opts)
+	for try, wait := 0, time.Second; err == nil && try < o.retry && res.Status == report.StatusIndeterminate; try++ {
+		if !sleepCtx(ctx, wait) {
+			break
+		}
+		wait = nextWait(wait)
+		res, err = v.Verify(fetch.ForRetry(ctx), in, opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -188,10 +217,7 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 	} else {
 		printReport(streams.Out, res)
 	}
-	if !res.Report.Valid {
-		return &silentError{code: ExitBad}
-	}
-	return nil
+	return exitForStatus(res.Status)
 }
 
 // parseRecipient reads --recipient: empty, or a JSON object.
@@ -249,11 +275,31 @@ type badInputError struct{ err error }
 func (e *badInputError) Error() string { return e.err.Error() }
 func (e *badInputError) Unwrap() error { return e.err }
 
-// printReport writes the verdict for people.
+// statusWords is how the human report says each status.
+var statusWords = map[report.Status]string{
+	report.StatusValid:         "VALID",
+	report.StatusInvalid:       "INVALID",
+	report.StatusRevoked:       "REVOKED",
+	report.StatusIndeterminate: "COULD NOT BE CHECKED",
+}
+
+// exitForStatus is verify's exit code for a verdict.
+func exitForStatus(s report.Status) error {
+	switch s {
+	case report.StatusValid:
+		return nil
+	case report.StatusIndeterminate:
+		return &silentError{code: ExitIndeterminate}
+	}
+	return &silentError{code: ExitBad}
+}
+
+// printReport writes the verdict for people: the status, what the badge
+// is, then every message.
 func printReport(w io.Writer, res *report.Result) {
 	rep := res.Report
-	verdict := "VALID"
-	if !rep.Valid {
+	verdict := statusWords[res.Status]
+	if verdict == "" {
 		verdict = "INVALID"
 	}
 	subject := rep.ValidationSubject
@@ -268,6 +314,10 @@ func printReport(w io.Writer, res *report.Result) {
 		version = " (Open Badges " + rep.OpenBadgesVersion + ")"
 	}
 	fmt.Fprintf(w, "%s  %s%s\n", verdict, subject, version)
+	printSummary(w, res.Summary)
+	if res.Status == report.StatusIndeterminate {
+		fmt.Fprintln(w, "the badge could not be checked: a document it depends on could not be fetched (see below); try again later")
+	}
 	fmt.Fprintf(w, "%d error(s), %d warning(s)\n", rep.ErrorCount, rep.WarningCount)
 	for k, v := range rep.RecipientProfile {
 		fmt.Fprintf(w, "recipient confirmed: %s %s\n", k, v)
@@ -287,13 +337,50 @@ func printReport(w io.Writer, res *report.Result) {
 	}
 }
 
-// Statuses of a file in batch verify.
+// printSummary writes what the badge is, a line a fact, aligned.
+func printSummary(w io.Writer, s *report.Summary) {
+	if s == nil {
+		return
+	}
+	line := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "  %-10s %s\n", k, v)
+		}
+	}
+	line("badge", s.Name)
+	if s.Issuer != nil {
+		issuer := s.Issuer.Name
+		if id := s.Issuer.ID; id != "" {
+			if issuer != "" {
+				issuer += " "
+			}
+			issuer += "(" + id + ")"
+		}
+		line("issuer", issuer)
+	}
+	if r := s.Recipient; r != nil {
+		who := r.Identity
+		if r.Type != "" {
+			who = r.Type + " " + who
+		}
+		if r.Hashed {
+			who += " (hashed)"
+		}
+		line("recipient", who)
+	}
+	line("issued", s.IssuedOn)
+	line("expires", s.Expires)
+}
+
+// Statuses of a file in batch verify: a verdict's status, or why there is
+// none.
 const (
-	statusValid      = string(verify.Valid)
-	statusInvalid    = string(verify.Invalid)
-	statusRevoked    = string(verify.Revoked) // invalid because revoked
-	statusNoBadge    = "no_badge"
-	statusUnreadable = "unreadable"
+	statusValid         = string(report.StatusValid)
+	statusInvalid       = string(report.StatusInvalid)
+	statusRevoked       = string(report.StatusRevoked) // invalid because revoked
+	statusIndeterminate = string(report.StatusIndeterminate)
+	statusNoBadge       = "no-badge"
+	statusUnreadable    = "error" // the file could not be read, or is no badge input at all
 )
 
 // verifyFileRecord is one "type": "file" line of batch verify --json.
@@ -312,8 +399,9 @@ type verifySummary struct {
 	Valid          int            `json:"valid"`
 	Invalid        int            `json:"invalid"`
 	Revoked        int            `json:"revoked"`
+	Indeterminate  int            `json:"indeterminate"`
 	NoBadge        int            `json:"no_badge"`
-	Unreadable     int            `json:"unreadable"`
+	Unreadable     int            `json:"error"`
 	ByVersion      map[string]int `json:"by_version"`
 	ByError        map[string]int `json:"by_error"`
 	ElapsedSeconds float64        `json:"elapsed_seconds"`
@@ -349,7 +437,7 @@ func verifyFile(ctx context.Context, v *verify.Verifier, opts *verify.Options, f
 	if rec.Status != "" {
 		return rec
 	}
-	rec.Status = string(verify.VerdictOf(res))
+	rec.Status = string(res.Status)
 	return rec
 }
 
@@ -395,12 +483,14 @@ func (s *verifySummary) add(rec *verifyFileRecord) {
 		s.Revoked++
 	case statusInvalid:
 		s.Invalid++
+	case statusIndeterminate:
+		s.Indeterminate++
 	case statusNoBadge:
 		s.NoBadge++
 	default:
 		s.Unreadable++
 	}
-	if rec.Result == nil || (rec.Status != statusValid && rec.Status != statusInvalid && rec.Status != statusRevoked) {
+	if rec.Result == nil || (rec.Status != statusValid && rec.Status != statusInvalid && rec.Status != statusRevoked && rec.Status != statusIndeterminate) {
 		return
 	}
 	if v := rec.Report.OpenBadgesVersion; v != "" {
@@ -419,11 +509,11 @@ func (s *verifySummary) print(w io.Writer) {
 	rows := []struct {
 		name string
 		n    int
-	}{{"files", s.Files}, {"valid", s.Valid}, {"invalid", s.Invalid}, {"  revoked", s.Revoked}, {"no badge", s.NoBadge}, {"unreadable", s.Unreadable}}
+	}{{"files", s.Files}, {"valid", s.Valid}, {"invalid", s.Invalid}, {"  revoked", s.Revoked}, {"could not be checked", s.Indeterminate}, {"no badge", s.NoBadge}, {"unreadable", s.Unreadable}}
 	for _, r := range rows {
-		fmt.Fprintf(w, "%-10s  %d\n", r.name, r.n)
+		fmt.Fprintf(w, "%-20s  %d\n", r.name, r.n)
 	}
-	fmt.Fprintf(w, "%-10s  %.2fs\n", "elapsed", s.ElapsedSeconds)
+	fmt.Fprintf(w, "%-20s  %.2fs\n", "elapsed", s.ElapsedSeconds)
 	if s.Interrupted {
 		fmt.Fprintln(w, "interrupted: the counts cover the files finished so far")
 	}
@@ -435,6 +525,9 @@ func (s *verifySummary) print(w io.Writer) {
 func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []string) error {
 	bo, err := o.batch.config(args)
 	if err != nil {
+		return err
+	}
+	if err := checkRetry(o.retry); err != nil {
 		return err
 	}
 	recipient, err := parseRecipient(o.recipient)
@@ -464,7 +557,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 	var fails failures
 	st, runErr := batch.Run(ctx, args, bo,
 		func(ctx context.Context, it batch.Item) (verifyFileRecord, error) {
-			return verifyFile(ctx, v, opts, it.Path), nil
+			return verifyWithRetry(ctx, v, opts, it.Path, o.retry), nil
 		},
 		func(r batch.Result[verifyFileRecord]) error {
 			if r.Abandoned {
@@ -491,7 +584,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 					return err
 				}
 			}
-			prog.update("%d files: %d valid, %d invalid, %d without a badge, %d unreadable", sum.Files, sum.Valid, sum.Invalid, sum.NoBadge, sum.Unreadable)
+			prog.update("%d files: %d valid, %d invalid, %d not checked, %d without a badge, %d unreadable", sum.Files, sum.Valid, sum.Invalid, sum.Indeterminate, sum.NoBadge, sum.Unreadable)
 			return nil
 		})
 	prog.clear()
@@ -518,7 +611,51 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("writing standard output: %w", err)
 	}
-	return batchExit(sum.Files != sum.Valid, st, sum.Files)
+	if err := batchExit(sum.Files != sum.Valid+sum.Indeterminate, st, sum.Files); err != nil || sum.Indeterminate == 0 {
+		return err
+	}
+	return &silentError{code: ExitIndeterminate}
+}
+
+// verifyWithRetry verifies a file of a batch, and again, up to retries
+// times with back-off, while it could not be checked.
+func verifyWithRetry(ctx context.Context, v *verify.Verifier, opts *verify.Options, file string, retries int) verifyFileRecord {
+	rec := verifyFile(ctx, v, opts, file)
+	wait := time.Second
+	for try := 0; try < retries && rec.Status == statusIndeterminate; try++ {
+		if !sleepCtx(ctx, wait) {
+			return rec
+		}
+		wait = nextWait(wait)
+		rec = verifyFile(fetch.ForRetry(ctx), v, opts, file)
+	}
+	return rec
+}
+
+// maxRetry bounds --retry: with the back-off capped at 30 s, ten tries
+// already wait about four minutes.
+const maxRetry = 10
+
+func checkRetry(n int) error {
+	if n < 0 || n > maxRetry {
+		return usagef("--retry takes a number of tries from 0 to %d, not %d", maxRetry, n)
+	}
+	return nil
+}
+
+// nextWait doubles a back-off, up to 30 seconds.
+func nextWait(d time.Duration) time.Duration { return min(2*d, 30*time.Second) }
+
+// sleepCtx waits d, or until ctx is done: it reports whether d passed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // reportRow is the HTML report's summary of one file: names, verdict and
@@ -526,7 +663,12 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 func reportRow(rec *verifyFileRecord) htmlreport.Row {
 	row := htmlreport.Row{File: rec.File, Status: rec.Status, Error: rec.Error}
 	if rec.Result != nil {
-		row.Badge, row.Issuer = htmlreport.Names(rec.Graph)
+		if sm := rec.Summary; sm != nil {
+			row.Badge = sm.Name
+			if sm.Issuer != nil {
+				row.Issuer = sm.Issuer.Name
+			}
+		}
 		for _, m := range rec.Report.Messages {
 			text := m.Result
 			if m.NodeID != "" {

@@ -95,7 +95,7 @@ func TestVerifyCommand(t *testing.T) {
 	// Revoked: exit 1, and bake refuses it, writing nothing.
 	h.revoked.Store(true)
 	code, stdout, _ = run(t, "verify", h.assertionURL())
-	if code != ExitBad || !strings.HasPrefix(stdout, "INVALID") || !strings.Contains(stdout, "is revoked: its host answers 410 Gone: issued by mistake") {
+	if code != ExitBad || !strings.HasPrefix(stdout, "REVOKED") || !strings.Contains(stdout, "is revoked: its host answers 410 Gone: issued by mistake") {
 		t.Fatalf("revoked: exit %d: %s", code, stdout)
 	}
 	out := filepath.Join(dir, "refused.png")
@@ -125,7 +125,7 @@ func TestVerifyInputErrors(t *testing.T) {
 		{[]string{"verify", "--recipient", "alice", "--data", "x"}, ExitUsage, "--recipient is not a JSON object"},
 		{[]string{"verify", plain}, ExitBad, "DETECT_INPUT_TYPE\n          no Open Badges data in image"},
 		{[]string{"verify", "--data", "hello world"}, ExitBad, "DETECT_INPUT_TYPE"},
-		{[]string{"verify", "--offline", "https://example.org/assertions/1"}, ExitBad, "offline"},
+		{[]string{"verify", "--offline", "https://example.org/assertions/1"}, ExitIndeterminate, "offline"},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := run(t, tt.args...)

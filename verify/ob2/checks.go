@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/badgebake/badgebake/carrier"
+	"github.com/badgebake/badgebake/fetch"
 
 	"github.com/badgebake/badgebake/internal/magic"
 	"github.com/badgebake/badgebake/report"
@@ -47,7 +48,7 @@ func (r *run) assertionChecks(node map[string]any) {
 		if reason == "" {
 			reason = "no reason given"
 		}
-		r.res.Errorf(taskHostedNotRevoked, id, "revoked", "Assertion %s is revoked: %s", id, reason)
+		r.res.Revokedf(taskHostedNotRevoked, id, "revoked", "Assertion %s is revoked: %s", id, reason)
 	}
 }
 
@@ -164,11 +165,11 @@ func (r *run) validateImage(node map[string]any, prop, class string, w where, re
 		return
 	}
 	if err != nil {
-		r.res.Errorf(taskImage, w.id, prop, "Could not fetch image at %s: %v", imageURL, err)
+		r.fetchFailed(imageURL, fetch.IsTransient(err), taskImage, w.id, prop, "Could not fetch image at %s: %v", imageURL, err)
 		return
 	}
 	if resp.Status >= 400 {
-		r.res.Errorf(taskImage, w.id, prop, "Could not fetch image at %s: HTTP %d %s", imageURL, resp.Status, http.StatusText(resp.Status))
+		r.fetchFailed(imageURL, fetch.TransientStatus(resp.Status), taskImage, w.id, prop, "Could not fetch image at %s: HTTP %d %s", imageURL, resp.Status, http.StatusText(resp.Status))
 		return
 	}
 	if carrier.Detect(resp.Body) == "" {

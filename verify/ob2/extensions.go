@@ -219,6 +219,7 @@ func (r *run) validateExtension(task string, ext extensionNode, e validationEntr
 	schema, err := r.v.schemas.Schema(r.ctx, e.schema)
 	if err != nil {
 		r.pathError(task, w, "Could not load JSON-schema from URL %s for extension %s on node %s: %v", abbreviate(e.schema), e.validatesType, w, err)
+		r.markTransient(err)
 		return
 	}
 	data := cloneMap(ext.node)
@@ -256,6 +257,7 @@ func (r *run) extensionContext(url string) *extensionContext {
 	if err != nil {
 		ec.err = err
 		r.res.Errorf(taskExtensionNode, "", "", "Could not load extension context %s: %v", url, contextCause(err))
+		r.markTransient(err)
 	}
 	return ec
 }
@@ -330,7 +332,16 @@ func (r *run) compact(url string, doc map[string]any, class string) (compacted m
 		failed[u] = true
 		r.res.Errorf(taskCompact, url, "", "Could not load the JSON-LD context %s named in %s %s: %v. The terms it defines were left out, and the extensions it describes could not be validated.",
 			u, class, url, contextCause(err))
+		r.markTransient(err)
 		doc, _ = withoutContext(doc, u).(map[string]any)
+	}
+}
+
+// markTransient marks the last message Unavailable when err, the failure
+// it reports, says nothing about the badge.
+func (r *run) markTransient(err error) {
+	if transient(err) {
+		r.res.Report.Messages[len(r.res.Report.Messages)-1].Unavailable = true
 	}
 }
 

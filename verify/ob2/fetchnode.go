@@ -1,6 +1,7 @@
 package ob2
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -77,6 +78,33 @@ func (r *run) get(url, accept string) (*fetch.Response, error) {
 	return r.v.client.Get(r.ctx, url, accept)
 }
 
+// fetchFailed reports that url could not be fetched: an ERROR, marked
+// Unavailable when the failure says nothing about the badge (transient:
+// the network, the host's 5xx or 429, offline mode), so that a verdict
+// that rests on it is indeterminate rather than invalid. url is remembered
+// for the checks that needed the document (see unavailable).
+func (r *run) fetchFailed(url string, transient bool, task, node, prop, format string, args ...any) {
+	if !transient {
+		r.res.Errorf(task, node, prop, format, args...)
+		return
+	}
+	if r.unavailable == nil {
+		r.unavailable = map[string]bool{}
+	}
+	r.unavailable[url] = true
+	r.res.Unavailablef(task, node, prop, format, args...)
+}
+
+// transient reports whether err, from a JSON-LD context or JSON schema
+// load, says nothing about the badge: a transient fetch failure, an HTTP
+// status that says the host could not answer now, or the end of the
+// verification's time.
+func transient(err error) bool {
+	var se *statusError
+	return fetch.IsTransient(err) || (errors.As(err, &se) && fetch.TransientStatus(se.status)) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+}
+
 // fetchLimitReported reports whether err is a fetch refused past MaxFetches
 // after an earlier one was reported: one ERROR says that the limit was
 // reached, not one per link left.
@@ -106,7 +134,7 @@ func (r *run) fetchNode(url, class string, subject bool) map[string]any {
 			return nil
 		}
 		if err != nil {
-			r.res.Errorf(taskFetchHTTPNode, url, "", "Could not fetch %s %s: %v", class, url, err)
+			r.fetchFailed(url, fetch.IsTransient(err), taskFetchHTTPNode, url, "", "Could not fetch %s %s: %v", class, url, err)
 			return nil
 		}
 		if resp.Status >= 400 {
@@ -114,7 +142,7 @@ func (r *run) fetchNode(url, class string, subject bool) map[string]any {
 				r.gone(url, resp)
 				return nil
 			}
-			r.res.Errorf(taskFetchHTTPNode, url, "", "HTTP %d %s from %s: could not fetch %s", resp.Status, http.StatusText(resp.Status), url, class)
+			r.fetchFailed(url, fetch.TransientStatus(resp.Status), taskFetchHTTPNode, url, "", "HTTP %d %s from %s: could not fetch %s", resp.Status, http.StatusText(resp.Status), url, class)
 			return nil
 		}
 		var node map[string]any
@@ -201,7 +229,7 @@ func (r *run) gone(url string, resp *fetch.Response) {
 			reason = ": " + s
 		}
 	}
-	r.res.Errorf(taskGone, url, "", "Assertion %s is revoked: its host answers 410 Gone%s", url, reason)
+	r.res.Revokedf(taskGone, url, "", "Assertion %s is revoked: its host answers 410 Gone%s", url, reason)
 }
 
 // detectVersion is the reference's INTAKE_JSON version detection.

@@ -243,6 +243,7 @@ func (r *run) verifyJWS(id string, tok *compactJWS, creator string, key map[stri
 		return
 	case key == nil:
 		failed("the signing key %s could not be loaded (see above), so the signature was not checked", creator)
+		r.markUnavailableIf(creator)
 		return
 	}
 	pemText, ok := key["publicKeyPem"].(string)
@@ -457,5 +458,5 @@ func (r *run) notRevoked(node, list map[string]any, entries []any) {
 	if reason != "" {
 		msg += " with reason: " + reason
 	}
-	r.res.Errorf(taskSignedNotRevoked, id, "", "%s", msg)
+	r.res.Revokedf(taskSignedNotRevoked, id, "", "%s", msg)
 }

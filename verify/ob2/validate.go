@@ -201,7 +201,9 @@ func (r *run) validateReference(node map[string]any, rl rule, w where, v any, i 
 			r.propError(w, rl.prop, "ID-type property %s had value `%s` that isn't URI or DATA URI in %s.", rl.prop, abbreviate(v), w)
 			return
 		case !rl.dataURI && !IsIRI(v):
-			r.res.Warnf(taskReportMessage, "", "", "ID-type property %s had value `%s` where another scheme may have been expected %s.", rl.prop, abbreviate(v), w)
+			// The reference words a WARNING here too ("where another
+			// scheme may have been expected"), but raises the error in
+			// the same step, which discards it: it never reaches a report.
 			r.propError(w, rl.prop, "ID-type property %s had value `%s` not embedded node or in IRI format in %s.", rl.prop, abbreviate(v), w)
 			return
 		}

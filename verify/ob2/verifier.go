@@ -108,9 +108,27 @@ func (v *Verifier) fetchJSON(ctx context.Context, url string) ([]byte, error) {
 		return nil, err
 	}
 	if resp.Status >= 400 {
-		return nil, fmt.Errorf("HTTP %d %s from %s", resp.Status, http.StatusText(resp.Status), url)
+		return nil, &statusError{status: resp.Status, url: url}
 	}
 	return resp.Body, nil
+}
+
+// statusError is an HTTP error status for a context or schema.
+type statusError struct {
+	status int
+	url    string
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("HTTP %d %s from %s", e.status, http.StatusText(e.status), e.url)
+}
+
+// markUnavailableIf marks the last message Unavailable when the document
+// at url, which it needed, could not be fetched for a transient reason.
+func (r *run) markUnavailableIf(url string) {
+	if r.unavailable[url] {
+		r.res.Report.Messages[len(r.res.Report.Messages)-1].Unavailable = true
+	}
 }
 
 // Recipient is a trusted profile of the expected recipient, e.g.
@@ -129,6 +147,7 @@ type run struct {
 	requested     map[string]bool // images and nodes already fetched in this run
 	fetches       int             // fetches made, within MaxFetches
 	fetchLimitHit bool            // a fetch past MaxFetches was reported
+	unavailable   map[string]bool // URLs whose fetch failed transiently
 	blank         int
 	version       string
 	legacy        map[string]string // node id → version of its pre-2.0 document (legacy.go)
@@ -234,6 +253,8 @@ func (r *run) finish(recipient Recipient) *report.Result {
 		r.res.Report.OpenBadgesVersion = r.version
 	}
 	r.res.Graph = r.graph
+	r.res.Generation = report.GenerationOB2
+	r.res.Summary = r.summary()
 	return r.res.Finish()
 }
 

@@ -1,6 +1,7 @@
-// Package badgecard reads what a person wants to see about a badge out of a
-// verification report: its name, issuer, image, recipient and dates. The
-// HTML batch report and the HTTP service's result page both show it.
+// Package badgecard shows what a person wants to see about a badge, from the
+// summary of a verification result: its name, issuer, image, recipient and
+// dates. The HTML batch report and the HTTP service's result page both show
+// it.
 package badgecard
 
 import (
@@ -12,10 +13,11 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/carrier"
+	"github.com/badgebake/badgebake/report"
 )
 
 // Card is the badge as a person sees it. Every field may be empty: a report
-// of an input that could not be read has no graph.
+// of an input that could not be read has no summary.
 type Card struct {
 	Name        string
 	Description string
@@ -37,55 +39,22 @@ type Recipient struct {
 	Salted   bool
 }
 
-// Read builds the Card of a verification graph: the Assertion (or
-// credential) node, the BadgeClass it names and that class's issuer.
-func Read(graph []map[string]any) Card {
+// Read builds the Card of a verification result from the summary its
+// verifier made.
+func Read(res *report.Result) Card {
 	var c Card
-	byID := make(map[string]map[string]any, len(graph))
-	for _, n := range graph {
-		if id, ok := n["id"].(string); ok {
-			byID[id] = n
-		}
+	sm := res.Summary
+	if sm == nil {
+		return c
 	}
-	var badge map[string]any
-	for _, n := range graph {
-		if hasType(n, "Assertion") {
-			c.IssuedOn, c.Expires = text(n["issuedOn"]), text(n["expires"])
-			if r, ok := n["recipient"].(map[string]any); ok {
-				c.Recipient = Recipient{Type: text(r["type"]), Identity: text(r["identity"]), Salted: text(r["salt"]) != ""}
-				c.Recipient.Hashed, _ = r["hashed"].(bool)
-			}
-			badge = byID[ref(n["badge"])]
-			break
-		}
+	c.Name, c.Description, c.Image, c.IssuedOn, c.Expires = sm.Name, sm.Description, sm.Image, sm.IssuedOn, sm.Expires
+	if sm.Issuer != nil {
+		c.Issuer, c.IssuerURL = sm.Issuer.Name, sm.Issuer.URL
 	}
-	if badge == nil {
-		badge = first(graph, "BadgeClass", "Achievement")
-	}
-	var issuer map[string]any
-	if badge != nil {
-		c.Name, c.Description = text(badge["name"]), text(badge["description"])
-		c.Image = ref(badge["image"])
-		issuer = byID[ref(badge["issuer"])]
-		if issuer == nil {
-			issuer, _ = badge["issuer"].(map[string]any)
-		}
-	}
-	if issuer == nil {
-		issuer = first(graph, "Issuer", "Profile")
-	}
-	if issuer != nil {
-		c.Issuer, c.IssuerURL = text(issuer["name"]), text(issuer["url"])
+	if r := sm.Recipient; r != nil {
+		c.Recipient = Recipient{Type: r.Type, Identity: r.Identity, Hashed: r.Hashed, Salted: r.Salted}
 	}
 	return c
-}
-
-// Names finds the badge's name and its issuer's name in a verification
-// graph: the BadgeClass node's name, and the name of the Issuer or Profile
-// node the BadgeClass names as its issuer (else the first such node).
-func Names(graph []map[string]any) (badge, issuer string) {
-	c := Read(graph)
-	return c.Name, c.Issuer
 }
 
 // Date shows an ISO 8601 timestamp as a date a person reads at a glance
@@ -148,59 +117,4 @@ func DecodeDataURI(uri string) ([]byte, bool) {
 		return nil, false
 	}
 	return b, true
-}
-
-// first is the first node with one of the types.
-func first(graph []map[string]any, types ...string) map[string]any {
-	for _, n := range graph {
-		if hasType(n, types...) {
-			return n
-		}
-	}
-	return nil
-}
-
-// ref is the id a property links to: a string, or an embedded node's id.
-func ref(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case map[string]any:
-		s, _ := v["id"].(string)
-		return s
-	}
-	return ""
-}
-
-func hasType(n map[string]any, want ...string) bool {
-	var types []any
-	switch t := n["type"].(type) {
-	case string:
-		types = []any{t}
-	case []any:
-		types = t
-	}
-	for _, t := range types {
-		for _, w := range want {
-			if t == w {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// text is a name: a string, or the first value of a language map.
-func text(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case map[string]any:
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				return s
-			}
-		}
-	}
-	return ""
 }

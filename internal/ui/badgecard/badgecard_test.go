@@ -6,39 +6,22 @@ import (
 	"testing"
 
 	"github.com/badgebake/badgebake/internal/testkit/examples"
+	"github.com/badgebake/badgebake/report"
 )
 
-// A graph as the OB 2.0 verifier prints it: the assertion links its badge
-// class, which links its issuer; a second profile (an endorser) comes first.
-var graph = []map[string]any{
-	{"id": "https://other.org/endorser", "type": "Profile", "name": "Endorser"},
-	{"id": "https://example.org/a/1", "type": "Assertion", "badge": "https://example.org/badge",
-		"issuedOn": "2024-03-01T00:00:00Z", "expires": "2030-03-01T12:30:00Z",
-		"recipient": map[string]any{"type": "email", "hashed": true, "salt": "s", "identity": "sha256$abc"}},
-	{"id": "https://example.org/badge", "type": "BadgeClass", "name": map[string]any{"en": "Robotics"},
-		"description": "Builds robots.", "image": "https://example.org/badge.png", "issuer": "https://example.org/issuer"},
-	{"id": "https://example.org/issuer", "type": "Profile", "name": "Example Academy", "url": "https://example.org"},
-}
-
 func TestRead(t *testing.T) {
-	c := Read(graph)
+	res := &report.Result{Summary: &report.Summary{Name: "Robotics", Description: "Builds robots.",
+		Issuer: &report.SummaryIssuer{Name: "Example Academy", ID: "https://example.org/issuer", URL: "https://example.org"},
+		Image:  "https://example.org/badge.png", IssuedOn: "2024-03-01T00:00:00Z", Expires: "2030-03-01T12:30:00Z",
+		Recipient: &report.SummaryRecipient{Type: "email", Identity: "sha256$abc", Hashed: true, Salted: true}}}
 	want := Card{Name: "Robotics", Description: "Builds robots.", Issuer: "Example Academy", IssuerURL: "https://example.org",
 		Image: "https://example.org/badge.png", IssuedOn: "2024-03-01T00:00:00Z", Expires: "2030-03-01T12:30:00Z",
 		Recipient: Recipient{Type: "email", Identity: "sha256$abc", Hashed: true, Salted: true}}
-	if c != want {
+	if c := Read(res); c != want {
 		t.Errorf("Read:\n got %+v\nwant %+v", c, want)
 	}
-	if b, i := Names(graph); b != "Robotics" || i != "Example Academy" {
-		t.Errorf("Names = %q, %q", b, i)
-	}
-	// A badge class alone (the input was a BadgeClass URL), embedded issuer.
-	c = Read([]map[string]any{{"type": "BadgeClass", "name": "Solo", "image": map[string]any{"id": "data:image/png;base64,AA=="},
-		"issuer": map[string]any{"type": "Issuer", "name": "Embedded"}}})
-	if c.Name != "Solo" || c.Issuer != "Embedded" || c.Image != "data:image/png;base64,AA==" || c.Recipient != (Recipient{}) {
-		t.Errorf("badge class alone: %+v", c)
-	}
-	if c := Read(nil); c != (Card{}) {
-		t.Errorf("no graph: %+v", c)
+	if c := Read(&report.Result{}); c != (Card{}) {
+		t.Errorf("no summary: %+v", c)
 	}
 }
 

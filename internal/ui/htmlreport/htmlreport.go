@@ -30,11 +30,12 @@ import (
 
 // Statuses of a file, as batch verify names them.
 const (
-	StatusValid      = "valid"
-	StatusInvalid    = "invalid"
-	StatusRevoked    = "revoked"
-	StatusNoBadge    = "no_badge"
-	StatusUnreadable = "unreadable"
+	StatusValid         = "valid"
+	StatusInvalid       = "invalid"
+	StatusRevoked       = "revoked"
+	StatusIndeterminate = "indeterminate"
+	StatusNoBadge       = "no-badge"
+	StatusUnreadable    = "error"
 )
 
 // MaxThumbnail is the largest image embedded as a thumbnail; larger images
@@ -61,7 +62,7 @@ type Row struct {
 
 // Counts are the totals shown at the top of the report.
 type Counts struct {
-	Files, Valid, Invalid, Revoked, NoBadge, Unreadable int
+	Files, Valid, Invalid, Revoked, Indeterminate, NoBadge, Unreadable int
 }
 
 // Failures is the number of files that are not valid.
@@ -77,6 +78,8 @@ func (c *Counts) add(status string) {
 		c.Revoked++
 	case StatusInvalid:
 		c.Invalid++
+	case StatusIndeterminate:
+		c.Indeterminate++
 	case StatusNoBadge:
 		c.NoBadge++
 	default:
@@ -86,7 +89,7 @@ func (c *Counts) add(status string) {
 
 var labels = map[string]string{
 	StatusValid: "valid", StatusInvalid: "invalid", StatusRevoked: "revoked",
-	StatusNoBadge: "no badge", StatusUnreadable: "unreadable",
+	StatusIndeterminate: "could not be checked", StatusNoBadge: "no badge", StatusUnreadable: "unreadable",
 }
 
 // Label is the verdict shown for a status.
@@ -224,10 +227,6 @@ func (w *Writer) Abort() {
 	w.scratch.Abort()
 }
 
-// Names finds the badge's name and its issuer's name in a verification
-// graph (see badgecard.Names).
-func Names(graph []map[string]any) (badge, issuer string) { return badgecard.Names(graph) }
-
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{"lower": strings.ToLower}).Parse(templates))
 
 const templates = `{{define "head"}}<!DOCTYPE html>
@@ -248,8 +247,8 @@ th, td { text-align: left; vertical-align: top; padding: .4em .6em; border-botto
 .issuer { color: #555; }
 .verdict { font-weight: bold; padding: .1em .4em; border-radius: 3px; white-space: nowrap; }
 .v-valid { background: #d7f5d7; color: #135c13; }
-.v-invalid, .v-revoked, .v-unreadable { background: #fbd9d9; color: #8a1212; }
-.v-no_badge { background: #fff0c2; color: #6b5100; }
+.v-invalid, .v-revoked, .v-error { background: #fbd9d9; color: #8a1212; }
+.v-no-badge, .v-indeterminate { background: #fff0c2; color: #6b5100; }
 ul.messages { margin: 0; padding-left: 1.2em; }
 .lvl-error { color: #8a1212; }
 .lvl-warning { color: #6b5100; }
@@ -261,7 +260,7 @@ ul.messages { margin: 0; padding-left: 1.2em; }
 </head>
 <body>
 <h1>{{.Title}}</h1>
-<p class="counts" id="counts"><span>files <b id="count-files">{{.Counts.Files}}</b></span><span>valid <b id="count-valid">{{.Counts.Valid}}</b></span><span>invalid <b id="count-invalid">{{.Counts.Invalid}}</b> (revoked <b id="count-revoked">{{.Counts.Revoked}}</b>)</span><span>no badge <b id="count-no-badge">{{.Counts.NoBadge}}</b></span><span>unreadable <b id="count-unreadable">{{.Counts.Unreadable}}</b></span></p>
+<p class="counts" id="counts"><span>files <b id="count-files">{{.Counts.Files}}</b></span><span>valid <b id="count-valid">{{.Counts.Valid}}</b></span><span>invalid <b id="count-invalid">{{.Counts.Invalid}}</b> (revoked <b id="count-revoked">{{.Counts.Revoked}}</b>)</span><span>could not be checked <b id="count-indeterminate">{{.Counts.Indeterminate}}</b></span><span>no badge <b id="count-no-badge">{{.Counts.NoBadge}}</b></span><span>unreadable <b id="count-unreadable">{{.Counts.Unreadable}}</b></span></p>
 <p>Generated {{.Generated}}.{{if .Interrupted}} <strong>The run was interrupted: only the files finished so far are listed.</strong>{{end}}</p>
 <input type="checkbox" id="failures-only"> <label for="failures-only">Show only the failures ({{.Counts.Failures}})</label>
 <table id="files">

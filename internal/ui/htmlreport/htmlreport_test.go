@@ -53,6 +53,7 @@ func TestReport(t *testing.T) {
 		{File: big, Status: StatusRevoked, Messages: []Message{{Level: "ERROR", Name: "PROCESS_410_GONE", Text: "gone"}}},
 		{File: txt, Status: StatusUnreadable, Error: "not a PNG or SVG image"},
 		{File: filepath.Join(dir, "plain.png"), Status: StatusNoBadge},
+		{File: filepath.Join(dir, "down.png"), Status: StatusIndeterminate, Messages: []Message{{Level: "ERROR", Name: "FETCH_HTTP_NODE", Text: "HTTP 503"}}},
 	})
 
 	// Escaping: badge text shows as text, never as markup.
@@ -79,27 +80,27 @@ func TestReport(t *testing.T) {
 		t.Error("a value was rejected by html/template")
 	}
 	// Counts.
-	for id, n := range map[string]string{"files": "5", "valid": "1", "invalid": "2", "revoked": "1", "no-badge": "1", "unreadable": "1"} {
+	for id, n := range map[string]string{"files": "6", "valid": "1", "invalid": "2", "revoked": "1", "indeterminate": "1", "no-badge": "1", "unreadable": "1"} {
 		if !strings.Contains(html, `id="count-`+id+`">`+n+`<`) {
 			t.Errorf("count %s is not %s", id, n)
 		}
 	}
 	// The failures filter: the checkbox, the CSS fallback and one row per
 	// file, valid rows marked ok and the others fail.
-	for _, want := range []string{`<input type="checkbox" id="failures-only">`, `#failures-only:checked ~ table tr.ok`, `Show only the failures (4)`} {
+	for _, want := range []string{`<input type="checkbox" id="failures-only">`, `#failures-only:checked ~ table tr.ok`, `Show only the failures (5)`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("missing %s", want)
 		}
 	}
-	classes := regexp.MustCompile(`<tr id="row-\d+" class="row (\w+)" data-status="(\w+)"`).FindAllStringSubmatch(html, -1)
+	classes := regexp.MustCompile(`<tr id="row-\d+" class="row (\w+)" data-status="([\w-]+)"`).FindAllStringSubmatch(html, -1)
 	var got []string
 	for _, c := range classes {
 		got = append(got, c[1]+":"+c[2])
 	}
-	if want := "ok:valid fail:invalid fail:revoked fail:unreadable fail:no_badge"; strings.Join(got, " ") != want {
+	if want := "ok:valid fail:invalid fail:revoked fail:error fail:no-badge fail:indeterminate"; strings.Join(got, " ") != want {
 		t.Errorf("rows %v, want %s", got, want)
 	}
-	for _, want := range []string{"no badge", "revoked", "Robotics", "Example Issuer", "PROCESS_410_GONE", "not a PNG or SVG image"} {
+	for _, want := range []string{"no badge", "could not be checked", "revoked", "Robotics", "Example Issuer", "PROCESS_410_GONE", "not a PNG or SVG image"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("missing %q", want)
 		}
@@ -116,20 +117,5 @@ func TestAbortLeavesNothing(t *testing.T) {
 	w.Abort()
 	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
 		t.Errorf("left behind: %v", entries)
-	}
-}
-
-func TestNames(t *testing.T) {
-	graph := []map[string]any{
-		{"type": "Assertion", "id": "a"},
-		{"type": "Issuer", "id": "endorser", "name": "Endorser"},
-		{"type": "BadgeClass", "id": "b", "name": "Robotics", "issuer": "i"},
-		{"type": []any{"Profile"}, "id": "i", "name": map[string]any{"en": "Example Issuer"}},
-	}
-	if b, i := Names(graph); b != "Robotics" || i != "Example Issuer" {
-		t.Errorf("Names = %q, %q", b, i)
-	}
-	if b, i := Names(nil); b != "" || i != "" {
-		t.Errorf("Names(nil) = %q, %q", b, i)
 	}
 }
