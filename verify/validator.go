@@ -33,7 +33,17 @@ func (e *RefusedError) Error() string {
 			errs = append(errs, fmt.Sprintf("%s: %s", m.Name, m.Result))
 		}
 	}
+	if e.Result.Status == report.StatusIndeterminate {
+		return fmt.Sprintf("the badge could not be verified because a document it depends on could not be fetched: %s", strings.Join(errs, "; "))
+	}
 	return fmt.Sprintf("the verifier found %d error(s): %s", len(errs), strings.Join(errs, "; "))
+}
+
+// Indeterminate reports whether the payload was refused only because the
+// verifier could not fetch what it depends on (the network or the issuer's
+// host failed), not for anything wrong with it.
+func (e *RefusedError) Indeterminate() bool {
+	return e.Result.Status == report.StatusIndeterminate
 }
 
 // Validate implements bake.Validator.

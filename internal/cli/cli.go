@@ -99,8 +99,12 @@ fetching from public addresses only unless told otherwise.
 
 Exit status:
   0  success
-  1  the image or the badge is bad, or the image carries no badge
-  2  usage or I/O error: the command could not run`
+  1  the image or the badge is bad (invalid or revoked), or the image
+     carries no badge
+  2  usage or I/O error: the command could not run
+  3  verify, and bake's check: the badge could not be checked, because a
+     document it depends on could not be fetched (network, host down,
+     offline); try again later`
 
 func newRootCmd(streams IO) *cobra.Command {
 	root := &cobra.Command{

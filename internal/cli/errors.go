@@ -54,6 +54,10 @@ func exitCode(err error) int {
 	if errors.As(err, &usage) {
 		return ExitUsage
 	}
+	var refused *verify.RefusedError
+	if errors.As(err, &refused) && refused.Indeterminate() {
+		return ExitIndeterminate
+	}
 	if isBadInput(err) {
 		return ExitBad
 	}
@@ -74,6 +78,7 @@ func hint(err error) string {
 	var notImage *carrier.NotImageError
 	var validation *bake.ValidationError
 	var parse *payloadParseError
+	var refused *verify.RefusedError
 	switch {
 	case errors.Is(err, png.ErrBadCRC):
 		return "badges baked by Mozilla's 2011-2012 baker carry wrong CRCs; --lenient accepts them"
@@ -86,6 +91,8 @@ func hint(err error) string {
 		return "drop --no-overwrite to replace the existing badge"
 	case errors.Is(err, bake.ErrNoHostedURL):
 		return "bake the assertion into a PNG, or bake its hosted URL or signed JWS into the SVG"
+	case errors.As(err, &validation) && errors.As(err, &refused) && refused.Indeterminate():
+		return "the network or the issuer's host failed, not the payload: try again later, or bake with --no-verify to skip the verifier (structure checks still run)"
 	case errors.As(err, &validation):
 		return "fix the payload; --no-verify skips the verifier, but structure checks still run"
 	case errors.As(err, &parse):
