@@ -36,7 +36,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Options select the files and size the worker pool.
@@ -315,75 +314,23 @@ type Stats struct {
 	Interrupted bool // the context was cancelled before the walk finished
 }
 
-// Run walks roots and runs job on every file with o.Jobs workers, passing
-// each result to consume as it finishes, one at a time, in the caller's
-// goroutine. Items with Err set skip the job and reach consume with that
-// error. If consume returns an error the run stops and Run returns it. When
-// ctx is cancelled no new file is started, jobs in flight get the cancelled
-// context, and Run returns once they have returned (Stats.Interrupted set,
-// nil error).
+// Run walks roots and runs job on every file with o.Jobs workers (see
+// Pool), passing each result to consume as it finishes, one at a time, in
+// the caller's goroutine. Items with Err set skip the job and reach consume
+// with that error. If consume returns an error the run stops and Run
+// returns it. When ctx is cancelled no new file is started, jobs in flight
+// get the cancelled context, and Run returns once they have returned
+// (Stats.Interrupted set, nil error).
 func Run[R any](ctx context.Context, roots []string, o *Options, job func(context.Context, Item) (R, error), consume func(Result[R]) error) (Stats, error) {
-	parent := ctx
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := o.Jobs
-	if jobs <= 0 {
-		jobs = DefaultJobs()
-	}
-	items := make(chan Item)
-	results := make(chan Result[R])
-	var (
-		walkErr error
-		handed  int
-	)
-	go func() {
-		defer close(items)
-		walkErr = Walk(ctx, roots, o, func(it Item) bool {
-			select {
-			case items <- it:
-				handed++
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		})
-	}()
-	var wg sync.WaitGroup
-	for range jobs {
-		wg.Go(func() {
-			for it := range items {
-				r := Result[R]{Item: it, Err: it.Err}
-				switch {
-				case ctx.Err() != nil:
-					r.Abandoned = true
-				case it.Err == nil:
-					r.Value, r.Err = job(ctx, it)
-					r.Abandoned = ctx.Err() != nil
-				}
-				results <- r
-			}
-		})
-	}
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
-	var consumeErr error
-	for r := range results {
-		if consumeErr != nil {
-			continue // drain, so the workers can finish
+	walk := func(ctx context.Context, yield func(Item) bool) error { return Walk(ctx, roots, o, yield) }
+	work := func(ctx context.Context, it Item) (R, error) {
+		if it.Err != nil {
+			var zero R
+			return zero, it.Err
 		}
-		if err := consume(r); err != nil {
-			consumeErr = err
-			cancel()
-		}
+		return job(ctx, it)
 	}
-	st := Stats{Items: handed, Interrupted: parent.Err() != nil}
-	if consumeErr != nil {
-		return st, consumeErr
-	}
-	if walkErr != nil && !errors.Is(walkErr, context.Canceled) && !errors.Is(walkErr, context.DeadlineExceeded) {
-		return st, walkErr
-	}
-	return st, nil
+	return Pool(ctx, o.Jobs, walk, work, func(d Done[Item, R]) error {
+		return consume(Result[R]{Item: d.In, Value: d.Value, Err: d.Err, Abandoned: d.Abandoned})
+	})
 }

@@ -1,0 +1,89 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync/atomic"
+	"testing"
+)
+
+// numbers yields 0 … n-1.
+func numbers(n int) func(context.Context, func(int) bool) error {
+	return func(_ context.Context, yield func(int) bool) error {
+		for i := range n {
+			if !yield(i) {
+				return nil
+			}
+		}
+		return nil
+	}
+}
+
+// Pool runs any sequence of work, not only files, with at most jobs at once.
+func TestPoolAnySequence(t *testing.T) {
+	var running, most atomic.Int32
+	var got []int
+	st, err := Pool(t.Context(), 3, numbers(100), func(_ context.Context, i int) (int, error) {
+		n := running.Add(1)
+		for {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		defer running.Add(-1)
+		if i == 7 {
+			return 0, errors.New("seven")
+		}
+		return i * i, nil
+	}, func(d Done[int, int]) error {
+		if (d.In == 7) != (d.Err != nil) || (d.Err == nil && d.Value != d.In*d.In) {
+			t.Errorf("outcome %+v", d)
+		}
+		got = append(got, d.In)
+		return nil
+	})
+	if err != nil || st.Items != 100 || st.Interrupted {
+		t.Fatalf("stats %+v, err %v", st, err)
+	}
+	slices.Sort(got)
+	if len(got) != 100 || got[0] != 0 || got[99] != 99 {
+		t.Errorf("got %d outcomes", len(got))
+	}
+	if most.Load() > 3 {
+		t.Errorf("%d jobs ran at once, want at most 3", most.Load())
+	}
+}
+
+// A consume error stops the run and is Pool's error; a produce error too.
+func TestPoolErrors(t *testing.T) {
+	stop := errors.New("stop")
+	n := 0
+	_, err := Pool(t.Context(), 2, numbers(1000), func(_ context.Context, i int) (int, error) { return i, nil },
+		func(Done[int, int]) error {
+			if n++; n == 5 {
+				return stop
+			}
+			return nil
+		})
+	if !errors.Is(err, stop) {
+		t.Errorf("consume error: %v", err)
+	}
+	broken := errors.New("broken")
+	_, err = Pool(t.Context(), 2, func(context.Context, func(int) bool) error { return broken },
+		func(_ context.Context, i int) (int, error) { return i, nil }, func(Done[int, int]) error { return nil })
+	if !errors.Is(err, broken) {
+		t.Errorf("produce error: %v", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	st, err := Pool(ctx, 2, numbers(1000), func(_ context.Context, i int) (int, error) {
+		if i == 10 {
+			cancel()
+		}
+		return i, nil
+	}, func(Done[int, int]) error { return nil })
+	if err != nil || !st.Interrupted || st.Items >= 1000 {
+		t.Errorf("cancelled: stats %+v, err %v", st, err)
+	}
+}
