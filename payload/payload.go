@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/internal/jsonin"
+	"github.com/badgebake/badgebake/internal/textin"
 )
 
 // Kind is the form of a payload.
@@ -183,7 +184,7 @@ func (p *Payload) HostedURL() string {
 }
 
 func trim(b []byte) []byte {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	b = textin.TrimBOM(b)
 	return bytes.TrimSpace(b)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/badgebake/badgebake/internal/magic"
+	"github.com/badgebake/badgebake/internal/textin"
 )
 
 // isUTF16 reports whether b (after any UTF-8 BOM) is evidently UTF-16: a
@@ -33,7 +34,7 @@ func hasPrefixFold(b []byte, prefix string) bool {
 
 // describe says cheaply what doc looks like, for ErrNotSVG messages.
 func describe(doc []byte) string {
-	if isUTF16(bytes.TrimPrefix(doc, utf8BOM)) {
+	if isUTF16(textin.TrimBOM(doc)) {
 		return "it is UTF-16 encoded; only UTF-8 is supported"
 	}
 	if d := magic.Describe(doc); d != "" {

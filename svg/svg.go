@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/badgebake/badgebake/internal/textin"
 )
 
 // Namespaces and limits.
@@ -131,8 +133,6 @@ type rootTag struct {
 	attrs       []xml.Attr
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // charsetError is returned to encoding/xml when a non-UTF-8 encoding is
 // declared.
 type charsetError struct{ name string }
@@ -145,8 +145,8 @@ func (e *charsetError) Error() string { return "unsupported encoding " + e.name 
 // could not be read (-1 if none).
 func parseProlog(doc []byte, sniff bool) (p *prolog, failOff int, err error) {
 	base := 0
-	if bytes.HasPrefix(doc, utf8BOM) {
-		base = len(utf8BOM)
+	if textin.HasBOM(doc) {
+		base = len(textin.BOM)
 	}
 	in := doc[base:]
 	if isUTF16(in) {

@@ -22,6 +22,7 @@ import (
 	"github.com/badgebake/badgebake/carrier"
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/magic"
+	"github.com/badgebake/badgebake/internal/textin"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/unbake"
@@ -126,7 +127,7 @@ func (v *Verifier) Verify(ctx context.Context, in Input, opts *Options) (*report
 		res.Errorf(taskDetectInputType, "", "", "Could not tell what the input is: not a PNG or SVG image, nor URL, JSON or JWS text (it looks like %s)", looks)
 		return res.Finish(), nil
 	}
-	text := strings.TrimSpace(strings.TrimPrefix(string(data), "\ufeff"))
+	text := strings.TrimSpace(textin.TrimBOM(string(data)))
 	p, err := payload.Parse([]byte(text))
 	if err != nil {
 		res := report.New(text, "")

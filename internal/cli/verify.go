@@ -423,7 +423,7 @@ func verifyFile(ctx context.Context, v *verify.Verifier, opts *verify.Options, f
 				rec.Status = statusNoBadge
 			}
 		}
-	} else if _, err := payload.Parse(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff")))); err != nil {
+	} else if _, err := payload.Parse(data); err != nil {
 		rec.Status, rec.Error = statusUnreadable, "not a PNG or SVG image, nor a badge payload"
 	}
 	res, err := v.Verify(ctx, verify.Input{Data: data, Name: file}, opts)

@@ -6,13 +6,15 @@ package magic
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/badgebake/badgebake/internal/textin"
 )
 
 // Describe returns a noun phrase such as "a JPEG image" or "JSON text" for
 // the start of a file, or "" when the content is not recognised. A few
 // hundred bytes are enough.
 func Describe(b []byte) string {
-	t := bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	t := textin.TrimBOM(b)
 	t = bytes.TrimLeft(t, " \t\r\n")
 	switch {
 	case len(b) == 0:

@@ -16,6 +16,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/badgebake/badgebake/internal/jsonin"
+	"github.com/badgebake/badgebake/internal/textin"
 	"github.com/badgebake/badgebake/report"
 )
 
@@ -77,7 +78,7 @@ func (t *compactJWS) alg() string {
 // splitJWS reads a compact JWS without verifying it, as the reference's
 // PROCESS_JWS_INPUT does. Base64url padding is tolerated (#210).
 func splitJWS(s string) (*compactJWS, error) {
-	s = strings.TrimSpace(strings.TrimPrefix(s, "\ufeff"))
+	s = strings.TrimSpace(textin.TrimBOM(s))
 	if len(s) > maxSignedAssertionLength {
 		return nil, fmt.Errorf("the JWS is %d bytes long; a signed assertion is at most %d", len(s), maxSignedAssertionLength)
 	}

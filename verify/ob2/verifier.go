@@ -11,6 +11,7 @@ import (
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/jsonin"
+	"github.com/badgebake/badgebake/internal/textin"
 	"github.com/badgebake/badgebake/jsonld"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/report"
@@ -229,7 +230,7 @@ func (r *run) hostedURLOf(text []byte) (string, error) {
 // decodeJSON parses one JSON object, after a UTF-8 byte order mark if there
 // is one (servers that add one broke the reference, #248).
 func decodeJSON(b []byte) (map[string]any, error) {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	b = textin.TrimBOM(b)
 	if err := jsonin.CheckDepth(b); err != nil {
 		return nil, err
 	}

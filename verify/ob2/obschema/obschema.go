@@ -40,6 +40,7 @@ import (
 	"sync"
 
 	"github.com/badgebake/badgebake/internal/jsonin"
+	"github.com/badgebake/badgebake/internal/textin"
 	"github.com/badgebake/badgebake/jsonld"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
@@ -244,7 +245,7 @@ func (l *loader) Load(url string) (any, error) {
 	if l.bytes += len(b); l.bytes > MaxSchemaBytes {
 		return nil, fmt.Errorf("more than %d KiB of JSON schema documents for one schema; not using %s", MaxSchemaBytes>>10, url)
 	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	b = textin.TrimBOM(b)
 	if err := jsonin.CheckDepth(b); err != nil {
 		return nil, fmt.Errorf("the schema is %w", err)
 	}
