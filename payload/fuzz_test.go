@@ -12,7 +12,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("https://example.org/assertions/1"))
 	f.Add([]byte(ob2Assertion))
 	f.Add([]byte(ob3Credential))
-	f.Add([]byte(jws(f, map[string]string{"alg": "RS256"}, map[string]any{"vc": map[string]any{}})))
+	f.Add([]byte(compactJWS(f, map[string]string{"alg": "RS256"}, map[string]any{"vc": map[string]any{}})))
 	f.Add([]byte("eyJhbGciOiJub25lIn0.e30.c2ln"))
 	f.Add([]byte(`{"a":`))
 	f.Fuzz(func(t *testing.T, in []byte) {
@@ -29,7 +29,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("JSON payload %q without object", p.Raw)
 			}
 		case KindJWS:
-			if p.Header == nil || p.Object == nil || bytes.Count(p.Raw, []byte(".")) != 2 {
+			if p.Header == nil || p.Object == nil || p.JWS == nil || p.JWS.Compact != string(p.Raw) || bytes.Count(p.Raw, []byte(".")) != 2 {
 				t.Fatalf("JWS payload %q inconsistent", p.Raw)
 			}
 		case KindURL:

@@ -2,17 +2,15 @@ package payload
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/internal/textin"
+	"github.com/badgebake/badgebake/proof/jws"
 )
 
 // Kind is the form of a payload.
@@ -71,8 +69,11 @@ type Payload struct {
 	// Object is the JSON document (KindJSON) or the JWS payload claims
 	// (KindJWS). Numbers are json.Number.
 	Object map[string]any
-	// Header is the protected header of a JWS.
+	// Header is the protected header of a JWS (JWS.Header.Params).
 	Header map[string]any
+	// JWS is the compact JWS read once, for the verifier to check its
+	// signature with (KindJWS only).
+	JWS *jws.JWS
 }
 
 // ErrUnrecognized is wrapped by Parse errors for text that is not a URL, a
@@ -108,7 +109,7 @@ func Parse(text []byte) (*Payload, error) {
 	p := &Payload{Raw: raw}
 	switch {
 	case raw[0] == '{':
-		obj, err := decodeObject(raw)
+		obj, err := jsonin.DecodeObject(raw)
 		if errors.As(err, new(*jsonin.TooDeepError)) {
 			return nil, fmt.Errorf("the payload is %w", err)
 		}
@@ -131,11 +132,11 @@ func Parse(text []byte) (*Payload, error) {
 		}
 		fallthrough
 	default:
-		header, claims, err := decodeJWS(raw)
+		j, claims, err := decodeJWS(raw)
 		if err != nil {
 			return nil, fmt.Errorf("%w: expected an http(s) URL, a JSON object or a compact JWS, got %q (%v)", ErrUnrecognized, clip(raw), err)
 		}
-		p.Kind, p.Header, p.Object = KindJWS, header, claims
+		p.Kind, p.JWS, p.Header, p.Object = KindJWS, j, j.Header.Params, claims
 		if _, ok := claims["vc"].(map[string]any); ok {
 			// VCDM 1.1-era VC-JWT: the credential sits under the vc claim.
 			p.Generation, p.Version = OB3, "3.0"
@@ -198,98 +199,25 @@ func isHTTPURL(s string) bool {
 	return err == nil && u.Host != "" && (u.Scheme == "http" || u.Scheme == "https")
 }
 
-// decodeObject parses exactly one JSON object with nothing after it.
-func decodeObject(b []byte) (map[string]any, error) {
-	if err := jsonin.CheckDepth(b); err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil {
-		return nil, describeJSONError(b, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("unexpected data after the JSON object at byte %d", dec.InputOffset()+1)
-	}
-	if obj == nil {
-		return nil, errors.New("the JSON value is null, not an object")
-	}
-	return obj, nil
-}
-
-// describeJSONError adds a line and column to encoding/json's offsets.
-func describeJSONError(b []byte, err error) error {
-	var off int64 = -1
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		off = syn.Offset
-	case errors.As(err, &typ):
-		return fmt.Errorf("the JSON value is a %s, not an object", typ.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("the JSON ends before the object is complete")
-	}
-	if off < 0 {
-		return err
-	}
-	line, col := 1, 1
-	for _, c := range b[:min(max(int(off)-1, 0), len(b))] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return fmt.Errorf("%v (line %d, column %d)", err, line, col)
-}
-
-// decodeJWS checks the compact serialisation: three base64url segments, a
-// JSON header with "alg", a JSON object payload. It does not verify.
-func decodeJWS(b []byte) (header, claims map[string]any, err error) {
-	parts := bytes.Split(b, []byte("."))
-	if len(parts) != 3 {
-		return nil, nil, fmt.Errorf("a compact JWS has 3 dot-separated segments, this has %d", len(parts))
-	}
-	dec := func(i int, what string) ([]byte, error) {
-		seg := bytes.TrimRight(parts[i], "=")
-		out := make([]byte, base64.RawURLEncoding.DecodedLen(len(seg)))
-		n, err := base64.RawURLEncoding.Decode(out, seg)
-		if err != nil {
-			return nil, fmt.Errorf("JWS %s segment is not base64url: %v", what, err)
-		}
-		return out[:n], nil
-	}
-	h, err := dec(0, "header")
-	if err != nil {
+// decodeJWS reads a compact JWS with jws.Parse and checks what a badge
+// needs of it: a header with "alg", a JSON object payload and a signature.
+// It does not verify.
+func decodeJWS(b []byte) (j *jws.JWS, claims map[string]any, err error) {
+	if j, err = jws.Parse(string(b)); err != nil {
 		return nil, nil, err
 	}
-	if header, err = decodeObject(h); err != nil {
-		return nil, nil, fmt.Errorf("JWS header is not a JSON object: %v", err)
-	}
-	if alg, ok := header["alg"].(string); !ok || alg == "" {
+	if j.Header.Alg == "" {
 		return nil, nil, errors.New(`JWS header has no "alg"`)
 	}
-	body, err := dec(1, "payload")
-	if err != nil {
-		return nil, nil, err
-	}
-	if claims, err = decodeObject(body); err != nil {
+	if claims, err = jsonin.DecodeObject(j.Payload); err != nil {
 		return nil, nil, fmt.Errorf("JWS payload is not a JSON object: %v", err)
 	}
-	if len(parts[2]) == 0 {
-		if alg, _ := header["alg"].(string); strings.EqualFold(alg, "none") {
-			// An unsecured JWS (RFC 7515 appendix A.5) is recognised, so
-			// that CheckStructure and the verifier refuse it by name.
-			return header, claims, nil
-		}
+	if len(j.Signature) == 0 && !strings.EqualFold(j.Header.Alg, "none") {
+		// An unsecured JWS (RFC 7515 appendix A.5) is recognised, so that
+		// CheckStructure and the verifier refuse it by name.
 		return nil, nil, errors.New("JWS signature segment is empty")
 	}
-	if _, err := dec(2, "signature"); err != nil {
-		return nil, nil, err
-	}
-	return header, claims, nil
+	return j, claims, nil
 }
 
 // generationOf tells OB 3.0 credentials from OB 0.5-2.0 assertions, and

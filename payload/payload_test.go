@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-// jws assembles a compact JWS with a dummy signature; structure checks never
+// compactJWS assembles a compact JWS with a dummy signature; structure checks never
 // verify signatures, so the bytes only have to be base64url.
-func jws(t testing.TB, header, claims any) string {
+func compactJWS(t testing.TB, header, claims any) string {
 	t.Helper()
 	enc := func(v any) string {
 		b, err := json.Marshal(v)
@@ -48,9 +48,9 @@ func TestParseKinds(t *testing.T) {
 		{"ob3 json by context", ob3Credential, KindJSON, OB3, "3.0"},
 		{"ob3 json by type only", `{"type":["VerifiableCredential","OpenBadgeCredential"]}`, KindJSON, OB3, "3.0"},
 		{"vcdm1.1 json", `{"@context":["https://www.w3.org/2018/credentials/v1"]}`, KindJSON, OB3, "3.0"},
-		{"ob2 signed", jws(t, map[string]string{"alg": "RS256"}, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion"}), KindJWS, OB2, "2.0"},
-		{"vc-jwt top level", jws(t, map[string]string{"alg": "RS256", "typ": "JWT"}, map[string]any{"@context": []string{"https://www.w3.org/ns/credentials/v2"}}), KindJWS, OB3, "3.0"},
-		{"vc-jwt vc claim", jws(t, map[string]string{"alg": "ES256"}, vcClaims), KindJWS, OB3, "3.0"},
+		{"ob2 signed", compactJWS(t, map[string]string{"alg": "RS256"}, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion"}), KindJWS, OB2, "2.0"},
+		{"vc-jwt top level", compactJWS(t, map[string]string{"alg": "RS256", "typ": "JWT"}, map[string]any{"@context": []string{"https://www.w3.org/ns/credentials/v2"}}), KindJWS, OB3, "3.0"},
+		{"vc-jwt vc claim", compactJWS(t, map[string]string{"alg": "ES256"}, vcClaims), KindJWS, OB3, "3.0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,10 +80,10 @@ func TestParseRefuses(t *testing.T) {
 		{"json array", `[1,2]`, "expected an http(s) URL"},
 		{"json trailing data", `{"a":1} {"b":2}`, "unexpected data after the JSON object"},
 		{"two segments", "eyJhbGciOiJSUzI1NiJ9.e30", "3 dot-separated segments, this has 2"},
-		{"header without alg", jws(t, map[string]string{"typ": "JWT"}, map[string]any{}), `no "alg"`},
+		{"header without alg", compactJWS(t, map[string]string{"typ": "JWT"}, map[string]any{}), `no "alg"`},
 		{"payload not json", "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln", "payload is not a JSON object"},
 		{"bad base64", "eyJhbGciOiJSUzI1NiJ9.!!!.c2ln", "not base64url"},
-		{"empty signature", jws(t, map[string]string{"alg": "RS256"}, map[string]any{})[:0] + "eyJhbGciOiJSUzI1NiJ9.e30.", "signature segment is empty"},
+		{"empty signature", compactJWS(t, map[string]string{"alg": "RS256"}, map[string]any{})[:0] + "eyJhbGciOiJSUzI1NiJ9.e30.", "signature segment is empty"},
 		{"not utf-8", "https://example.org/\xff", "not valid UTF-8"},
 		{"NUL in a URL fragment", "http://0#\x00", "NUL byte at offset 9"},
 		{"space inside a URL", "https://example.org/a b", "not an absolute http(s) URL"},
@@ -127,10 +127,10 @@ func TestCheckStructure(t *testing.T) {
 		{"ob3 credential", ob3Credential, "", ""},
 		{"ob3 without proof", strings.Replace(ob3Credential, `"proof"`, `"proofX"`, 1), "must carry an embedded proof", ""},
 		{"ob3 without VerifiableCredential type", strings.Replace(ob3Credential, `"VerifiableCredential",`, ``, 1), "does not include VerifiableCredential", ""},
-		{"alg none", jws(t, map[string]string{"alg": "none"}, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "x", "recipient": map[string]any{"identity": "x"}, "badge": "b", "verification": map[string]any{}, "issuedOn": "x"}), `"alg": "none"`, ""},
-		{"alg none, unsecured (empty signature)", "eyJhbGciOiJub25lIn0." + strings.Split(jws(t, map[string]string{"alg": "none"}, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "x", "recipient": map[string]any{"identity": "x"}, "badge": "b", "verification": map[string]any{}, "issuedOn": "x"}), ".")[1] + ".", `"alg": "none"`, ""},
-		{"vc-jwt without proof is fine", jws(t, map[string]string{"alg": "RS256"}, map[string]any{"vc": map[string]any{"@context": []string{contextVC1}, "type": []string{"VerifiableCredential"}, "issuer": "did:x", "credentialSubject": map[string]any{}}}), "", ""},
-		{"vc-jwt missing subject", jws(t, map[string]string{"alg": "RS256"}, map[string]any{"@context": []string{contextVC2}, "type": []string{"VerifiableCredential"}, "issuer": "did:x"}), `missing "credentialSubject"`, ""},
+		{"alg none", compactJWS(t, map[string]string{"alg": "none"}, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "x", "recipient": map[string]any{"identity": "x"}, "badge": "b", "verification": map[string]any{}, "issuedOn": "x"}), `"alg": "none"`, ""},
+		{"alg none, unsecured (empty signature)", "eyJhbGciOiJub25lIn0." + strings.Split(compactJWS(t, map[string]string{"alg": "none"}, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "x", "recipient": map[string]any{"identity": "x"}, "badge": "b", "verification": map[string]any{}, "issuedOn": "x"}), ".")[1] + ".", `"alg": "none"`, ""},
+		{"vc-jwt without proof is fine", compactJWS(t, map[string]string{"alg": "RS256"}, map[string]any{"vc": map[string]any{"@context": []string{contextVC1}, "type": []string{"VerifiableCredential"}, "issuer": "did:x", "credentialSubject": map[string]any{}}}), "", ""},
+		{"vc-jwt missing subject", compactJWS(t, map[string]string{"alg": "RS256"}, map[string]any{"@context": []string{contextVC2}, "type": []string{"VerifiableCredential"}, "issuer": "did:x"}), `missing "credentialSubject"`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -15,8 +14,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
-	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/internal/textin"
+	"github.com/badgebake/badgebake/proof/jws"
 	"github.com/badgebake/badgebake/report"
 )
 
@@ -55,65 +54,53 @@ const (
 var allowedAlgorithms = []jose.SignatureAlgorithm{requiredSignatureAlg}
 
 // VerifyJWS verifies a signed assertion given as a compact JWS.
-func (v *Verifier) VerifyJWS(ctx context.Context, jws string, recipient Recipient) *report.Result {
-	r := v.newRun(ctx, jws, report.InputJWS)
-	r.verifySigned(jws)
+func (v *Verifier) VerifyJWS(ctx context.Context, token string, recipient Recipient) *report.Result {
+	r := v.newRun(ctx, token, report.InputJWS)
+	r.verifySigned(readJWS(token))
 	return r.finish(recipient)
 }
 
-// compactJWS is a compact JWS split into its parts, before any check of the
-// signature.
-type compactJWS struct {
-	token   string // the serialisation given to go-jose (padding removed)
-	header  map[string]any
-	payload []byte
+// verifyParsedJWS verifies a signed assertion read by payload.Parse; raw
+// is its text.
+func (v *Verifier) verifyParsedJWS(ctx context.Context, raw string, tok *jws.JWS, recipient Recipient) *report.Result {
+	r := v.newRun(ctx, raw, report.InputJWS)
+	r.verifySigned(checkLength(tok))
+	return r.finish(recipient)
 }
 
-// alg is the "alg" header parameter, as written.
-func (t *compactJWS) alg() string {
-	s, _ := t.header["alg"].(string)
-	return s
-}
-
-// splitJWS reads a compact JWS without verifying it, as the reference's
-// PROCESS_JWS_INPUT does. Base64url padding is tolerated (#210).
-func splitJWS(s string) (*compactJWS, error) {
+// readJWS reads a compact JWS without verifying it, as the reference's
+// PROCESS_JWS_INPUT does. A byte order mark and surrounding white space are
+// ignored; base64url padding is tolerated (#210).
+func readJWS(s string) (*jws.JWS, error) {
 	s = strings.TrimSpace(textin.TrimBOM(s))
-	if len(s) > maxSignedAssertionLength {
-		return nil, fmt.Errorf("the JWS is %d bytes long; a signed assertion is at most %d", len(s), maxSignedAssertionLength)
+	if err := tooLong(len(s)); err != nil {
+		return nil, err
 	}
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("a compact JWS has 3 dot-separated segments, this has %d", len(parts))
+	return jws.Parse(s)
+}
+
+// checkLength applies the length bound of readJWS to a JWS read elsewhere.
+func checkLength(tok *jws.JWS) (*jws.JWS, error) {
+	if err := tooLong(len(tok.Compact)); err != nil {
+		return nil, err
 	}
-	for i := range parts {
-		parts[i] = strings.TrimRight(parts[i], "=")
+	return tok, nil
+}
+
+func tooLong(n int) error {
+	if n > maxSignedAssertionLength {
+		return fmt.Errorf("the JWS is %d bytes long; a signed assertion is at most %d", n, maxSignedAssertionLength)
 	}
-	header, err := base64.RawURLEncoding.DecodeString(parts[0])
-	if err != nil {
-		return nil, fmt.Errorf("the JWS header is not base64url: %v", err)
-	}
-	t := &compactJWS{token: strings.Join(parts, ".")}
-	if err := jsonin.Unmarshal(header, &t.header); err != nil || t.header == nil {
-		if errors.As(err, new(*jsonin.TooDeepError)) {
-			return nil, fmt.Errorf("the JWS header is %w", err)
-		}
-		return nil, fmt.Errorf("the JWS header is not a JSON object")
-	}
-	if t.payload, err = base64.RawURLEncoding.DecodeString(parts[1]); err != nil {
-		return nil, fmt.Errorf("the JWS payload is not base64url: %v", err)
-	}
-	return t, nil
+	return nil
 }
 
 // verifySigned is the whole verification of a signed assertion.
-func (r *run) verifySigned(token string) {
-	tok, err := splitJWS(token)
+func (r *run) verifySigned(tok *jws.JWS, err error) {
 	if err != nil {
 		r.res.Errorf(taskProcessJWS, "", "", "Could not read the signed assertion: %v", err)
 		return
 	}
-	doc, err := decodeJSON(tok.payload)
+	doc, err := decodeJSON(tok.Payload)
 	if err != nil {
 		r.res.Errorf(taskProcessJWS, "", "", "The JWS payload is not a JSON object: %v", err)
 		return
@@ -154,7 +141,7 @@ func (r *run) signedOnlyAsJWS(w where) {
 
 // signatureChecks are VERIFY_JWS, VERIFY_KEY_OWNERSHIP and the revocation
 // list checks.
-func (r *run) signatureChecks(node map[string]any, tok *compactJWS) {
+func (r *run) signatureChecks(node map[string]any, tok *jws.JWS) {
 	id, _ := node["id"].(string)
 	creator := r.creatorOf(node)
 	var key map[string]any
@@ -221,15 +208,15 @@ func (r *run) creatorOf(node map[string]any) string {
 
 // verifyJWS is VERIFY_JWS: the algorithm must be RS256 and the signature
 // must verify with the creator key's publicKeyPem.
-func (r *run) verifyJWS(id string, tok *compactJWS, creator string, key map[string]any) {
+func (r *run) verifyJWS(id string, tok *jws.JWS, creator string, key map[string]any) {
 	failed := func(format string, args ...any) {
 		r.res.Errorf(taskVerifyJWS, id, "", "Signature for node %s failed verification :: %s", id, fmt.Sprintf(format, args...))
 	}
-	sig, err := jose.ParseSignedCompact(tok.token, allowedAlgorithms)
+	sig, err := tok.Signed(allowedAlgorithms)
 	if err != nil {
-		var unexpected *jose.ErrUnexpectedSignatureAlgorithm
+		var unexpected *jws.AlgorithmError
 		if errors.As(err, &unexpected) {
-			failed("%s", describeAlgorithm(string(unexpected.Got)))
+			failed("%s", describeAlgorithm(unexpected.Alg))
 		} else {
 			failed("the JWS could not be parsed: %v", err)
 		}
@@ -266,7 +253,7 @@ func (r *run) verifyJWS(id string, tok *compactJWS, creator string, key map[stri
 		failed("the signature could not be checked with key %s: %v", creator, err)
 		return
 	}
-	if !bytes.Equal(payload, tok.payload) {
+	if !bytes.Equal(payload, tok.Payload) {
 		// Cannot happen with one base64url decoder; checked because the
 		// validated payload must be the signed one.
 		failed("the verified payload differs from the payload that was read")

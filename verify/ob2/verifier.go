@@ -172,7 +172,10 @@ func (v *Verifier) Verify(ctx context.Context, p *payload.Payload, recipient map
 	case payload.KindJSON:
 		return v.VerifyJSON(ctx, p.Raw, recipient)
 	default:
-		return v.VerifyJWS(ctx, string(p.Raw), recipient)
+		if p.JWS == nil {
+			return v.VerifyJWS(ctx, string(p.Raw), recipient)
+		}
+		return v.verifyParsedJWS(ctx, string(p.Raw), p.JWS, recipient)
 	}
 }
 
