@@ -59,10 +59,7 @@ func (v Validator) Validate(ctx context.Context, p *payload.Payload) ([]string, 
 	if verifier == nil {
 		verifier = New(Config{})
 	}
-	res, err := verifier.Verify(ctx, Input{Data: p.Raw}, &v.Options)
-	if err != nil {
-		return warnings, err
-	}
+	res := verifier.VerifyPayload(ctx, p, &v.Options)
 	for _, m := range res.Report.Messages {
 		if m.MessageLevel == report.Warning {
 			warnings = append(warnings, fmt.Sprintf("%s: %s", m.Name, m.Result))

@@ -127,17 +127,41 @@ func (v *Verifier) Verify(ctx context.Context, in Input, opts *Options) (*report
 		res.Errorf(taskDetectInputType, "", "", "Could not tell what the input is: not a PNG or SVG image, nor URL, JSON or JWS text (it looks like %s)", looks)
 		return res.Finish(), nil
 	}
-	text := strings.TrimSpace(textin.TrimBOM(string(data)))
-	p, err := payload.Parse([]byte(text))
+	p, err := payload.Parse(data)
 	if err != nil {
-		res := report.New(text, "")
+		res := report.New(strings.TrimSpace(textin.TrimBOM(string(data))), "")
 		res.Errorf(taskDetectInputType, "", "", "Could not tell what the input is: %v", err)
 		return res.Finish(), nil
 	}
-	if p.Kind == payload.KindURL {
-		return v.verifyURL(ctx, p, opts), nil
+	return v.VerifyPayload(ctx, p, opts), nil
+}
+
+// VerifyPayload verifies a payload already read with payload.Parse: what
+// Verify does with URL, JSON or JWS text, without reading it again. A URL
+// may name a baked image, which is fetched, unbaked and what it carries
+// verified.
+func (v *Verifier) VerifyPayload(ctx context.Context, p *payload.Payload, opts *Options) *report.Result {
+	if opts == nil {
+		opts = &Options{}
 	}
-	return v.verifyPayload(ctx, p, text, opts), nil
+	if p.Kind == payload.KindURL {
+		return v.verifyURL(ctx, p, opts)
+	}
+	return v.verifyPayload(ctx, p, string(p.Raw), opts)
+}
+
+// VerifyUnbaked verifies an image the caller has already unbaked: res and
+// err are what unbake.Unbake (with nil Options, as Verify reads images)
+// returned for it, and name names it in the report. It is what Verify
+// does with the image's bytes, without reading them again. An error from
+// Unbake is reported as Verify reports it; an error matching
+// carrier.ErrNotImage means the input was not an image, and Verify (or
+// VerifyPayload) is the one to call.
+func (v *Verifier) VerifyUnbaked(ctx context.Context, name string, res *unbake.Result, err error, opts *Options) *report.Result {
+	if opts == nil {
+		opts = &Options{}
+	}
+	return v.verifyUnbaked(ctx, res, err, report.New(name, report.InputFile), opts)
 }
 
 // verifyURL verifies the badge at a URL given as the input: a hosted
@@ -180,6 +204,11 @@ func inputType(k payload.Kind) string {
 // is the report to return when there is nothing to verify.
 func (v *Verifier) verifyImage(ctx context.Context, img []byte, failed *report.Result, opts *Options) *report.Result {
 	res, err := unbake.Unbake(bytes.NewReader(img), nil)
+	return v.verifyUnbaked(ctx, res, err, failed, opts)
+}
+
+// verifyUnbaked verifies what unbake.Unbake returned for an image.
+func (v *Verifier) verifyUnbaked(ctx context.Context, res *unbake.Result, err error, failed *report.Result, opts *Options) *report.Result {
 	if err != nil {
 		task, node := taskDetectInputType, ""
 		if failed.Input.InputType == report.InputURL {
