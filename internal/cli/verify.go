@@ -416,22 +416,30 @@ func verifyFile(ctx context.Context, v *verify.Verifier, opts *verify.Options, f
 		rec.Status, rec.Error = statusUnreadable, err.Error()
 		return rec
 	}
-	if carrier.Detect(data) != "" {
-		if _, err := unbake.Unbake(bytes.NewReader(data), nil); err != nil {
+	// The file is read once: unbaked here (which tells an image from
+	// text), and the result, or the parsed payload, handed to the
+	// verifier.
+	var res *report.Result
+	unbaked, err := unbake.Unbake(bytes.NewReader(data), nil)
+	switch {
+	case !errors.Is(err, carrier.ErrNotImage):
+		if err != nil {
 			rec.Status, rec.Error = statusUnreadable, err.Error()
 			if errors.Is(err, unbake.ErrNoBadge) {
 				rec.Status = statusNoBadge
 			}
 		}
-	} else if _, err := payload.Parse(data); err != nil {
-		rec.Status, rec.Error = statusUnreadable, "not a PNG or SVG image, nor a badge payload"
-	}
-	res, err := v.Verify(ctx, verify.Input{Data: data, Name: file}, opts)
-	if err != nil {
-		if rec.Status == "" {
-			rec.Status, rec.Error = statusUnreadable, err.Error()
+		res = v.VerifyUnbaked(ctx, file, unbaked, err, opts)
+	default:
+		p, err := payload.Parse(data)
+		if err == nil {
+			res = v.VerifyPayload(ctx, p, opts)
+			break
 		}
-		return rec
+		rec.Status, rec.Error = statusUnreadable, "not a PNG or SVG image, nor a badge payload"
+		if res, err = v.Verify(ctx, verify.Input{Data: data, Name: file}, opts); err != nil {
+			return rec
+		}
 	}
 	rec.Result = res
 	if rec.Status != "" {
