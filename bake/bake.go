@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/badgebake/badgebake/carrier"
+	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
@@ -60,10 +61,10 @@ type Result struct {
 
 var (
 	// ErrAlreadyBaked is returned with Options.NoOverwrite.
-	ErrAlreadyBaked = errors.New("the image already carries a badge")
+	ErrAlreadyBaked = errkind.New(errkind.BadInput, "the image already carries a badge")
 	// ErrNoHostedURL: an OB 2.0 assertion JSON baked into SVG needs an
 	// http(s) URL for the verify attribute.
-	ErrNoHostedURL = errors.New("an OB 2.0 assertion baked into SVG needs a verify URL, but its id is not an http(s) URL and it has no verify.url")
+	ErrNoHostedURL = errkind.New(errkind.BadInput, "an OB 2.0 assertion baked into SVG needs a verify URL, but its id is not an http(s) URL and it has no verify.url")
 )
 
 // ValidationError is returned when the Validator refuses the payload.
@@ -74,6 +75,9 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string { return "payload refused: " + e.Err.Error() }
 func (e *ValidationError) Unwrap() error { return e.Err }
+
+// ErrorKind is errkind.BadInput: the payload is not to be baked.
+func (e *ValidationError) ErrorKind() errkind.Kind { return errkind.BadInput }
 
 // Bake writes the image from src to dst with p baked in.
 func Bake(ctx context.Context, dst io.Writer, src io.Reader, p *payload.Payload, opts *Options) (*Result, error) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/internal/magic"
 	"github.com/badgebake/badgebake/internal/sized"
 	"github.com/badgebake/badgebake/png"
@@ -22,7 +23,7 @@ const (
 )
 
 // ErrNotImage is wrapped by errors for input that is neither PNG nor SVG.
-var ErrNotImage = errors.New("not a PNG or SVG image")
+var ErrNotImage = errkind.New(errkind.BadInput, "not a PNG or SVG image")
 
 // NotImageError says what the input looks like instead.
 type NotImageError struct {

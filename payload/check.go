@@ -3,6 +3,8 @@ package payload
 import (
 	"fmt"
 	"strings"
+
+	"github.com/badgebake/badgebake/errkind"
 )
 
 // StructureError lists what a payload lacks. It is returned by
@@ -12,6 +14,9 @@ type StructureError struct {
 	Generation Generation
 	Problems   []string
 }
+
+// ErrorKind is errkind.BadInput: the payload cannot be a badge.
+func (e *StructureError) ErrorKind() errkind.Kind { return errkind.BadInput }
 
 func (e *StructureError) Error() string {
 	what := map[Kind]string{KindURL: "URL", KindJSON: "JSON", KindJWS: "JWS"}[e.Kind]

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/internal/textin"
 	"github.com/badgebake/badgebake/proof/jws"
@@ -78,7 +79,7 @@ type Payload struct {
 
 // ErrUnrecognized is wrapped by Parse errors for text that is not a URL, a
 // JSON object or a compact JWS.
-var ErrUnrecognized = errors.New("not an Open Badges payload")
+var ErrUnrecognized = errkind.New(errkind.BadInput, "not an Open Badges payload")
 
 // Context URLs that mark a JSON document as OB 3.0 (a Verifiable Credential).
 const (

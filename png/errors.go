@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/badgebake/badgebake/errkind"
 )
 
 // Sentinel errors. The package returns them wrapped in a [*FormatError], which
@@ -61,6 +63,9 @@ func (e *FormatError) Error() string {
 
 // Unwrap returns the sentinel, so errors.Is(err, ErrBadCRC) works.
 func (e *FormatError) Unwrap() error { return e.Err }
+
+// ErrorKind is errkind.BadInput: the PNG is broken.
+func (e *FormatError) ErrorKind() errkind.Kind { return errkind.BadInput }
 
 // Warning is a problem the Reader tolerated: a bad CRC in lenient mode, bytes
 // after IEND, an IEND with data.

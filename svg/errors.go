@@ -1,8 +1,9 @@
 package svg
 
 import (
-	"errors"
 	"strconv"
+
+	"github.com/badgebake/badgebake/errkind"
 )
 
 // Sentinel errors. Every error returned by [Find] and [Bake] matches exactly
@@ -11,26 +12,26 @@ var (
 	// ErrNotSVG: the input is not an SVG document (no root element, or the
 	// root is not svg). The message hints at what the input looks like
 	// (PNG, JPEG, JSON, HTML, empty…) when that is cheap to tell.
-	ErrNotSVG = errors.New("svg: not an SVG document")
+	ErrNotSVG = errkind.New(errkind.BadInput, "svg: not an SVG document")
 	// ErrSyntax: the document is not well-formed XML. The *Error wraps the
 	// *xml.SyntaxError when there is one.
-	ErrSyntax = errors.New("svg: malformed XML")
+	ErrSyntax = errkind.New(errkind.BadInput, "svg: malformed XML")
 	// ErrEntity: the document references an entity declared in its DOCTYPE.
 	// Entities are never expanded and external entities never fetched.
-	ErrEntity = errors.New("svg: entity refused")
+	ErrEntity = errkind.New(errkind.BadInput, "svg: entity refused")
 	// ErrTooLarge: the document is larger than Options.MaxSize, or the
 	// body or verify attribute of a badge element larger than
 	// Options.MaxTextSize.
-	ErrTooLarge = errors.New("svg: document too large")
+	ErrTooLarge = errkind.New(errkind.BadInput, "svg: document too large")
 	// ErrTooDeep: elements are nested deeper than Options.MaxDepth.
-	ErrTooDeep = errors.New("svg: elements nested too deeply")
+	ErrTooDeep = errkind.New(errkind.BadInput, "svg: elements nested too deeply")
 	// ErrEncoding: the document is not UTF-8 (another encoding is declared,
 	// or it is UTF-16).
-	ErrEncoding = errors.New("svg: unsupported character encoding")
+	ErrEncoding = errkind.New(errkind.BadInput, "svg: unsupported character encoding")
 	// ErrInvalidElement: the NewElement passed to Bake cannot be written
 	// (unknown namespace, nothing to bake, invalid UTF-8 or characters XML
 	// 1.0 forbids).
-	ErrInvalidElement = errors.New("svg: invalid badge element")
+	ErrInvalidElement = errkind.New(errkind.BadInput, "svg: invalid badge element")
 )
 
 // Error is the detailed form of the errors returned by [Find] and [Bake].

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/carrier"
+	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/internal/numfmt"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
@@ -19,7 +20,7 @@ import (
 // (png.ErrBadCRC, svg.ErrEntity, …) and carrier.ErrNotImage.
 var (
 	// ErrNoBadge: a well-formed image that carries no badge.
-	ErrNoBadge = errors.New("no Open Badges data in image")
+	ErrNoBadge = errkind.New(errkind.BadInput, "no Open Badges data in image")
 	// ErrNotImage: the input is neither PNG nor SVG.
 	ErrNotImage = carrier.ErrNotImage
 )
@@ -82,6 +83,9 @@ func (e *PayloadError) Error() string {
 }
 
 func (e *PayloadError) Unwrap() error { return e.Err }
+
+// ErrorKind is errkind.BadInput: the image carries a badge nobody can read.
+func (e *PayloadError) ErrorKind() errkind.Kind { return errkind.BadInput }
 
 // Unbake reads an image from r and returns its badge. An *os.File (any
 // io.ReadSeeker) is read by seeking past image data, or with ReadAt when it

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/report"
 )
@@ -44,6 +45,15 @@ func (e *RefusedError) Error() string {
 // host failed), not for anything wrong with it.
 func (e *RefusedError) Indeterminate() bool {
 	return e.Result.Status == report.StatusIndeterminate
+}
+
+// ErrorKind is errkind.Indeterminate when the verifier could not fetch what
+// the payload depends on, errkind.NotVerified when it found it invalid.
+func (e *RefusedError) ErrorKind() errkind.Kind {
+	if e.Indeterminate() {
+		return errkind.Indeterminate
+	}
+	return errkind.NotVerified
 }
 
 // Validate implements bake.Validator.

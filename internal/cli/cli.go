@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/badgebake/badgebake/errkind"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -80,6 +81,8 @@ type usageError struct{ err error }
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
+
+func (e *usageError) ErrorKind() errkind.Kind { return errkind.Usage }
 
 func usagef(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}

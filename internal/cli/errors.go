@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -10,58 +9,25 @@ import (
 
 	"github.com/badgebake/badgebake/bake"
 	"github.com/badgebake/badgebake/carrier"
-	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/badgebake/badgebake/verify"
 )
 
-// isBadInput reports whether err is a finding about the image or the
-// payload (exit 1) rather than a failure to run (exit 2).
-func isBadInput(err error) bool {
-	var (
-		formatErr  *png.FormatError
-		svgErr     *svg.Error
-		syntaxErr  *xml.SyntaxError
-		payloadErr *unbake.PayloadError
-		structErr  *payload.StructureError
-		validErr   *bake.ValidationError
-		parseErr   *payloadParseError
-		badErr     *badInputError
-		refused    *verify.RefusedError
-	)
-	switch {
-	case errors.As(err, &formatErr), errors.As(err, &svgErr), errors.As(err, &syntaxErr), errors.As(err, &payloadErr),
-		errors.As(err, &structErr), errors.As(err, &validErr), errors.As(err, &parseErr),
-		errors.As(err, &badErr), errors.As(err, &refused):
-		return true
-	}
-	for _, target := range []error{
-		carrier.ErrNotImage, unbake.ErrNoBadge, payload.ErrUnrecognized,
-		bake.ErrAlreadyBaked, bake.ErrNoHostedURL,
-		svg.ErrNotSVG, svg.ErrEntity, svg.ErrTooLarge, svg.ErrTooDeep, svg.ErrEncoding, svg.ErrInvalidElement, svg.ErrSyntax,
-	} {
-		if errors.Is(err, target) {
-			return true
-		}
-	}
-	return false
-}
-
+// exitCode is the exit status for err, from its kind: a finding about the
+// image or the payload is ExitBad, a command that could not run (a usage
+// or I/O error, or an error that does not say) ExitUsage.
 func exitCode(err error) int {
-	var usage *usageError
-	if errors.As(err, &usage) {
+	switch errkind.Of(err) {
+	case errkind.BadInput, errkind.NotVerified:
+		return ExitBad
+	case errkind.Indeterminate:
+		return ExitIndeterminate
+	default: // Usage, IO, Unknown
 		return ExitUsage
 	}
-	var refused *verify.RefusedError
-	if errors.As(err, &refused) && refused.Indeterminate() {
-		return ExitIndeterminate
-	}
-	if isBadInput(err) {
-		return ExitBad
-	}
-	return ExitUsage
 }
 
 // payloadParseError is a PAYLOAD argument that is not a badge payload.
@@ -72,6 +38,8 @@ type payloadParseError struct {
 
 func (e *payloadParseError) Error() string { return e.err.Error() }
 func (e *payloadParseError) Unwrap() error { return e.err }
+
+func (e *payloadParseError) ErrorKind() errkind.Kind { return errkind.BadInput }
 
 // hint suggests what to do about an error, or returns "".
 func hint(err error) string {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/badgebake/badgebake/batch"
 	"github.com/badgebake/badgebake/carrier"
+	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/internal/ui/htmlreport"
 	"github.com/badgebake/badgebake/payload"
@@ -254,10 +255,10 @@ func readVerifyInput(streams IO, o *verifyOptions, args []string) (verify.Input,
 		return verify.Input{}, inFile(arg, err)
 	}
 	if len(b) > maxInput {
-		return verify.Input{}, &badInputError{fmt.Errorf("%s: larger than %d MiB", displayName(arg), maxInput>>20)}
+		return verify.Input{}, errkind.Mark(errkind.BadInput, fmt.Errorf("%s: larger than %d MiB", displayName(arg), maxInput>>20))
 	}
 	if len(strings.TrimSpace(string(b))) == 0 {
-		return verify.Input{}, &badInputError{fmt.Errorf("%s is empty", displayName(arg))}
+		return verify.Input{}, errkind.Mark(errkind.BadInput, fmt.Errorf("%s is empty", displayName(arg)))
 	}
 	return verify.Input{Data: b, Name: arg}, nil
 }
@@ -268,12 +269,6 @@ func clipArg(s string) string {
 	}
 	return s
 }
-
-// badInputError marks a problem with the badge input: exit 1.
-type badInputError struct{ err error }
-
-func (e *badInputError) Error() string { return e.err.Error() }
-func (e *badInputError) Unwrap() error { return e.err }
 
 // statusWords is how the human report says each status.
 var statusWords = map[report.Status]string{
