@@ -254,6 +254,12 @@ func latin1ToUTF8(b []byte) []byte {
 // carrier says with the one the content says.
 func classify(res *Result, text []byte) error {
 	p, err := payload.Parse(text)
+	return classifyParsed(res, text, p, err)
+}
+
+// classifyParsed is classify for text already parsed: p and err are what
+// payload.Parse returned for it.
+func classifyParsed(res *Result, text []byte, p *payload.Payload, err error) error {
 	if err != nil {
 		res.Payload = strings.TrimSpace(string(text))
 		res.Kind = ""
@@ -298,39 +304,47 @@ func unbakeSVG(src *carrier.Source, opts *Options) (*Result, error) {
 	}
 	body := strings.TrimSpace(e.Body)
 	verify := strings.TrimSpace(e.Verify)
-	source, text := chooseSVGSource(gen, body, verify)
+	// The body is read once, to choose and then as the payload or for the
+	// warning.
+	var parsedBody *payload.Payload
+	var bodyErr error
+	if body != "" {
+		parsedBody, bodyErr = payload.Parse([]byte(body))
+	}
+	source := chooseSVGSource(gen, body != "", verify != "", bodyErr == nil)
 	if source == "" {
 		return nil, fmt.Errorf("svg: the badge element at line %d has neither a verify attribute nor a body: %w", e.Line, ErrNoBadge)
 	}
 	if source == "verify" && body != "" {
-		if _, err := payload.Parse([]byte(body)); err != nil {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("the element body is unreadable (%v); the verify attribute was used", err))
+		if bodyErr != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("the element body is unreadable (%v); the verify attribute was used", bodyErr))
 		} else {
 			res.Warnings = append(res.Warnings, "the element has both a verify attribute and a body; the verify attribute (the signed form) was used")
 		}
 	}
 	res.Carrier.Source = source
 	res.Warnings = append(res.Warnings, duplicateWarning(others)...)
-	return res, classify(res, []byte(text))
+	if source == "body" {
+		return res, classifyParsed(res, []byte(body), parsedBody, bodyErr)
+	}
+	return res, classify(res, []byte(verify))
 }
 
-// chooseSVGSource picks the body or the verify attribute. OB 2.0 hosted
+// chooseSVGSource picks the body or the verify attribute, given which
+// are there and whether the body is a readable payload. OB 2.0 hosted
 // bakes carry both (verify = the assertion URL, body = the assertion); the
 // body is the richer one when it is readable. An OB 3.0 verify attribute
 // holds a VC-JWT, the signed form, and wins.
-func chooseSVGSource(gen payload.Generation, body, verify string) (source, text string) {
+func chooseSVGSource(gen payload.Generation, hasBody, hasVerify, bodyReadable bool) string {
 	switch {
-	case body == "" && verify == "":
-		return "", ""
-	case body == "":
-		return "verify", verify
-	case verify == "":
-		return "body", body
-	case gen == payload.OB3:
-		return "verify", verify
+	case !hasBody && !hasVerify:
+		return ""
+	case !hasBody:
+		return "verify"
+	case !hasVerify:
+		return "body"
+	case gen == payload.OB3, !bodyReadable:
+		return "verify"
 	}
-	if _, err := payload.Parse([]byte(body)); err != nil {
-		return "verify", verify
-	}
-	return "body", body
+	return "body"
 }
