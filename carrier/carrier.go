@@ -44,6 +44,12 @@ func Namespace(g payload.Generation) string {
 	return svg.NamespaceOB2
 }
 
+// MayBeImage reports, from the first bytes of b only, whether it may be a
+// PNG or SVG image: false means Detect returns "" (see svg.MayBeSVG).
+func MayBeImage(b []byte) bool {
+	return bytes.HasPrefix(b, []byte(png.Signature)) || svg.MayBeSVG(b)
+}
+
 // Detect tells the format of b, a whole input or at least its first
 // kilobytes: PNG by its signature, SVG by an <svg> root (after a BOM, an
 // XML declaration, comments and a DOCTYPE), or "" for anything else.

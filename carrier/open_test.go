@@ -106,6 +106,9 @@ func FuzzOpenUnchecked(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, doc string) {
 		checkUnchecked(t, doc)
+		if Detect([]byte(doc)) != "" && !MayBeImage([]byte(doc)) {
+			t.Fatalf("%q: Detect says %s, MayBeImage says no", doc, Detect([]byte(doc)))
+		}
 		// Read with ReadAt (strings.Reader has Size) or through Read only,
 		// Open finds the same.
 		a, errA := Open(strings.NewReader(doc), 64)

@@ -102,6 +102,9 @@ func FuzzFind(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		els, err := Find(doc, nil)
 		sniffed := Sniff(doc)
+		if sniffed && !MayBeSVG(doc) {
+			t.Fatal("Sniff accepted a document MayBeSVG rejects")
+		}
 		_, slow, slowErr := analyzeDoc(doc, nil, true)
 		// Cutting plain text out of what the tokenizer reads changes
 		// nothing, even when everything that can be cut is.

@@ -102,6 +102,33 @@ func Sniff(doc []byte) bool {
 	return isRawSVGStartTag(doc[failOff:])
 }
 
+// MayBeSVG reports, from the first bytes of doc only, whether it may be an
+// SVG document: false means that Sniff reports false and Find refuses it
+// with ErrNotSVG or ErrEncoding, without tokenising anything. Text that
+// does not start with '<' (after a BOM and white space), UTF-16 and HTML
+// are not SVG.
+func MayBeSVG(doc []byte) bool {
+	_, err := start(doc)
+	return err == nil
+}
+
+// start checks what can be checked of doc before tokenising it, and
+// returns the offset of the document after a byte order mark.
+func start(doc []byte) (base int, err error) {
+	if textin.HasBOM(doc) {
+		base = len(textin.BOM)
+	}
+	in := doc[base:]
+	if isUTF16(in) {
+		return 0, newError(ErrEncoding, 0, "the document is UTF-16; only UTF-8 is supported", nil)
+	}
+	i := skipSpace(in, 0)
+	if i == len(in) || in[i] != '<' || looksLikeHTML(in[i:]) {
+		return 0, newError(ErrNotSVG, 0, "not an SVG document: "+describe(doc), nil)
+	}
+	return base, nil
+}
+
 // Find returns every badge element of either generation in document order;
 // nil when there is none. For nested badge elements only the outer one is
 // returned. Errors match ErrNotSVG (with a hint of what the input looks
@@ -144,17 +171,9 @@ func (e *charsetError) Error() string { return "unsupported encoding " + e.name 
 // read as UTF-8. On error, failOff is the document offset of the token that
 // could not be read (-1 if none).
 func parseProlog(doc []byte, sniff bool) (p *prolog, failOff int, err error) {
-	base := 0
-	if textin.HasBOM(doc) {
-		base = len(textin.BOM)
-	}
-	in := doc[base:]
-	if isUTF16(in) {
-		return nil, -1, newError(ErrEncoding, 0, "the document is UTF-16; only UTF-8 is supported", nil)
-	}
-	i := skipSpace(in, 0)
-	if i == len(in) || in[i] != '<' || looksLikeHTML(in[i:]) {
-		return nil, -1, newError(ErrNotSVG, 0, "not an SVG document: "+describe(doc), nil)
+	base, err := start(doc)
+	if err != nil {
+		return nil, -1, err
 	}
 
 	r := newCutReader(doc, base)

@@ -1,6 +1,7 @@
 package unbake
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -108,6 +109,18 @@ func Unbake(r io.Reader, opts *Options) (*Result, error) {
 		return unbakePNG(src.PNG, opts)
 	}
 	return unbakeSVG(src, opts)
+}
+
+// Bytes unbakes an image held in memory. What cannot be a PNG or SVG
+// image (text that does not start with '<', say) is refused from its
+// first bytes with a *carrier.NotImageError, as Unbake would refuse it, but
+// without reading the rest; so a caller can try Bytes first and treat what
+// is not an image as text.
+func Bytes(data []byte, opts *Options) (*Result, error) {
+	if !carrier.MayBeImage(data) {
+		return nil, &carrier.NotImageError{LooksLike: carrier.Describe(data)}
+	}
+	return Unbake(bytes.NewReader(data), opts)
 }
 
 // UnbakeFile opens path and unbakes it.

@@ -203,11 +203,11 @@ func inputType(k payload.Kind) string {
 }
 
 // unbakeImage unbakes data when it is a PNG or SVG image; ok is false when
-// it is not. Unbake tells an image from anything else as carrier.Detect
+// it is not. Unbaking tells an image from anything else as carrier.Detect
 // does, at the same cost, so an image is read once.
 // err is Unbake's, to report when ok.
 func unbakeImage(data []byte) (res *unbake.Result, ok bool, err error) {
-	res, err = unbake.Unbake(bytes.NewReader(data), nil)
+	res, err = unbake.Bytes(data, nil)
 	return res, !errors.Is(err, carrier.ErrNotImage), err
 }
 

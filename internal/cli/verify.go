@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -415,7 +414,7 @@ func verifyFile(ctx context.Context, v *verify.Verifier, opts *verify.Options, f
 	// text), and the result, or the parsed payload, handed to the
 	// verifier.
 	var res *report.Result
-	unbaked, err := unbake.Unbake(bytes.NewReader(data), nil)
+	unbaked, err := unbake.Bytes(data, nil)
 	switch {
 	case !errors.Is(err, carrier.ErrNotImage):
 		if err != nil {
