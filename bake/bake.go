@@ -76,8 +76,15 @@ type ValidationError struct {
 func (e *ValidationError) Error() string { return "payload refused: " + e.Err.Error() }
 func (e *ValidationError) Unwrap() error { return e.Err }
 
-// ErrorKind is errkind.BadInput: the payload is not to be baked.
-func (e *ValidationError) ErrorKind() errkind.Kind { return errkind.BadInput }
+// ErrorKind is the Validator's error's kind when it has one (a payload the
+// verifier could not check for want of the network is Indeterminate), else
+// errkind.BadInput: the payload is not to be baked.
+func (e *ValidationError) ErrorKind() errkind.Kind {
+	if k := errkind.Of(e.Err); k != errkind.Unknown {
+		return k
+	}
+	return errkind.BadInput
+}
 
 // Bake writes the image from src to dst with p baked in.
 func Bake(ctx context.Context, dst io.Writer, src io.Reader, p *payload.Payload, opts *Options) (*Result, error) {

@@ -28,13 +28,16 @@ type RefusedError struct {
 }
 
 func (e *RefusedError) Error() string {
+	if e.Result == nil {
+		return "the verifier refused the payload"
+	}
 	var errs []string
 	for _, m := range e.Result.Report.Messages {
 		if m.MessageLevel == report.Error {
 			errs = append(errs, fmt.Sprintf("%s: %s", m.Name, m.Result))
 		}
 	}
-	if e.Result.Status == report.StatusIndeterminate {
+	if e.Indeterminate() {
 		return fmt.Sprintf("the badge could not be verified because a document it depends on could not be fetched: %s", strings.Join(errs, "; "))
 	}
 	return fmt.Sprintf("the verifier found %d error(s): %s", len(errs), strings.Join(errs, "; "))
@@ -44,7 +47,7 @@ func (e *RefusedError) Error() string {
 // verifier could not fetch what it depends on (the network or the issuer's
 // host failed), not for anything wrong with it.
 func (e *RefusedError) Indeterminate() bool {
-	return e.Result.Status == report.StatusIndeterminate
+	return e.Result != nil && e.Result.Status == report.StatusIndeterminate
 }
 
 // ErrorKind is errkind.Indeterminate when the verifier could not fetch what

@@ -20,6 +20,8 @@ const module = "github.com/badgebake/badgebake/"
 // layers orders the public packages (and the CLI) from the bottom up: a
 // package may import packages of its own layer or below, never above.
 var layers = [][]string{
+	{"errkind"},   // what kind of failure an error is
+	{"proof/jws"}, // signatures, for every generation
 	{"png", "svg", "payload", "report", "fetch", "jsonld"}, // formats, payloads, results, the network
 	{"carrier"},                           // what formats and generations share
 	{"bake", "unbake"},                    // carriers
@@ -31,8 +33,8 @@ var layers = [][]string{
 }
 
 // leaves are the internal helpers public packages may use: they import
-// nothing of the module themselves.
-var leaves = []string{"internal/atomicfile", "internal/jsonin", "internal/magic", "internal/numfmt", "internal/sized"}
+// nothing of the module but each other.
+var leaves = []string{"internal/atomicfile", "internal/jsonin", "internal/magic", "internal/numfmt", "internal/sized", "internal/textin"}
 
 type pkg struct {
 	imports map[string]bool // module-relative paths, non-test files
@@ -114,7 +116,9 @@ func TestArrowsPointDown(t *testing.T) {
 	}
 	for _, leaf := range leaves {
 		for imp := range pkgs[leaf].imports {
-			t.Errorf("leaf helper %s imports %s", leaf, imp)
+			if !slices.Contains(leaves, imp) {
+				t.Errorf("leaf helper %s imports %s", leaf, imp)
+			}
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/png"
+	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/badgebake/badgebake/verify"
@@ -40,7 +41,8 @@ func TestExitCodeFromKind(t *testing.T) {
 		{"file", &fs.PathError{Op: "open", Path: "x", Err: fs.ErrNotExist}, ExitUsage},
 		{"io", errkind.Mark(errkind.IO, errors.New("disk full")), ExitUsage},
 		{"unknown", errors.New("something"), ExitUsage},
-		{"indeterminate", errkind.Mark(errkind.Indeterminate, errors.New("could not fetch")), exitIndeterminate},
+		{"indeterminate", errkind.Mark(errkind.Indeterminate, errors.New("could not fetch")), ExitIndeterminate},
+		{"refused, could not be checked", &bake.ValidationError{Err: &verify.RefusedError{Result: &report.Result{Status: report.StatusIndeterminate}}}, ExitIndeterminate},
 	} {
 		if got := exitCode(tt.err); got != tt.want {
 			t.Errorf("%s: exit %d, want %d (%v)", tt.name, got, tt.want, tt.err)
