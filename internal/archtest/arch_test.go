@@ -27,7 +27,7 @@ var layers = [][]string{
 	{"bake", "unbake"},                    // carriers
 	{"verify/ob2", "verify/ob2/obschema"}, // generations
 	{"verify"},                            // the verifier
-	{"internal/ui/badgecard", "internal/ui/htmlreport"}, // presentation, for the applications
+	{"internal/ui/badgecard", "internal/ui/htmlreport", "internal/ui/progress", "internal/ui/textreport"}, // presentation, for the applications
 	{"batch", "server"}, // applications
 	{"internal/cli", "cmd/badgebake"},
 }

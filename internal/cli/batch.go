@@ -10,9 +10,9 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/badgebake/badgebake/batch"
+	"github.com/badgebake/badgebake/internal/ui/progress"
 	"github.com/spf13/cobra"
 )
 
@@ -134,32 +134,8 @@ func batchContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 }
 
-// progress draws one self-erasing status line on standard error.
-type progress struct {
-	w     io.Writer
-	on    bool
-	last  time.Time
-	drawn bool
-}
-
-func newProgress(streams IO, quiet bool) *progress {
-	return &progress{w: streams.Err, on: streams.ErrIsTerminal && !quiet}
-}
-
-func (p *progress) update(format string, args ...any) {
-	if !p.on || time.Since(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r\x1b[K"+format, args...)
-	p.drawn = true
-}
-
-func (p *progress) clear() {
-	if p.drawn {
-		fmt.Fprint(p.w, "\r\x1b[K")
-		p.drawn = false
-	}
+func newProgress(streams IO, quiet bool) *progress.Line {
+	return progress.New(streams.Err, streams.ErrIsTerminal && !quiet)
 }
 
 // failures keeps the first maxListedFailures failing files for the table

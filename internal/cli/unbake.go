@@ -303,10 +303,10 @@ func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []st
 			if err := flushPeriodically(out, streams.OutIsTerminal, sum.Files); err != nil {
 				return err
 			}
-			prog.update("%d files: %d badges, %d without a badge, %d unreadable", sum.Files, sum.Badges, sum.NoBadge, sum.Unreadable)
+			prog.Update("%d files: %d badges, %d without a badge, %d unreadable", sum.Files, sum.Badges, sum.NoBadge, sum.Unreadable)
 			return nil
 		})
-	prog.clear()
+	prog.Clear()
 	if runErr != nil {
 		out.Flush()
 		return runErr

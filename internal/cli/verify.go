@@ -16,6 +16,7 @@ import (
 	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/internal/ui/htmlreport"
+	"github.com/badgebake/badgebake/internal/ui/textreport"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/unbake"
 
@@ -215,7 +216,7 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 			return fmt.Errorf("writing standard output: %w", err)
 		}
 	} else {
-		printReport(streams.Out, res)
+		textreport.Write(streams.Out, res)
 	}
 	return exitForStatus(res.Status)
 }
@@ -269,14 +270,6 @@ func clipArg(s string) string {
 	return s
 }
 
-// statusWords is how the human report says each status.
-var statusWords = map[report.Status]string{
-	report.StatusValid:         "VALID",
-	report.StatusInvalid:       "INVALID",
-	report.StatusRevoked:       "REVOKED",
-	report.StatusIndeterminate: "COULD NOT BE CHECKED",
-}
-
 // exitForStatus is verify's exit code for a verdict.
 func exitForStatus(s report.Status) error {
 	switch s {
@@ -286,84 +279,6 @@ func exitForStatus(s report.Status) error {
 		return &silentError{code: ExitIndeterminate}
 	}
 	return &silentError{code: ExitBad}
-}
-
-// printReport writes the verdict for people: the status, what the badge
-// is, then every message.
-func printReport(w io.Writer, res *report.Result) {
-	rep := res.Report
-	verdict := statusWords[res.Status]
-	if verdict == "" {
-		verdict = "INVALID"
-	}
-	subject := rep.ValidationSubject
-	if subject == "" {
-		subject = res.Input.Value
-		if len(subject) > 80 {
-			subject = subject[:80] + "…"
-		}
-	}
-	version := ""
-	if rep.OpenBadgesVersion != "" {
-		version = " (Open Badges " + rep.OpenBadgesVersion + ")"
-	}
-	fmt.Fprintf(w, "%s  %s%s\n", verdict, subject, version)
-	printSummary(w, res.Summary)
-	if res.Status == report.StatusIndeterminate {
-		fmt.Fprintln(w, "the badge could not be checked: a document it depends on could not be fetched (see below); try again later")
-	}
-	fmt.Fprintf(w, "%d error(s), %d warning(s)\n", rep.ErrorCount, rep.WarningCount)
-	for k, v := range rep.RecipientProfile {
-		fmt.Fprintf(w, "recipient confirmed: %s %s\n", k, v)
-	}
-	for _, m := range rep.Messages {
-		where := m.NodeID
-		if m.PropName != "" {
-			if where != "" {
-				where += " "
-			}
-			where += "(" + m.PropName + ")"
-		}
-		if where != "" {
-			where = "  " + where
-		}
-		fmt.Fprintf(w, "  %-7s %s%s\n          %s\n", m.MessageLevel, m.Name, where, m.Result)
-	}
-}
-
-// printSummary writes what the badge is, a line a fact, aligned.
-func printSummary(w io.Writer, s *report.Summary) {
-	if s == nil {
-		return
-	}
-	line := func(k, v string) {
-		if v != "" {
-			fmt.Fprintf(w, "  %-10s %s\n", k, v)
-		}
-	}
-	line("badge", s.Name)
-	if s.Issuer != nil {
-		issuer := s.Issuer.Name
-		if id := s.Issuer.ID; id != "" {
-			if issuer != "" {
-				issuer += " "
-			}
-			issuer += "(" + id + ")"
-		}
-		line("issuer", issuer)
-	}
-	if r := s.Recipient; r != nil {
-		who := r.Identity
-		if r.Type != "" {
-			who = r.Type + " " + who
-		}
-		if r.Hashed {
-			who += " (hashed)"
-		}
-		line("recipient", who)
-	}
-	line("issued", s.IssuedOn)
-	line("expires", s.Expires)
 }
 
 // Statuses of a file in batch verify: a verdict's status, or why there is
@@ -586,10 +501,10 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 					return err
 				}
 			}
-			prog.update("%d files: %d valid, %d invalid, %d not checked, %d without a badge, %d unreadable", sum.Files, sum.Valid, sum.Invalid, sum.Indeterminate, sum.NoBadge, sum.Unreadable)
+			prog.Update("%d files: %d valid, %d invalid, %d not checked, %d without a badge, %d unreadable", sum.Files, sum.Valid, sum.Invalid, sum.Indeterminate, sum.NoBadge, sum.Unreadable)
 			return nil
 		})
-	prog.clear()
+	prog.Clear()
 	if runErr != nil {
 		out.Flush()
 		return runErr

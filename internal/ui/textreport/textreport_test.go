@@ -1,0 +1,58 @@
+package textreport
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/badgebake/badgebake/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs:\n got:\n%s\nwant:\n%s", name, got, want)
+	}
+}
+
+func TestWrite(t *testing.T) {
+	valid := report.New("https://example.org/a/1", report.InputURL)
+	valid.Graph = []map[string]any{{"id": "https://example.org/a/1"}}
+	valid.Report.ValidationSubject = "https://example.org/a/1"
+	valid.Report.OpenBadgesVersion = "2.0"
+	valid.Report.RecipientProfile = map[string]string{"url": "https://alice.example", "email": "alice@example.org"}
+	valid.Summary = &report.Summary{Name: "Robotics", Issuer: &report.SummaryIssuer{Name: "Example Academy", ID: "https://example.org/issuer"},
+		Recipient: &report.SummaryRecipient{Type: "email", Identity: "sha256$abc", Hashed: true}, IssuedOn: "2024-03-01T00:00:00Z", Expires: "2030-01-01T00:00:00Z"}
+	valid.Warnf("VALIDATE_PROPERTY", "https://example.org/a/1", "narrative", "a warning")
+	valid.Finish()
+
+	down := report.New("https://down.example/a/1", report.InputURL)
+	down.Unavailablef("FETCH_HTTP_NODE", "https://down.example/a/1", "", "HTTP 503 Service Unavailable from https://down.example/a/1")
+	down.Finish()
+
+	revoked := report.New("https://example.org/a/2", report.InputURL)
+	revoked.Revokedf("PROCESS_410_GONE", "https://example.org/a/2", "", "Assertion https://example.org/a/2 is revoked")
+	revoked.Finish()
+
+	var out bytes.Buffer
+	for _, res := range []*report.Result{valid, down, revoked} {
+		Write(&out, res)
+		out.WriteString("---\n")
+	}
+	golden(t, "reports.txt", out.Bytes())
+}
