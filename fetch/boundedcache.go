@@ -17,6 +17,10 @@ type BoundedCacheOptions struct {
 	TTL time.Duration
 	// Now returns the current time; nil: time.Now. For tests.
 	Now func() time.Time
+	// StoreTransient stores responses with status 5xx, 408 and 429 too,
+	// which are otherwise not stored. One run of the CLI sets it, so that
+	// a failing server is asked once per run, not once per badge.
+	StoreTransient bool
 }
 
 // DefaultBoundedCacheBytes is the default BoundedCacheOptions.MaxBytes.
@@ -36,13 +40,15 @@ const entryOverhead = 512
 // is not stored, so that one large document cannot flush the cache. An
 // entry older than the TTL (measured from Response.Fetched) is a miss and
 // is removed when looked up. As with NewDiskCache, responses with status
-// 5xx, 408 or 429 are not stored: they are usually transient.
+// 5xx, 408 or 429 are not stored, they are usually transient, unless
+// StoreTransient is set.
 //
 // Get and Put take O(1) time and are safe for concurrent use.
 type BoundedCache struct {
-	maxBytes int64
-	ttl      time.Duration
-	now      func() time.Time
+	maxBytes       int64
+	ttl            time.Duration
+	now            func() time.Time
+	storeTransient bool
 
 	mu        sync.Mutex
 	byKey     map[string]*list.Element // of *boundedEntry
@@ -81,11 +87,12 @@ func NewBoundedCache(opts BoundedCacheOptions) *BoundedCache {
 		opts.Now = time.Now
 	}
 	return &BoundedCache{
-		maxBytes: opts.MaxBytes,
-		ttl:      opts.TTL,
-		now:      opts.Now,
-		byKey:    make(map[string]*list.Element),
-		lru:      list.New(),
+		maxBytes:       opts.MaxBytes,
+		ttl:            opts.TTL,
+		now:            opts.Now,
+		storeTransient: opts.StoreTransient,
+		byKey:          make(map[string]*list.Element),
+		lru:            list.New(),
 	}
 }
 
@@ -113,8 +120,7 @@ func (c *BoundedCache) Get(key string) (*Response, bool) {
 // least recently used entries until the total fits in MaxBytes.
 func (c *BoundedCache) Put(key string, r *Response) {
 	size := entrySize(key, r)
-	storable := size <= c.maxBytes/4 && r.Status != http.StatusRequestTimeout &&
-		r.Status != http.StatusTooManyRequests && r.Status < 500
+	storable := size <= c.maxBytes/4 && (c.storeTransient || !transient(r.Status))
 	stored := r.Fetched
 	if stored.IsZero() {
 		stored = c.now()
@@ -148,6 +154,12 @@ func (c *BoundedCache) remove(el *list.Element) {
 	delete(c.byKey, e.key)
 	c.lru.Remove(el)
 	c.bytes -= e.size
+}
+
+// transient reports whether a response with status is usually a passing
+// failure, not worth keeping in a cache: 5xx, 408 and 429.
+func transient(status int) bool {
+	return status >= 500 || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests
 }
 
 // entrySize estimates the memory an entry holds. The header counts: a

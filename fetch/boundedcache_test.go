@@ -253,3 +253,16 @@ func TestBoundedCacheAsClientCache(t *testing.T) {
 		t.Errorf("cache Stats %+v", s)
 	}
 }
+
+// TestBoundedCacheStoreTransient: with StoreTransient, 5xx, 408 and 429
+// responses are kept like any other.
+func TestBoundedCacheStoreTransient(t *testing.T) {
+	c := fetch.NewBoundedCache(fetch.BoundedCacheOptions{StoreTransient: true})
+	for _, status := range []int{500, 503, 408, 429, 200} {
+		key := fmt.Sprint("status-", status)
+		c.Put(key, &fetch.Response{Status: status, Fetched: time.Now()})
+		if r, ok := c.Get(key); !ok || r.Status != status {
+			t.Errorf("status %d was not stored", status)
+		}
+	}
+}

@@ -158,8 +158,7 @@ func (c *diskCache) decode(key string, data []byte) (*Response, bool) {
 }
 
 func (c *diskCache) Put(key string, r *Response) {
-	if r.Status >= 500 || r.Status == http.StatusRequestTimeout || r.Status == http.StatusTooManyRequests ||
-		int64(len(r.Body)) > c.opts.MaxBytes {
+	if transient(r.Status) || int64(len(r.Body)) > c.opts.MaxBytes {
 		return
 	}
 	fetched := r.Fetched

@@ -32,6 +32,7 @@ type networkOptions struct {
 	timeout     time.Duration
 	cacheDir    string
 	cacheTTL    time.Duration
+	cacheSize   byteSize
 	denyPrivate boolSetting
 	allowNets   []string
 }
@@ -40,15 +41,18 @@ func (n *networkOptions) addFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&n.offline, "offline", false, "never use the network: refuse every fetch")
 	cmd.Flags().DurationVar(&n.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
 	cmd.Flags().StringVar(&n.cacheDir, "cache-dir", "", "keep fetched documents in `DIR` across runs (also read with --offline)")
-	cmd.Flags().DurationVar(&n.cacheTTL, "cache-ttl", fetch.DefaultCacheTTL, "how long a document in --cache-dir is used before it is fetched again")
+	cmd.Flags().DurationVar(&n.cacheTTL, "cache-ttl", fetch.DefaultCacheTTL, "how long a fetched document is used before it is fetched again")
+	n.cacheSize = byteSize(fetch.DefaultBoundedCacheBytes)
+	cmd.Flags().Var(&n.cacheSize, "cache-size", "memory for fetched documents, shared by the whole run (batch: all files); the least recently used are dropped beyond it, e.g. 64MiB")
 	cmd.Flags().Var(&n.denyPrivate, "deny-private", "refuse to fetch from loopback, private, link-local and other non-public addresses (badges from strangers on a cloud host; also "+denyPrivateEnv+"=1)")
 	cmd.Flags().Lookup("deny-private").NoOptDefVal = "true"
 	cmd.Flags().StringSliceVar(&n.allowNets, "allow-net", nil, "with --deny-private: fetch addresses in `CIDR` all the same (repeatable), e.g. 10.1.2.0/24")
 }
 
 // verifier builds the one fetch client, JSON-LD processor and verifier a
-// run shares. With --cache-dir, the in-memory cache sits in front of a
-// disk cache.
+// run shares. Fetched documents are kept in memory up to --cache-size
+// (so that a batch run's memory does not grow with the number of badges);
+// with --cache-dir, that cache sits in front of a disk cache.
 // Warnings about the settings go to warn (nil: none).
 func (n *networkOptions) verifier(warn io.Writer) (*verify.Verifier, error) {
 	opts := fetch.Options{UserAgent: "badgebake/" + version(), Offline: n.offline, Timeout: n.timeout, MaxBytes: fetch.DefaultMaxBytes}
@@ -60,12 +64,15 @@ func (n *networkOptions) verifier(warn io.Writer) (*verify.Verifier, error) {
 		return nil, err
 	}
 	opts.Guard = guard
+	// A response that fails with 5xx, 408 or 429 is kept for the run too,
+	// so that a failing issuer is asked once, not once per badge.
+	opts.Cache = fetch.NewBoundedCache(fetch.BoundedCacheOptions{MaxBytes: int64(n.cacheSize), TTL: n.cacheTTL, StoreTransient: true})
 	if n.cacheDir != "" {
 		disk, err := fetch.NewDiskCache(n.cacheDir, fetch.DiskCacheOptions{TTL: n.cacheTTL, MaxBytes: opts.MaxBytes})
 		if err != nil {
 			return nil, fmt.Errorf("--cache-dir: %w", err)
 		}
-		opts.Cache = fetch.Layered(fetch.NewMemoryCache(), disk)
+		opts.Cache = fetch.Layered(opts.Cache, disk)
 	}
 	return verify.New(verify.Config{Client: fetch.New(opts)}), nil
 }
