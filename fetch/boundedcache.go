@@ -105,7 +105,7 @@ func (c *BoundedCache) Get(key string) (*Response, bool) {
 		return nil, false
 	}
 	e := el.Value.(*boundedEntry)
-	if age := c.now().Sub(e.stored); age >= c.ttl || age < -time.Minute {
+	if !fresh(e.stored, c.now(), c.ttl) {
 		// A response from the future (the clock was turned back) is not
 		// trusted either, as in the disk cache.
 		c.remove(el)

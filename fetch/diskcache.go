@@ -114,20 +114,27 @@ func (c *diskCache) Get(key string) (*Response, bool) {
 	if _, err := io.ReadFull(f, data); err != nil {
 		return nil, false
 	}
-	r, ok := c.decode(key, data)
-	if !ok {
-		return nil, false
-	}
-	age := c.opts.Now().Sub(r.Fetched)
-	if age >= c.opts.TTL || age < -time.Minute {
+	r, ok := decodeEntry(key, data, c.opts.MaxBytes)
+	if !ok || !fresh(r.Fetched, c.opts.Now(), c.opts.TTL) {
 		return nil, false
 	}
 	return r, true
 }
 
-func (c *diskCache) decode(key string, data []byte) (*Response, bool) {
+// fresh reports whether a response fetched at fetched may still be served
+// at now: younger than ttl, and not from the future (a clock turned back)
+// by more than a minute.
+func fresh(fetched, now time.Time, ttl time.Duration) bool {
+	age := now.Sub(fetched)
+	return age < ttl && age >= -time.Minute
+}
+
+// decodeEntry decodes an entry written by encodeEntry for key, with a body
+// of at most maxBytes; anything else (truncated, corrupt, another format
+// or key) is false.
+func decodeEntry(key string, data []byte, maxBytes int64) (*Response, bool) {
 	n := len(data)
-	if !bytes.HasPrefix(data, []byte(diskMagic)) ||
+	if n < len(diskMagic)+8 || !bytes.HasPrefix(data, []byte(diskMagic)) ||
 		crc32.ChecksumIEEE(data[:n-4]) != binary.BigEndian.Uint32(data[n-4:]) {
 		return nil, false
 	}
@@ -142,7 +149,7 @@ func (c *diskCache) decode(key string, data []byte) (*Response, bool) {
 		return nil, false
 	}
 	body := rest[hl:]
-	if e.Key != key || e.BodyLen != int64(len(body)) || e.BodyLen > c.opts.MaxBytes || e.Status < 100 {
+	if e.Key != key || e.BodyLen != int64(len(body)) || e.BodyLen > maxBytes || e.Status < 100 {
 		return nil, false
 	}
 	return &Response{
@@ -158,19 +165,29 @@ func (c *diskCache) decode(key string, data []byte) (*Response, bool) {
 }
 
 func (c *diskCache) Put(key string, r *Response) {
-	if transient(r.Status) || int64(len(r.Body)) > c.opts.MaxBytes {
-		return
+	if buf, ok := encodeEntry(key, r, c.opts.MaxBytes, c.opts.Now()); ok {
+		_ = c.write(c.path(key), buf) // a cache that cannot write is only slower
+	}
+}
+
+// encodeEntry encodes r, stored under key, as a cache file (or Redis
+// value) holds it; a response with a zero Fetched is dated now. It is
+// false for what is not stored: a transient status (5xx, 408, 429), a body
+// over maxBytes, a header over maxHeaderLen.
+func encodeEntry(key string, r *Response, maxBytes int64, now time.Time) ([]byte, bool) {
+	if transient(r.Status) || int64(len(r.Body)) > maxBytes {
+		return nil, false
 	}
 	fetched := r.Fetched
 	if fetched.IsZero() {
-		fetched = c.opts.Now()
+		fetched = now
 	}
 	hdr, err := json.Marshal(diskEntry{
 		Key: key, URL: r.URL, FinalURL: r.FinalURL, Redirects: r.Redirects, Status: r.Status,
 		ContentType: r.ContentType, Header: r.Header, Fetched: fetched, BodyLen: int64(len(r.Body)),
 	})
 	if err != nil || len(hdr) > maxHeaderLen {
-		return
+		return nil, false
 	}
 	buf := make([]byte, 0, len(diskMagic)+4+len(hdr)+len(r.Body)+4)
 	buf = append(buf, diskMagic...)
@@ -178,7 +195,7 @@ func (c *diskCache) Put(key string, r *Response) {
 	buf = append(buf, hdr...)
 	buf = append(buf, r.Body...)
 	buf = binary.BigEndian.AppendUint32(buf, crc32.ChecksumIEEE(buf))
-	_ = c.write(c.path(key), buf) // a cache that cannot write is only slower
+	return buf, true
 }
 
 // write stores data at path through a temporary file and a rename.
