@@ -33,6 +33,7 @@ type serveOptions struct {
 	fetchTimeout    time.Duration
 	cacheSize       byteSize
 	cacheTTL        time.Duration
+	cache           string
 	shutdownTimeout time.Duration
 	drainDelay      time.Duration
 	logFormat       string
@@ -70,6 +71,8 @@ resolves host names and must refuse private addresses itself.
 Fetched documents are shared by all requests in a memory cache bounded by
 --cache-size and --cache-ttl (a revoked badge shows as revoked at most
 --cache-ttl after its issuer revokes it). Nothing is written to disk.
+--cache redis://HOST:PORT/DB shares them between replicas through Redis,
+for --cache-ttl too; if Redis does not answer, they are fetched.
 
 Scripts on other web sites may call the JSON routes only from the origins
 given with --cors-origin.
@@ -117,6 +120,7 @@ func newServeCmd(streams IO) *cobra.Command {
 	f.DurationVar(&o.fetchTimeout, "timeout", 15*time.Second, "time limit for each HTTP request the verifier makes")
 	f.Var(&o.cacheSize, "cache-size", "memory for fetched documents shared by all requests, e.g. 64MiB")
 	f.DurationVar(&o.cacheTTL, "cache-ttl", 5*time.Minute, "how long a fetched document is reused")
+	addRedisFlag(cmd, &o.cache, "the other replicas of the service and badgebake verify")
 	f.DurationVar(&o.drainDelay, "drain-delay", 0, "on SIGTERM, how long to go on taking new work while /healthz answers 503 (time for a load balancer to notice)")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, after --drain-delay, how long requests in progress may take to finish")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
@@ -167,8 +171,14 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 	logger := slog.New(handler)
 
 	cache := fetch.NewBoundedCache(fetch.BoundedCacheOptions{MaxBytes: int64(o.cacheSize), TTL: o.cacheTTL})
+	shared, err := withRedis(cache, o.cache, o.cacheTTL, fetch.DefaultMaxBytes, func(err error) {
+		logger.Warn("the --cache Redis does not answer; documents are fetched without it", "error", err.Error())
+	})
+	if err != nil {
+		return err
+	}
 	fopts := fetch.Options{
-		UserAgent: "badgebake/" + version(), Timeout: o.fetchTimeout, Offline: o.offline, Cache: cache,
+		UserAgent: "badgebake/" + version(), Timeout: o.fetchTimeout, Offline: o.offline, Cache: shared,
 		// A failure is remembered briefly: enough to spare a dead host a
 		// stampede, short enough that a host back up is tried again.
 		FailureTTL: 30 * time.Second,

@@ -33,6 +33,7 @@ type networkOptions struct {
 	cacheDir    string
 	cacheTTL    time.Duration
 	cacheSize   byteSize
+	cache       string
 	denyPrivate boolSetting
 	allowNets   []string
 }
@@ -44,6 +45,7 @@ func (n *networkOptions) addFlags(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&n.cacheTTL, "cache-ttl", fetch.DefaultCacheTTL, "how long a fetched document is used before it is fetched again")
 	n.cacheSize = byteSize(fetch.DefaultBoundedCacheBytes)
 	cmd.Flags().Var(&n.cacheSize, "cache-size", "memory for fetched documents, shared by the whole run (batch: all files); the least recently used are dropped beyond it, e.g. 64MiB")
+	addRedisFlag(cmd, &n.cache, "other runs, the shards of a batch and badgebake serve")
 	cmd.Flags().Var(&n.denyPrivate, "deny-private", "refuse to fetch from loopback, private, link-local and other non-public addresses (badges from strangers on a cloud host; also "+denyPrivateEnv+"=1)")
 	cmd.Flags().Lookup("deny-private").NoOptDefVal = "true"
 	cmd.Flags().StringSliceVar(&n.allowNets, "allow-net", nil, "with --deny-private: fetch addresses in `CIDR` all the same (repeatable), e.g. 10.1.2.0/24")
@@ -52,7 +54,8 @@ func (n *networkOptions) addFlags(cmd *cobra.Command) {
 // verifier builds the one fetch client, JSON-LD processor and verifier a
 // run shares. Fetched documents are kept in memory up to --cache-size
 // (so that a batch run's memory does not grow with the number of badges);
-// with --cache-dir, that cache sits in front of a disk cache.
+// with --cache-dir, that cache sits in front of a disk cache, and with
+// --cache, in front of Redis (after the disk cache if both are given).
 // Warnings about the settings go to warn (nil: none).
 func (n *networkOptions) verifier(warn io.Writer) (*verify.Verifier, error) {
 	opts := fetch.Options{UserAgent: "badgebake/" + version(), Offline: n.offline, Timeout: n.timeout, MaxBytes: fetch.DefaultMaxBytes}
@@ -73,6 +76,14 @@ func (n *networkOptions) verifier(warn io.Writer) (*verify.Verifier, error) {
 			return nil, fmt.Errorf("--cache-dir: %w", err)
 		}
 		opts.Cache = fetch.Layered(opts.Cache, disk)
+	}
+	opts.Cache, err = withRedis(opts.Cache, n.cache, n.cacheTTL, opts.MaxBytes, func(err error) {
+		if warn != nil {
+			fmt.Fprintf(warn, "badgebake: warning: --cache: Redis does not answer (%v); documents are fetched without it\n", err)
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return verify.New(verify.Config{Client: fetch.New(opts)}), nil
 }

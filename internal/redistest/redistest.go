@@ -13,7 +13,9 @@ import (
 	"encoding/hex"
 	"io"
 	"net"
+	"net/url"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -167,4 +169,27 @@ func (p *Proxy) forward(c net.Conn) {
 	go func() { io.Copy(s, c); s.Close() }()
 	io.Copy(c, s)
 	c.Close()
+}
+
+// DB returns the URL of database db on the test server, emptied now and
+// when the test ends, for a test of a program that uses its own key names.
+// Each package that uses DB takes a db number of its own.
+func DB(t testing.TB, u string, db int) string {
+	t.Helper()
+	o, err := redis.ParseURL(u)
+	if err != nil {
+		t.Fatalf("%s: %v", Env, err)
+	}
+	o.DB = db
+	rdb := redis.NewClient(o)
+	flush := func() {
+		if err := rdb.FlushDB(context.Background()).Err(); err != nil {
+			t.Fatalf("FLUSHDB on database %d: %v", db, err)
+		}
+	}
+	flush()
+	t.Cleanup(func() { flush(); rdb.Close() })
+	pu, _ := url.Parse(u)
+	pu.Path = "/" + strconv.Itoa(db)
+	return pu.String()
 }
