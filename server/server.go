@@ -24,19 +24,38 @@ const (
 	DefaultMaxConcurrent  = 64
 	DefaultBodyTimeout    = 10 * time.Second
 	DefaultBodyDeadline   = 60 * time.Second
+
+	// Defaults of the fetch client New builds when Options has none.
+	DefaultFetchTimeout = 15 * time.Second // for each document
+	DefaultCacheTTL     = 5 * time.Minute  // a revoked badge shows as revoked at most this long after
+	DefaultFailureTTL   = 30 * time.Second // how long a failed fetch is given again without asking
 )
 
-// Options configure a Server.
+// Options configure a Server. The zero value is safe on the internet: the
+// fetch client New builds has a bounded cache and refuses non-public
+// addresses, and every limit has its default.
 type Options struct {
 	// Verifier verifies the badges. One Verifier serves every request, so
 	// its fetch client's cache is shared: give it a bounded cache
 	// (fetch.NewBoundedCache) and, on the internet, a fetch.Guard.
+	// nil: a Verifier on Fetch.
 	Verifier *verify.Verifier
-	// Fetch is the Verifier's fetch client (nil: Verifier.Client()). The result page fetches the badge image
+	// Fetch is the Verifier's fetch client. The result page fetches the badge image
 	// through it (usually from its cache) to show it inline, and /metrics
-	// reports its counters. nil: no badge images on result pages.
+	// reports its counters. When both Verifier and Fetch are nil, New builds
+	// one: a fetch.BoundedCache of fetch.DefaultBoundedCacheBytes kept for
+	// DefaultCacheTTL, failures remembered for DefaultFailureTTL, a time
+	// limit of DefaultFetchTimeout per document, and a fetch.Guard that
+	// refuses loopback, private, link-local and other non-public addresses
+	// unless AllowPrivate. When Verifier is set and Fetch is nil, Fetch is
+	// the Verifier's client.
 	Fetch *fetch.Client
-	// CacheStats, when set, adds the shared cache's figures to /metrics.
+	// AllowPrivate turns off the address guard of the fetch client New
+	// builds (an intranet deployment). A client given in Fetch or Verifier is
+	// used as it is, with or without its own guard.
+	AllowPrivate bool
+	// CacheStats, when set, adds the shared cache's figures to /metrics;
+	// New sets it for the cache of the client it builds.
 	CacheStats func() fetch.BoundedCacheStats
 	// MaxUpload bounds a request body (a form with an image, or JSON); a
 	// larger one gets 413. Default DefaultMaxUpload.
@@ -90,12 +109,6 @@ type Server struct {
 
 // New returns a Server with opts, zero fields taking their defaults.
 func New(opts Options) *Server {
-	if opts.Verifier == nil {
-		opts.Verifier = verify.New(verify.Config{Client: opts.Fetch})
-	}
-	if opts.Fetch == nil {
-		opts.Fetch = opts.Verifier.Client()
-	}
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = DefaultMaxUpload
 	}
@@ -122,6 +135,23 @@ func New(opts Options) *Server {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Verifier == nil && opts.Fetch == nil {
+		cache := fetch.NewBoundedCache(fetch.BoundedCacheOptions{TTL: DefaultCacheTTL})
+		fopts := fetch.Options{UserAgent: "badgebake/" + opts.Version, Timeout: DefaultFetchTimeout, FailureTTL: DefaultFailureTTL, Cache: cache}
+		if !opts.AllowPrivate {
+			fopts.Guard = &fetch.Guard{Hint: "the operator can allow them (server.Options.AllowPrivate)"}
+		}
+		opts.Fetch = fetch.New(fopts)
+		if opts.CacheStats == nil {
+			opts.CacheStats = cache.Stats
+		}
+	}
+	if opts.Verifier == nil {
+		opts.Verifier = verify.New(verify.Config{Client: opts.Fetch})
+	}
+	if opts.Fetch == nil {
+		opts.Fetch = opts.Verifier.Client()
 	}
 	s := &Server{opts: opts, mux: http.NewServeMux(), slots: make(chan struct{}, opts.MaxConcurrent), metrics: newMetrics()}
 	s.bodies.max = opts.MaxBodyMemory

@@ -117,9 +117,9 @@ func newServeCmd(streams IO) *cobra.Command {
 	f.IntVar(&o.maxConcurrent, "max-concurrent", server.DefaultMaxConcurrent, "verifications running at once; more get 503")
 	f.DurationVar(&o.requestTimeout, "request-timeout", server.DefaultRequestTimeout, "time limit for one verification, fetches included")
 	f.DurationVar(&o.bodyTimeout, "body-timeout", server.DefaultBodyTimeout, "cut off (408) a request body that sends nothing for this long")
-	f.DurationVar(&o.fetchTimeout, "timeout", 15*time.Second, "time limit for each HTTP request the verifier makes")
+	f.DurationVar(&o.fetchTimeout, "timeout", server.DefaultFetchTimeout, "time limit for each HTTP request the verifier makes")
 	f.Var(&o.cacheSize, "cache-size", "memory for fetched documents shared by all requests, e.g. 64MiB")
-	f.DurationVar(&o.cacheTTL, "cache-ttl", 5*time.Minute, "how long a fetched document is reused")
+	f.DurationVar(&o.cacheTTL, "cache-ttl", server.DefaultCacheTTL, "how long a fetched document is reused")
 	addRedisFlag(cmd, &o.cache, "the other replicas of the service and badgebake verify")
 	f.DurationVar(&o.drainDelay, "drain-delay", 0, "on SIGTERM, how long to go on taking new work while /healthz answers 503 (time for a load balancer to notice)")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, after --drain-delay, how long requests in progress may take to finish")
@@ -181,7 +181,7 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 		UserAgent: "badgebake/" + version(), Timeout: o.fetchTimeout, Offline: o.offline, Cache: shared,
 		// A failure is remembered briefly: enough to spare a dead host a
 		// stampede, short enough that a host back up is tried again.
-		FailureTTL: 30 * time.Second,
+		FailureTTL: server.DefaultFailureTTL,
 	}
 	if !o.allowPrivate {
 		fopts.Guard = &fetch.Guard{Allow: nets, Hint: "the operator can allow them with --allow-private or --allow-net"}
