@@ -8,9 +8,11 @@ import (
 // Cache stores responses by key. Keys are opaque strings built by the Client
 // from the request URL (without fragment) and the Accept header; a persistent
 // implementation should hash them into file names. Get and Put must be safe
-// for concurrent use and should be quick: the Client may call Get while
-// holding its own lock. Stored responses must be treated as read-only;
-// the Client never modifies a response after Put or one returned by Get.
+// for concurrent use. They may take their time (a cache over the network):
+// the Client holds no lock of its own while calling them, and identical
+// concurrent Gets that miss share one second lookup and one fetch. Stored
+// responses must be treated as read-only; the Client never modifies a
+// response after Put or one returned by Get.
 // An implementation with a time to live can use [Response.Fetched].
 type Cache interface {
 	Get(key string) (*Response, bool)

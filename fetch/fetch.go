@@ -153,6 +153,7 @@ type flight struct {
 	waiters int // guarded by Client.mu
 	resp    *Response
 	err     *Error
+	cached  bool // resp came from the cache: no fetch was needed after all
 }
 
 // New returns a Client with opts, zero fields taking their defaults.
@@ -245,13 +246,6 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 	}
 	f, leader := c.flights[key], false
 	if f == nil {
-		// A fetch may have completed since the first look: it stores its
-		// response before leaving c.flights.
-		if r, ok := c.cache.Get(key); ok && !(retrying && TransientStatus(r.Status)) {
-			c.mu.Unlock()
-			c.cacheHits.Add(1)
-			return r.forCaller(rawURL, true), nil
-		}
 		f, leader = c.startFlight(ctx, key, u, accept), true
 	} else {
 		c.cacheHits.Add(1)
@@ -264,7 +258,10 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 		if f.err != nil {
 			return nil, f.err.withURL(rawURL)
 		}
-		return f.resp.forCaller(rawURL, !leader), nil
+		if leader && f.cached {
+			c.cacheHits.Add(1)
+		}
+		return f.resp.forCaller(rawURL, !leader || f.cached), nil
 	case <-ctx.Done():
 		c.mu.Lock()
 		f.waiters--
@@ -299,9 +296,19 @@ func (c *Client) startFlight(ctx context.Context, key string, u *url.URL, accept
 	c.flights[key] = f
 	go func() {
 		defer cancel()
-		resp, err := c.fetch(fctx, u, accept)
-		if err == nil {
-			c.cache.Put(key, resp)
+		// A fetch may have completed since the caller's first look: it
+		// stores its response before leaving c.flights. Looking again here,
+		// not under c.mu, lets a cache take its time (a network cache).
+		resp, cached := c.cache.Get(key)
+		if cached && ctx.Value(retryKey{}) != nil && TransientStatus(resp.Status) {
+			cached = false // see ForRetry
+		}
+		var err *Error
+		if !cached {
+			resp, err = c.fetch(fctx, u, accept)
+			if err == nil {
+				c.cache.Put(key, resp)
+			}
 		}
 		if err != nil && err.Kind == KindBlocked {
 			c.blocked.Add(1)
@@ -315,7 +322,7 @@ func (c *Client) startFlight(ctx context.Context, key string, u *url.URL, accept
 		if c.flights[key] == f {
 			delete(c.flights, key)
 		}
-		f.resp, f.err = resp, err
+		f.resp, f.err, f.cached = resp, err, cached
 		c.mu.Unlock()
 		close(f.done)
 	}()
