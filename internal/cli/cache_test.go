@@ -139,3 +139,22 @@ func TestCacheFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRedisGuardedApart: a run with the address guard does not take the
+// documents a run without it fetched (they could come from private
+// addresses the guard refuses); runs with the guard share theirs.
+func TestRedisGuardedApart(t *testing.T) {
+	url := redistest.DB(t, redistest.URL(t), redisDB)
+	h := newBatchHost(t)
+	dir, _ := batchFolder(t, h)
+	guarded := []string{"--deny-private", "--allow-net", "127.0.0.0/8"}
+	for i, extra := range [][]string{nil, guarded, guarded, nil} {
+		code, _, stderr := run(t, append(append([]string{"verify", "--json", "--cache", url}, extra...), dir)...)
+		if code != ExitBad || strings.Contains(stderr, "--cache") {
+			t.Fatalf("run %d: exit %d\n%s", i, code, stderr)
+		}
+		if want := min(i+1, 2); h.Count("/issuer") != want {
+			t.Errorf("after run %d (%v): /issuer requested %d times, want %d", i, extra, h.Count("/issuer"), want)
+		}
+	}
+}

@@ -120,7 +120,7 @@ func newServeCmd(streams IO) *cobra.Command {
 	f.DurationVar(&o.fetchTimeout, "timeout", server.DefaultFetchTimeout, "time limit for each HTTP request the verifier makes")
 	f.Var(&o.cacheSize, "cache-size", "memory for fetched documents shared by all requests, e.g. 64MiB")
 	f.DurationVar(&o.cacheTTL, "cache-ttl", server.DefaultCacheTTL, "how long a fetched document is reused")
-	addRedisFlag(cmd, &o.cache, "the other replicas of the service and badgebake verify")
+	addRedisFlag(cmd, &o.cache, "the other replicas of the service")
 	f.DurationVar(&o.drainDelay, "drain-delay", 0, "on SIGTERM, how long to go on taking new work while /healthz answers 503 (time for a load balancer to notice)")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGTERM, after --drain-delay, how long requests in progress may take to finish")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
@@ -171,7 +171,7 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 	logger := slog.New(handler)
 
 	cache := fetch.NewBoundedCache(fetch.BoundedCacheOptions{MaxBytes: int64(o.cacheSize), TTL: o.cacheTTL})
-	shared, err := withRedis(cache, o.cache, o.cacheTTL, fetch.DefaultMaxBytes, func(err error) {
+	shared, err := withRedis(cache, o.cache, !o.allowPrivate, o.cacheTTL, fetch.DefaultMaxBytes, func(err error) {
 		logger.Warn("the --cache Redis does not answer; documents are fetched without it", "error", err.Error())
 	})
 	if err != nil {

@@ -77,7 +77,7 @@ func (n *networkOptions) verifier(warn io.Writer) (*verify.Verifier, error) {
 		}
 		opts.Cache = fetch.Layered(opts.Cache, disk)
 	}
-	opts.Cache, err = withRedis(opts.Cache, n.cache, n.cacheTTL, opts.MaxBytes, func(err error) {
+	opts.Cache, err = withRedis(opts.Cache, n.cache, guard != nil, n.cacheTTL, opts.MaxBytes, func(err error) {
 		if warn != nil {
 			fmt.Fprintf(warn, "badgebake: warning: --cache: Redis does not answer (%v); documents are fetched without it\n", err)
 		}
