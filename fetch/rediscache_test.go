@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/fetch"
-	"github.com/badgebake/badgebake/internal/redistest"
+	"github.com/badgebake/badgebake/internal/testkit/redistest"
 )
 
 // newRedisCache returns a RedisCache on the test server (or a proxy to it)

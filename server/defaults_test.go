@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/badgehost"
+	"github.com/badgebake/badgebake/internal/testkit/badgehost"
 )
 
 // postResults posts a badge URL to /results for its JSON report.
@@ -34,7 +34,7 @@ func TestZeroOptionsSafe(t *testing.T) {
 		o.BodyTimeout != DefaultBodyTimeout || o.BodyDeadline != DefaultBodyDeadline || o.MaxBodyMemory != DefaultMaxConcurrent*DefaultMaxUpload {
 		t.Errorf("limits not at their defaults: %+v", o)
 	}
-	if o.Fetch == nil || o.OB2 == nil || o.CacheStats == nil {
+	if o.Fetch == nil || o.Verifier == nil || o.CacheStats == nil {
 		t.Fatalf("no fetch client, verifier or cache figures: %+v", o)
 	}
 	rec := postResults(s, host.AssertionURL("1"))

@@ -37,7 +37,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/bake"
-	"github.com/badgebake/badgebake/internal/examples"
+	"github.com/badgebake/badgebake/internal/testkit/examples"
 	"github.com/badgebake/badgebake/payload"
 )
 

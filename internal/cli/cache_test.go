@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/badgebake/badgebake/internal/badgehost"
-	"github.com/badgebake/badgebake/internal/redistest"
+	"github.com/badgebake/badgebake/internal/testkit/badgehost"
+	"github.com/badgebake/badgebake/internal/testkit/redistest"
 )
 
 // TestVerifyBatchCacheSize: --cache-size bounds the run's memory cache. With
