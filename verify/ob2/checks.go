@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/badgebake/badgebake/carrier"
@@ -100,12 +99,12 @@ func (r *run) identityDependencies(node map[string]any, w where) {
 	}
 }
 
-var blankCriteria = regexp.MustCompile(`^_:b\d+$`)
+var blankCriteria = lazyRegexp(`^_:b\d+$`)
 
 // criteriaDependencies: criteria that are only a blank node need a narrative.
 func (r *run) criteriaDependencies(node map[string]any, w where) {
 	id, _ := node["id"].(string)
-	if blankCriteria.MatchString(id) {
+	if blankCriteria().MatchString(id) {
 		if _, ok := node["narrative"]; !ok {
 			r.res.Errorf(taskCriteriaDeps, w.id, "narrative", "Criteria node %s has no narrative. Criteria without an id need a narrative.", id)
 		}

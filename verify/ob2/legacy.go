@@ -2,7 +2,6 @@ package ob2
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -311,8 +310,8 @@ func upgradeAlignments(badge map[string]any) {
 }
 
 var (
-	epochSeconds = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
-	dateOnly     = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	epochSeconds = lazyRegexp(`^[+-]?[0-9]+(\.[0-9]+)?$`)
+	dateOnly     = lazyRegexp(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 )
 
 // zonelessLayouts are the ISO 8601 date-time forms read as UTC when a 1.x
@@ -338,13 +337,13 @@ func upgradeDateTime(v any) (string, bool) {
 	case string:
 		s := strings.TrimSpace(v)
 		switch {
-		case epochSeconds.MatchString(s):
+		case epochSeconds().MatchString(s):
 			f, err := strconv.ParseFloat(s, 64)
 			if err != nil {
 				return "", false
 			}
 			t = fromEpoch(f)
-		case dateOnly.MatchString(s):
+		case dateOnly().MatchString(s):
 			d, err := time.Parse("2006-01-02", s)
 			if err != nil {
 				return "", false

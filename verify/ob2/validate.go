@@ -331,7 +331,7 @@ func (r *run) flatten(node map[string]any, prop, class string) {
 		}
 		node[prop] = s
 		if !IsURL(s) {
-			if !urnUUID.MatchString(s) {
+			if !urnUUID().MatchString(s) {
 				r.res.Infof(taskReportMessage, "", "", "ID format for %s at %s, %s not in an expected HTTP or URN:UUID scheme", s, nodeID, prop)
 			}
 			copied := cloneMap(obj)

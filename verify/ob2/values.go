@@ -3,6 +3,7 @@ package ob2
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -12,20 +13,28 @@ import (
 // openbadges-validator-core's primitive validators (validator.md §6).
 
 var (
-	urnUUID   = regexp.MustCompile(`(?i)^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-	scheme    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
-	telephone = regexp.MustCompile(`^\+?[1-9]\d{1,14}(;ext=\d+)?$`)
-	email     = regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)
-	hashed    = regexp.MustCompile(`^(md5\$[0-9a-fA-F]{32}|sha256\$[0-9a-fA-F]{64})$`)
-	hostname  = regexp.MustCompile(`^((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$`)
-	zoneTail  = regexp.MustCompile(`(?:Z|[+-](?:\d{4}|\d{2}|\d{2}:\d{2}))$`)
+	urnUUID   = lazyRegexp(`(?i)^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	scheme    = lazyRegexp(`^[A-Za-z][A-Za-z0-9+.-]*$`)
+	telephone = lazyRegexp(`^\+?[1-9]\d{1,14}(;ext=\d+)?$`)
+	email     = lazyRegexp(`^[^@\s]+@[^@\s]+$`)
+	hashed    = lazyRegexp(`^(md5\$[0-9a-fA-F]{32}|sha256\$[0-9a-fA-F]{64})$`)
+	hostname  = lazyRegexp(`^((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$`)
+	zoneTail  = lazyRegexp(`(?:Z|[+-](?:\d{4}|\d{2}|\d{2}:\d{2}))$`)
 )
+
+// lazyRegexp returns a function that compiles expr on its first call and
+// returns the same *Regexp ever after. Compiling this package's patterns
+// at init cost every run of the CLI, even badgebake version, about a
+// millisecond; most runs need few of them or none.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // validURI reports whether s is an absolute RFC 3986 URI: a scheme, then
 // only characters URIs may contain, with well-formed percent-encodings.
 func validURI(s string) (schemeName, rest string, ok bool) {
 	i := strings.IndexByte(s, ':')
-	if i <= 0 || !scheme.MatchString(s[:i]) {
+	if i <= 0 || !scheme().MatchString(s[:i]) {
 		return "", "", false
 	}
 	for j := 0; j < len(s); j++ {
@@ -67,7 +76,7 @@ func IsURL(s string) bool {
 // IsIRI: an http(s) URL, a blank node identifier (_:…), or urn:uuid: with
 // an RFC 4122 version 1-5 UUID.
 func IsIRI(s string) bool {
-	return IsURL(s) || strings.HasPrefix(s, "_:") || urnUUID.MatchString(s)
+	return IsURL(s) || strings.HasPrefix(s, "_:") || urnUUID().MatchString(s)
 }
 
 // IsBlankNode reports whether s is a blank node identifier.
@@ -85,7 +94,7 @@ func IsDataURIOrURL(s string) bool { return IsURL(s) || IsDataURI(s) }
 // ParseDateTime accepts an ISO 8601 date and time that states its zone (Z,
 // ±hh, ±hhmm or ±hh:mm). Date-only values and zone-less times are refused.
 func ParseDateTime(s string) (time.Time, bool) {
-	if !zoneTail.MatchString(s) {
+	if !zoneTail().MatchString(s) {
 		return time.Time{}, false
 	}
 	v := s
@@ -120,14 +129,14 @@ func ParseDateTime(s string) (time.Time, bool) {
 func IsDateTime(s string) bool { _, ok := ParseDateTime(s); return ok }
 
 // IsTelephone: E.164, with an optional ;ext=.
-func IsTelephone(s string) bool { return telephone.MatchString(s) }
+func IsTelephone(s string) bool { return telephone().MatchString(s) }
 
 // IsEmail: something@something, without white space.
-func IsEmail(s string) bool { return email.MatchString(s) }
+func IsEmail(s string) bool { return email().MatchString(s) }
 
 // IsHashedIdentity: md5$ or sha256$ and a hex digest of the right length.
 // The prefix is lower case, as the specification writes it.
-func IsHashedIdentity(s string) bool { return hashed.MatchString(s) }
+func IsHashedIdentity(s string) bool { return hashed().MatchString(s) }
 
 // IsLanguage: a valid BCP 47 language tag whose subtags are registered.
 func IsLanguage(s string) bool {
@@ -142,5 +151,5 @@ func IsLanguage(s string) bool {
 // IsURLAuthority: a bare DNS host name (no scheme, port, IP address, path
 // or query), 4 to 253 characters, with an alphabetic top-level label.
 func IsURLAuthority(s string) bool {
-	return len(s) >= 4 && len(s) <= 253 && hostname.MatchString(s)
+	return len(s) >= 4 && len(s) <= 253 && hostname().MatchString(s)
 }
