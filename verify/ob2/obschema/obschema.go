@@ -21,15 +21,18 @@
 // "required" list sits inside "properties"); ours requires what that list
 // names.
 //
-// Schemas are compiled with github.com/santhosh-tekuri/jsonschema/v6. A
-// schema without "$schema" is read as draft-04, the draft
+// Schemas are compiled and run by this package's own validator of the
+// JSON Schema draft-04, draft-06 and draft-07 keywords (compile.go,
+// validate.go, formats.go), written from the drafts' texts; a library
+// would do, but those we measured either compile every draft's
+// metaschema in their own init, costing every run of the CLI, or lack
+// draft-04. A schema without "$schema" is read as draft-04, the draft
 // openbadges-validator-core's jsonschema 2.6 defaults to; formats (uri,
-// date-time, …) are asserted, as that library does for drafts before
-// 2019-09 (the reference checks none).
+// date-time, email, …) are asserted (the reference checks none). Later
+// drafts (2019-09, 2020-12) are refused with an error that says so.
 package obschema
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -42,9 +45,6 @@ import (
 	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/internal/textin"
 	"github.com/badgebake/badgebake/jsonld"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
 // Extensions lists the official extensions whose schemas are embedded: the
@@ -111,8 +111,8 @@ func EmbeddedURLs() []string {
 	return urls
 }
 
-// Document returns a fresh parsed copy of an embedded schema, as
-// jsonschema.UnmarshalJSON reads it (numbers are json.Number).
+// Document returns a fresh parsed copy of an embedded schema (numbers are
+// json.Number).
 func Document(url string) (any, error) {
 	f, ok := embeddedFile(url)
 	if !ok {
@@ -122,7 +122,7 @@ func Document(url string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	return decodeJSON(b)
 }
 
 // Fetcher gets the bytes of a schema that is not embedded. It decides what
@@ -162,7 +162,7 @@ func NewSet(fetch Fetcher) *Set {
 // Schema is a compiled schema.
 type Schema struct {
 	URL string
-	s   *jsonschema.Schema
+	n   *node
 }
 
 // Schema returns the compiled schema at url: embedded, or fetched with ctx.
@@ -176,11 +176,8 @@ func (s *Set) Schema(ctx context.Context, url string) (*Schema, error) {
 	// Compiled outside the lock, so one slow fetch does not hold up other
 	// verifications; two concurrent first uses both compile, the first
 	// stored wins.
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft4)
 	l := &loader{ctx: ctx, fetch: s.fetch}
-	c.UseLoader(l)
-	compiled, err := c.Compile(url)
+	compiled, err := newCompiler(l.Load).compile(url)
 	if err != nil {
 		return nil, loadError(url, err)
 	}
@@ -189,7 +186,7 @@ func (s *Set) Schema(ctx context.Context, url string) (*Schema, error) {
 	if old := s.done[url]; old != nil {
 		return old, nil
 	}
-	sch = &Schema{URL: url, s: compiled}
+	sch = &Schema{URL: url, n: compiled}
 	if len(s.done) < maxCompiled && s.bytes+l.bytes <= maxCompiledBytes {
 		s.done[url] = sch
 		s.bytes += l.bytes
@@ -197,10 +194,10 @@ func (s *Set) Schema(ctx context.Context, url string) (*Schema, error) {
 	return sch, nil
 }
 
-// loadError keeps the cause of a load failure readable: jsonschema wraps it
-// in its own LoadURLError.
+// loadError keeps the cause of a load failure readable: the compiler wraps
+// it in a loadURLError.
 func loadError(url string, err error) error {
-	var le *jsonschema.LoadURLError
+	var le *loadURLError
 	if errors.As(err, &le) && le.Err != nil {
 		return fmt.Errorf("could not load JSON schema %s: %w", le.URL, le.Err)
 	}
@@ -249,7 +246,7 @@ func (l *loader) Load(url string) (any, error) {
 	if err := jsonin.CheckDepth(b); err != nil {
 		return nil, fmt.Errorf("the schema is %w", err)
 	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	doc, err := decodeJSON(b)
 	if err != nil {
 		return nil, fmt.Errorf("not JSON: %w", err)
 	}
@@ -259,15 +256,11 @@ func (l *loader) Load(url string) (any, error) {
 // Validate validates a decoded JSON value (maps, slices, strings,
 // float64 or json.Number, bools, nil). A failure is an *Invalid.
 func (s *Schema) Validate(v any) error {
-	err := s.s.Validate(v)
-	if err == nil {
+	e := &evaluation{}
+	if e.validate(s.n, v, nil) {
 		return nil
 	}
-	var ve *jsonschema.ValidationError
-	if errors.As(err, &ve) {
-		return &Invalid{Problems: problems(ve)}
-	}
-	return err
+	return &Invalid{Problems: slices.Compact(e.problems)}
 }
 
 // Invalid is a document the schema rejects: one problem per failed
@@ -277,24 +270,3 @@ type Invalid struct {
 }
 
 func (e *Invalid) Error() string { return strings.Join(e.Problems, "; ") }
-
-var printer = message.NewPrinter(language.English)
-
-// problems lists the leaves of a validation error tree: the keywords that
-// failed, not the schemas that contain them.
-func problems(ve *jsonschema.ValidationError) []string {
-	var out []string
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			where := "/" + strings.Join(e.InstanceLocation, "/")
-			out = append(out, fmt.Sprintf("at %s: %s", where, e.ErrorKind.LocalizedString(printer)))
-			return
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
-	return slices.Compact(out)
-}

@@ -199,3 +199,28 @@ func TestLargeSchemaRefused(t *testing.T) {
 		t.Fatalf("err = %v, want the size limit", err)
 	}
 }
+
+// A schema that refers to itself without descending into the value would
+// recurse without end; validation stops and says why.
+func TestSelfReferenceStops(t *testing.T) {
+	set := NewSet(func(context.Context, string) ([]byte, error) { return []byte(`{"$ref": "#"}`), nil })
+	s, err := set.Schema(context.Background(), "https://issuer.example/loop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Validate(1.0)
+	if err == nil || !strings.Contains(err.Error(), "a $ref cycle") {
+		t.Errorf("err = %v, want the nesting limit", err)
+	}
+}
+
+// Drafts after draft-07 are refused by name, not misread.
+func TestLaterDraftsRefused(t *testing.T) {
+	set := NewSet(func(context.Context, string) ([]byte, error) {
+		return []byte(`{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}`), nil
+	})
+	_, err := set.Schema(context.Background(), "https://issuer.example/s")
+	if err == nil || !strings.Contains(err.Error(), `$schema "https://json-schema.org/draft/2020-12/schema" is not supported`) {
+		t.Errorf("err = %v", err)
+	}
+}

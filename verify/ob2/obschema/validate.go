@@ -1,0 +1,389 @@
+package obschema
+
+// Validation of a decoded JSON value against a compiled schema. Each
+// failed keyword adds one problem, "at <instance location>: <what>". Where
+// a keyword fails because its subschemas do (anyOf, oneOf with none
+// valid, allOf, properties, items), the subschemas' own problems are
+// reported, not the keyword.
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxEvalDepth bounds how deeply schemas may be nested while one value is
+// validated. Documents are at most jsonin's depth; a schema that refers to
+// itself without descending into the value ({"$ref": "#"}) would recurse
+// without end and is stopped here.
+const maxEvalDepth = 2000
+
+type evaluation struct {
+	problems []string
+	depth    int
+	tooDeep  bool
+}
+
+func (e *evaluation) add(path []string, format string, args ...any) {
+	e.problems = append(e.problems, fmt.Sprintf("at /%s: %s", strings.Join(path, "/"), fmt.Sprintf(format, args...)))
+}
+
+// try validates v against n without reporting: whether it is valid, and
+// the problems it would report.
+func (e *evaluation) try(n *node, v any, path []string) (bool, []string) {
+	saved := e.problems
+	e.problems = nil
+	ok := e.validate(n, v, path)
+	found := e.problems
+	e.problems = saved
+	return ok, found
+}
+
+// validate reports whether v is valid against n, adding a problem for each
+// keyword that fails.
+func (e *evaluation) validate(n *node, v any, path []string) bool {
+	if e.depth++; e.depth > maxEvalDepth {
+		e.depth--
+		if !e.tooDeep {
+			e.tooDeep = true
+			e.add(path, "schemas nested more than %d deep for one value (a $ref cycle that never descends into the value?)", maxEvalDepth)
+		}
+		return false
+	}
+	defer func() { e.depth-- }()
+	if n.isBool {
+		if !n.boolValue {
+			e.add(path, "no value is allowed here (false schema)")
+		}
+		return n.boolValue
+	}
+	if n.ref != nil {
+		return e.validate(n.ref, v, path)
+	}
+	before := len(e.problems)
+
+	if len(n.types) > 0 && !slices.ContainsFunc(n.types, func(t string) bool { return hasType(v, t) }) {
+		e.add(path, "got %s, want %s", typeName(v), strings.Join(n.types, " or "))
+	}
+	if n.enum != nil && !slices.ContainsFunc(n.enum, func(x any) bool { return equalJSON(v, x) }) {
+		vals := make([]string, len(n.enum))
+		for i, x := range n.enum {
+			vals[i] = quote(x)
+		}
+		e.add(path, "value must be one of %s", strings.Join(vals, ", "))
+	}
+	if n.hasConst && !equalJSON(v, n.constValue) {
+		e.add(path, "value must be %s", quote(n.constValue))
+	}
+
+	switch v := v.(type) {
+	case map[string]any:
+		e.object(n, v, path)
+	case []any:
+		e.array(n, v, path)
+	case string:
+		e.str(n, v, path)
+	default:
+		if r, ok := toRat(v); ok {
+			e.number(n, r, path)
+		}
+	}
+
+	for _, s := range n.allOf {
+		e.validate(s, v, path)
+	}
+	if n.anyOf != nil {
+		var all []string
+		valid := false
+		for _, s := range n.anyOf {
+			ok, found := e.try(s, v, path)
+			if ok {
+				valid = true
+				break
+			}
+			all = append(all, found...)
+		}
+		if !valid {
+			e.problems = append(e.problems, all...)
+		}
+	}
+	if n.oneOf != nil {
+		var all []string
+		var matched []int
+		for i, s := range n.oneOf {
+			ok, found := e.try(s, v, path)
+			if ok {
+				matched = append(matched, i)
+			} else {
+				all = append(all, found...)
+			}
+		}
+		switch {
+		case len(matched) == 0:
+			e.problems = append(e.problems, all...)
+		case len(matched) > 1:
+			e.add(path, "valid against more than one schema of oneOf (%d and %d)", matched[0], matched[1])
+		}
+	}
+	if n.not != nil {
+		if ok, _ := e.try(n.not, v, path); ok {
+			e.add(path, "must not be valid against the schema of not")
+		}
+	}
+	if n.ifNode != nil {
+		if ok, _ := e.try(n.ifNode, v, path); ok {
+			if n.then != nil {
+				e.validate(n.then, v, path)
+			}
+		} else if n.els != nil {
+			e.validate(n.els, v, path)
+		}
+	}
+	return len(e.problems) == before
+}
+
+func (e *evaluation) object(n *node, v map[string]any, path []string) {
+	if n.required != nil {
+		var missing []string
+		for _, r := range n.required {
+			if _, ok := v[r]; !ok {
+				missing = append(missing, "'"+r+"'")
+			}
+		}
+		switch len(missing) {
+		case 0:
+		case 1:
+			e.add(path, "missing property %s", missing[0])
+		default:
+			e.add(path, "missing properties %s", strings.Join(missing, ", "))
+		}
+	}
+	if n.minProps >= 0 && len(v) < n.minProps {
+		e.add(path, "at least %d properties wanted, got %d", n.minProps, len(v))
+	}
+	if n.maxProps >= 0 && len(v) > n.maxProps {
+		e.add(path, "at most %d properties allowed, got %d", n.maxProps, len(v))
+	}
+	keys := slices.Sorted(maps.Keys(v))
+	var extra []string
+	for _, k := range keys {
+		at := append(slices.Clip(path), k)
+		matched := false
+		if s, ok := n.properties[k]; ok {
+			matched = true
+			e.validate(s, v[k], at)
+		}
+		for _, p := range n.patternProperties {
+			if p.re.MatchString(k) {
+				matched = true
+				e.validate(p.n, v[k], at)
+			}
+		}
+		if !matched && n.additional != nil {
+			if n.additional.isBool && !n.additional.boolValue {
+				extra = append(extra, "'"+k+"'")
+			} else {
+				e.validate(n.additional, v[k], at)
+			}
+		}
+		if n.propertyNames != nil {
+			e.validate(n.propertyNames, k, path)
+		}
+	}
+	switch len(extra) {
+	case 0:
+	case 1:
+		e.add(path, "additional property %s not allowed", extra[0])
+	default:
+		e.add(path, "additional properties %s not allowed", strings.Join(extra, ", "))
+	}
+	for _, k := range slices.Sorted(maps.Keys(n.dependencies)) {
+		if _, ok := v[k]; !ok {
+			continue
+		}
+		switch d := n.dependencies[k].(type) {
+		case []string:
+			for _, want := range d {
+				if _, ok := v[want]; !ok {
+					e.add(path, "property '%s' needs property '%s'", k, want)
+				}
+			}
+		case *node:
+			e.validate(d, v, path)
+		}
+	}
+}
+
+func (e *evaluation) array(n *node, v []any, path []string) {
+	if n.minItems >= 0 && len(v) < n.minItems {
+		e.add(path, "at least %d items wanted, got %d", n.minItems, len(v))
+	}
+	if n.maxItems >= 0 && len(v) > n.maxItems {
+		e.add(path, "at most %d items allowed, got %d", n.maxItems, len(v))
+	}
+	if n.uniqueItems {
+	unique:
+		for i := range v {
+			for j := i + 1; j < len(v); j++ {
+				if equalJSON(v[i], v[j]) {
+					e.add(path, "items at %d and %d are equal", i, j)
+					break unique
+				}
+			}
+		}
+	}
+	at := func(i int) []string { return append(slices.Clip(path), strconv.Itoa(i)) }
+	switch {
+	case n.items != nil:
+		for i, x := range v {
+			e.validate(n.items, x, at(i))
+		}
+	case n.itemList != nil:
+		for i, x := range v {
+			if i < len(n.itemList) {
+				e.validate(n.itemList[i], x, at(i))
+				continue
+			}
+			if n.additionalItems == nil {
+				break
+			}
+			if n.additionalItems.isBool && !n.additionalItems.boolValue {
+				e.add(path, "at most %d items allowed, got %d", len(n.itemList), len(v))
+				break
+			}
+			e.validate(n.additionalItems, x, at(i))
+		}
+	}
+	if n.contains != nil {
+		found := false
+		for i, x := range v {
+			if ok, _ := e.try(n.contains, x, at(i)); ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			e.add(path, "no item is valid against the schema of contains")
+		}
+	}
+}
+
+func (e *evaluation) str(n *node, v string, path []string) {
+	if n.minLength >= 0 || n.maxLen >= 0 {
+		l := utf8.RuneCountInString(v)
+		if n.minLength >= 0 && l < n.minLength {
+			e.add(path, "length must be at least %d, got %d", n.minLength, l)
+		}
+		if n.maxLen >= 0 && l > n.maxLen {
+			e.add(path, "length must be at most %d, got %d", n.maxLen, l)
+		}
+	}
+	if n.pattern != nil && !n.pattern.MatchString(v) {
+		e.add(path, "%s does not match pattern %s", quote(v), quote(n.patternText))
+	}
+	if n.format != "" {
+		if check := formatCheck(n.format); check != nil {
+			if err := check(v); err != nil {
+				e.add(path, "%s is not valid %s: %v", quote(v), n.format, err)
+			}
+		}
+	}
+}
+
+func (e *evaluation) number(n *node, r *big.Rat, path []string) {
+	s := r.RatString()
+	if n.minimum != nil {
+		if c := r.Cmp(n.minimum); c < 0 || (c == 0 && n.exclusiveMinFlag) {
+			e.add(path, "must be %s %s, got %s", map[bool]string{false: ">=", true: ">"}[n.exclusiveMinFlag], n.minimum.RatString(), s)
+		}
+	}
+	if n.maximum != nil {
+		if c := r.Cmp(n.maximum); c > 0 || (c == 0 && n.exclusiveMaxFlag) {
+			e.add(path, "must be %s %s, got %s", map[bool]string{false: "<=", true: "<"}[n.exclusiveMaxFlag], n.maximum.RatString(), s)
+		}
+	}
+	if n.exclusiveMin != nil && r.Cmp(n.exclusiveMin) <= 0 {
+		e.add(path, "must be > %s, got %s", n.exclusiveMin.RatString(), s)
+	}
+	if n.exclusiveMax != nil && r.Cmp(n.exclusiveMax) >= 0 {
+		e.add(path, "must be < %s, got %s", n.exclusiveMax.RatString(), s)
+	}
+	if n.multipleOf != nil && !new(big.Rat).Quo(r, n.multipleOf).IsInt() {
+		e.add(path, "%s is not a multiple of %s", s, n.multipleOf.RatString())
+	}
+}
+
+// typeName is the JSON type of a decoded value.
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	if _, ok := toRat(v); ok {
+		return "number"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func hasType(v any, t string) bool {
+	switch t {
+	case "integer":
+		r, ok := toRat(v)
+		return ok && r.IsInt()
+	case "number":
+		_, ok := toRat(v)
+		return ok
+	}
+	return typeName(v) == t
+}
+
+// equalJSON compares decoded JSON values, numbers by value.
+func equalJSON(a, b any) bool {
+	switch a := a.(type) {
+	case map[string]any:
+		bm, ok := b.(map[string]any)
+		if !ok || len(a) != len(bm) {
+			return false
+		}
+		for k, av := range a {
+			bv, ok := bm[k]
+			if !ok || !equalJSON(av, bv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		bl, ok := b.([]any)
+		return ok && slices.EqualFunc(a, bl, equalJSON)
+	case nil, bool, string:
+		return a == b
+	}
+	ra, okA := toRat(a)
+	rb, okB := toRat(b)
+	return okA && okB && ra.Cmp(rb) == 0
+}
+
+// quote writes a value as JSON, strings in single quotes.
+func quote(v any) string {
+	if s, ok := v.(string); ok {
+		return "'" + s + "'"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
