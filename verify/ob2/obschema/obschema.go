@@ -74,8 +74,9 @@ func URLs(name string) []string {
 //go:embed schemas
 var schemaFiles embed.FS
 
-// byURL maps every https URL of an embedded schema to its file.
-var byURL = func() map[string]string {
+// byURL maps every https URL of an embedded schema to its file. Built on
+// first use: most runs of the CLI never look a schema up.
+var byURL = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
 	for _, name := range Extensions {
 		for _, u := range URLs(name) {
@@ -83,13 +84,13 @@ var byURL = func() map[string]string {
 		}
 	}
 	return m
-}()
+})
 
 func embeddedFile(url string) (string, bool) {
 	if rest, ok := strings.CutPrefix(url, "http://"); ok {
 		url = "https://" + rest
 	}
-	f, ok := byURL[url]
+	f, ok := byURL()[url]
 	return f, ok
 }
 
@@ -103,8 +104,8 @@ func IsEmbedded(url string) bool {
 // EmbeddedURLs returns, sorted, every https URL served from the embedded
 // copies.
 func EmbeddedURLs() []string {
-	urls := make([]string, 0, len(byURL))
-	for u := range byURL {
+	urls := make([]string, 0, len(byURL()))
+	for u := range byURL() {
 		urls = append(urls, u)
 	}
 	sort.Strings(urls)
