@@ -556,6 +556,61 @@ func (c *compiler) keywords(n *node, d *document, m map[string]any, ptr, base st
 		return out, nil
 	}
 	var err error
+	// The keywords whose values are schemas, counts or numbers.
+	for _, k := range []struct {
+		key   string
+		since draft
+		dst   **node
+	}{
+		{"not", draft4, &n.not},
+		{"propertyNames", draft6, &n.propertyNames},
+		{"contains", draft6, &n.contains},
+		{"if", draft7, &n.ifNode},
+		{"then", draft7, &n.then},
+		{"else", draft7, &n.els},
+	} {
+		if d.draft >= k.since {
+			if *k.dst, err = schemaAt(k.key); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range []struct {
+		key string
+		dst **node
+	}{{"additionalProperties", &n.additional}, {"additionalItems", &n.additionalItems}} {
+		if *k.dst, err = boolOrSchema(k.key); err != nil {
+			return err
+		}
+	}
+	for _, k := range []struct {
+		key string
+		dst *[]*node
+	}{{"allOf", &n.allOf}, {"anyOf", &n.anyOf}, {"oneOf", &n.oneOf}} {
+		if *k.dst, err = schemaList(k.key); err != nil {
+			return err
+		}
+	}
+	for _, k := range []struct {
+		key string
+		dst *int
+	}{
+		{"minProperties", &n.minProps}, {"maxProperties", &n.maxProps},
+		{"minItems", &n.minItems}, {"maxItems", &n.maxItems},
+		{"minLength", &n.minLength}, {"maxLength", &n.maxLen},
+	} {
+		if *k.dst, err = count(k.key); err != nil {
+			return err
+		}
+	}
+	for _, k := range []struct {
+		key string
+		dst **big.Rat
+	}{{"minimum", &n.minimum}, {"maximum", &n.maximum}, {"multipleOf", &n.multipleOf}} {
+		if *k.dst, err = number(k.key); err != nil {
+			return err
+		}
+	}
 
 	if t, ok := m["type"]; ok {
 		switch t := t.(type) {
@@ -615,19 +670,10 @@ func (c *compiler) keywords(n *node, d *document, m map[string]any, ptr, base st
 			n.patternProperties = append(n.patternProperties, patternNode{text: k, re: re, n: s})
 		}
 	}
-	if n.additional, err = boolOrSchema("additionalProperties"); err != nil {
-		return err
-	}
 	if r, ok := m["required"]; ok {
 		if n.required, err = stringSet("required", r); err != nil {
 			return err
 		}
-	}
-	if n.minProps, err = count("minProperties"); err != nil {
-		return err
-	}
-	if n.maxProps, err = count("maxProperties"); err != nil {
-		return err
 	}
 	if deps, ok := m["dependencies"]; ok {
 		mm, isMap := deps.(map[string]any)
@@ -654,11 +700,6 @@ func (c *compiler) keywords(n *node, d *document, m map[string]any, ptr, base st
 			n.dependencies[name] = s
 		}
 	}
-	if d.draft >= draft6 {
-		if n.propertyNames, err = schemaAt("propertyNames"); err != nil {
-			return err
-		}
-	}
 
 	// Arrays.
 	if it, ok := m["items"]; ok {
@@ -677,15 +718,6 @@ func (c *compiler) keywords(n *node, d *document, m map[string]any, ptr, base st
 			return err
 		}
 	}
-	if n.additionalItems, err = boolOrSchema("additionalItems"); err != nil {
-		return err
-	}
-	if n.minItems, err = count("minItems"); err != nil {
-		return err
-	}
-	if n.maxItems, err = count("maxItems"); err != nil {
-		return err
-	}
 	if u, ok := m["uniqueItems"]; ok {
 		b, isBool := u.(bool)
 		if !isBool {
@@ -693,19 +725,8 @@ func (c *compiler) keywords(n *node, d *document, m map[string]any, ptr, base st
 		}
 		n.uniqueItems = b
 	}
-	if d.draft >= draft6 {
-		if n.contains, err = schemaAt("contains"); err != nil {
-			return err
-		}
-	}
 
 	// Strings.
-	if n.minLength, err = count("minLength"); err != nil {
-		return err
-	}
-	if n.maxLen, err = count("maxLength"); err != nil {
-		return err
-	}
 	if p, ok := m["pattern"]; ok {
 		s, isString := p.(string)
 		if !isString {
@@ -725,15 +746,6 @@ func (c *compiler) keywords(n *node, d *document, m map[string]any, ptr, base st
 	}
 
 	// Numbers.
-	if n.minimum, err = number("minimum"); err != nil {
-		return err
-	}
-	if n.maximum, err = number("maximum"); err != nil {
-		return err
-	}
-	if n.multipleOf, err = number("multipleOf"); err != nil {
-		return err
-	}
 	if n.multipleOf != nil && n.multipleOf.Sign() <= 0 {
 		return bad("multipleOf", "greater than 0")
 	}
@@ -765,30 +777,7 @@ func (c *compiler) keywords(n *node, d *document, m map[string]any, ptr, base st
 		}
 	}
 
-	// Combinations.
-	if n.allOf, err = schemaList("allOf"); err != nil {
-		return err
-	}
-	if n.anyOf, err = schemaList("anyOf"); err != nil {
-		return err
-	}
-	if n.oneOf, err = schemaList("oneOf"); err != nil {
-		return err
-	}
-	if n.not, err = schemaAt("not"); err != nil {
-		return err
-	}
-	if d.draft >= draft7 {
-		if n.ifNode, err = schemaAt("if"); err != nil {
-			return err
-		}
-		if n.then, err = schemaAt("then"); err != nil {
-			return err
-		}
-		if n.els, err = schemaAt("else"); err != nil {
-			return err
-		}
-	}
+	// Definitions are compiled too, so that an invalid one is refused.
 	if _, err = schemaMap("definitions"); err != nil {
 		return err
 	}

@@ -33,6 +33,18 @@ func (e *evaluation) add(path []string, format string, args ...any) {
 	e.problems = append(e.problems, fmt.Sprintf("at /%s: %s", strings.Join(path, "/"), fmt.Sprintf(format, args...)))
 }
 
+// addNamed adds a problem that names properties, if there are any: with
+// the wording one for a single name, many for several.
+func (e *evaluation) addNamed(path, names []string, one, many string) {
+	switch len(names) {
+	case 0:
+	case 1:
+		e.add(path, one, names[0])
+	default:
+		e.add(path, many, strings.Join(names, ", "))
+	}
+}
+
 // try validates v against n without reporting: whether it is valid, and
 // the problems it would report.
 func (e *evaluation) try(n *node, v any, path []string) (bool, []string) {
@@ -155,13 +167,7 @@ func (e *evaluation) object(n *node, v map[string]any, path []string) {
 				missing = append(missing, "'"+r+"'")
 			}
 		}
-		switch len(missing) {
-		case 0:
-		case 1:
-			e.add(path, "missing property %s", missing[0])
-		default:
-			e.add(path, "missing properties %s", strings.Join(missing, ", "))
-		}
+		e.addNamed(path, missing, "missing property %s", "missing properties %s")
 	}
 	if n.minProps >= 0 && len(v) < n.minProps {
 		e.add(path, "at least %d properties wanted, got %d", n.minProps, len(v))
@@ -195,13 +201,7 @@ func (e *evaluation) object(n *node, v map[string]any, path []string) {
 			e.validate(n.propertyNames, k, path)
 		}
 	}
-	switch len(extra) {
-	case 0:
-	case 1:
-		e.add(path, "additional property %s not allowed", extra[0])
-	default:
-		e.add(path, "additional properties %s not allowed", strings.Join(extra, ", "))
-	}
+	e.addNamed(path, extra, "additional property %s not allowed", "additional properties %s not allowed")
 	for _, k := range slices.Sorted(maps.Keys(n.dependencies)) {
 		if _, ok := v[k]; !ok {
 			continue
