@@ -259,7 +259,7 @@ func (c *compiler) baseAt(d *document, ptr string) string {
 		}
 		found := false
 		forEachSubschema(m, at, func(sub any, subPtr string) {
-			if !found && strings.HasPrefix(ptr, subPtr) {
+			if !found && strings.HasPrefix(ptr, subPtr) && (len(ptr) == len(subPtr) || ptr[len(subPtr)] == '/') {
 				found = walk(sub, subPtr)
 			}
 		})

@@ -258,10 +258,14 @@ func (l *loader) Load(url string) (any, error) {
 // float64 or json.Number, bools, nil). A failure is an *Invalid.
 func (s *Schema) Validate(v any) error {
 	e := &evaluation{}
-	if e.validate(s.n, v, nil) {
+	if e.validate(s.n, v, nil) && e.stopped == "" {
 		return nil
 	}
-	return &Invalid{Problems: slices.Compact(e.problems)}
+	problems := slices.Compact(e.problems)
+	if e.stopped != "" {
+		problems = append(problems, e.stopped)
+	}
+	return &Invalid{Problems: problems}
 }
 
 // Invalid is a document the schema rejects: one problem per failed

@@ -224,3 +224,51 @@ func TestLaterDraftsRefused(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A schema whose alternatives refer to alternatives, level after level,
+// would take 2^levels evaluations on one value; validation stops at
+// maxEvalSteps instead. Under "not" too: the stop is a failure, never a
+// pass.
+func TestMultiplyingAlternativesStop(t *testing.T) {
+	const levels = 40
+	var defs []string
+	for i := range levels {
+		defs = append(defs, fmt.Sprintf(`"d%d": {"anyOf": [{"$ref": "#/definitions/d%d"}, {"$ref": "#/definitions/d%d"}]}`, i, i+1, i+1))
+	}
+	defs = append(defs, fmt.Sprintf(`"d%d": {"type": "string"}`, levels))
+	for _, root := range []string{`"$ref": "#/definitions/d0"`, `"not": {"not": {"$ref": "#/definitions/d0"}}`} {
+		doc := `{` + root + `, "definitions": {` + strings.Join(defs, ", ") + `}}`
+		set := NewSet(func(context.Context, string) ([]byte, error) { return []byte(doc), nil })
+		s, err := set.Schema(context.Background(), "https://issuer.example/s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Validate("a string"); err != nil {
+			t.Errorf("%s: a valid value: %v", root, err)
+		}
+		err = s.Validate(1.0)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("validation stopped after %d schema evaluations", maxEvalSteps)) {
+			t.Errorf("%s: err = %v, want the step bound", root, err)
+		}
+	}
+}
+
+// Problems past maxProblems are dropped, but the value stays invalid.
+func TestProblemsBounded(t *testing.T) {
+	set := NewSet(func(context.Context, string) ([]byte, error) { return []byte(`{"items": {"type": "string"}}`), nil })
+	s, err := set.Schema(context.Background(), "https://issuer.example/s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := make([]any, 3*maxProblems)
+	for i := range many {
+		many[i] = float64(i)
+	}
+	var inv *Invalid
+	if err := s.Validate(many); !errors.As(err, &inv) || len(inv.Problems) != maxProblems {
+		t.Errorf("err = %v, want %d problems", err, maxProblems)
+	}
+	if err := s.Validate(append(make([]any, 0), "a", 1.0)); err == nil {
+		t.Error("a number passed as a string")
+	}
+}

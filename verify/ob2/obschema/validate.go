@@ -23,14 +23,40 @@ import (
 // without end and is stopped here.
 const maxEvalDepth = 2000
 
+// maxEvalSteps bounds the schemas one validation may evaluate. anyOf and
+// oneOf try every subschema, so a schema whose alternatives refer to
+// alternatives, level after level, costs 2^levels on one value; a hostile
+// issuer's schema is stopped here instead of holding up the verifier.
+// Extension objects are validated in a few thousand steps.
+const maxEvalSteps = 1 << 20
+
+// maxProblems bounds the problems one validation keeps (and so its
+// memory, when alternatives multiply); failures past it still count.
+const maxProblems = 100
+
 type evaluation struct {
 	problems []string
+	failures int // problems found, kept or not
 	depth    int
-	tooDeep  bool
+	steps    int
+	// stopped says which bound was reached, if one was: the value is then
+	// invalid whatever the keywords said (a "not" must not turn the stop
+	// into a pass), and nothing more is evaluated.
+	stopped string
 }
 
 func (e *evaluation) add(path []string, format string, args ...any) {
-	e.problems = append(e.problems, fmt.Sprintf("at /%s: %s", strings.Join(path, "/"), fmt.Sprintf(format, args...)))
+	e.failures++
+	if len(e.problems) < maxProblems {
+		e.problems = append(e.problems, fmt.Sprintf("at /%s: %s", strings.Join(path, "/"), fmt.Sprintf(format, args...)))
+	}
+}
+
+// report adds the problems of subschemas tried with try: the value failed
+// here.
+func (e *evaluation) report(problems []string) {
+	e.failures++
+	e.problems = append(e.problems, problems[:min(len(problems), maxProblems-min(len(e.problems), maxProblems))]...)
 }
 
 // addNamed adds a problem that names properties, if there are any: with
@@ -48,23 +74,30 @@ func (e *evaluation) addNamed(path, names []string, one, many string) {
 // try validates v against n without reporting: whether it is valid, and
 // the problems it would report.
 func (e *evaluation) try(n *node, v any, path []string) (bool, []string) {
-	saved := e.problems
+	saved, failures := e.problems, e.failures
 	e.problems = nil
 	ok := e.validate(n, v, path)
 	found := e.problems
-	e.problems = saved
+	e.problems, e.failures = saved, failures
 	return ok, found
 }
 
 // validate reports whether v is valid against n, adding a problem for each
 // keyword that fails.
 func (e *evaluation) validate(n *node, v any, path []string) bool {
-	if e.depth++; e.depth > maxEvalDepth {
+	if e.stopped != "" {
+		return false
+	}
+	e.steps++
+	e.depth++
+	switch {
+	case e.steps > maxEvalSteps:
+		e.stopped = fmt.Sprintf("at /%s: validation stopped after %d schema evaluations (alternatives that multiply?)", strings.Join(path, "/"), maxEvalSteps)
+	case e.depth > maxEvalDepth:
+		e.stopped = fmt.Sprintf("at /%s: schemas nested more than %d deep for one value (a $ref cycle that never descends into the value?)", strings.Join(path, "/"), maxEvalDepth)
+	}
+	if e.stopped != "" {
 		e.depth--
-		if !e.tooDeep {
-			e.tooDeep = true
-			e.add(path, "schemas nested more than %d deep for one value (a $ref cycle that never descends into the value?)", maxEvalDepth)
-		}
 		return false
 	}
 	defer func() { e.depth-- }()
@@ -77,7 +110,7 @@ func (e *evaluation) validate(n *node, v any, path []string) bool {
 	if n.ref != nil {
 		return e.validate(n.ref, v, path)
 	}
-	before := len(e.problems)
+	before := e.failures
 
 	if len(n.types) > 0 && !slices.ContainsFunc(n.types, func(t string) bool { return hasType(v, t) }) {
 		e.add(path, "got %s, want %s", typeName(v), strings.Join(n.types, " or "))
@@ -118,10 +151,10 @@ func (e *evaluation) validate(n *node, v any, path []string) bool {
 				valid = true
 				break
 			}
-			all = append(all, found...)
+			all = append(all, found[:min(len(found), maxProblems-min(len(all), maxProblems))]...)
 		}
 		if !valid {
-			e.problems = append(e.problems, all...)
+			e.report(all)
 		}
 	}
 	if n.oneOf != nil {
@@ -132,12 +165,12 @@ func (e *evaluation) validate(n *node, v any, path []string) bool {
 			if ok {
 				matched = append(matched, i)
 			} else {
-				all = append(all, found...)
+				all = append(all, found[:min(len(found), maxProblems-min(len(all), maxProblems))]...)
 			}
 		}
 		switch {
 		case len(matched) == 0:
-			e.problems = append(e.problems, all...)
+			e.report(all)
 		case len(matched) > 1:
 			e.add(path, "valid against more than one schema of oneOf (%d and %d)", matched[0], matched[1])
 		}
@@ -156,7 +189,7 @@ func (e *evaluation) validate(n *node, v any, path []string) bool {
 			e.validate(n.els, v, path)
 		}
 	}
-	return len(e.problems) == before
+	return e.failures == before
 }
 
 func (e *evaluation) object(n *node, v map[string]any, path []string) {
