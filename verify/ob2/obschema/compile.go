@@ -784,10 +784,22 @@ func (c *compiler) keywords(n *node, d *document, m map[string]any, ptr, base st
 	return nil
 }
 
+// maxExponent is the largest decimal exponent read exactly (float64 ends
+// at about 1e308).
+const maxExponent = 400
+
 // toRat reads a JSON number: json.Number, float64 or an integer type.
 func toRat(v any) (*big.Rat, bool) {
 	switch v := v.(type) {
 	case json.Number:
+		// An exponent past float64's range makes big.Rat compute a number of
+		// as many digits (1e1000000: a megabyte, and milliseconds per use);
+		// such a number is read as a big.Float instead (validate.go).
+		if i := strings.IndexAny(string(v), "eE"); i >= 0 {
+			if exp, err := strconv.Atoi(string(v[i+1:])); err != nil || exp > maxExponent || exp < -maxExponent {
+				return nil, false
+			}
+		}
 		return new(big.Rat).SetString(string(v))
 	case float64:
 		r := new(big.Rat).SetFloat64(v) // nil for NaN and infinities

@@ -173,7 +173,7 @@ func checkEmail(s string) error {
 			}
 			for i := 0; i < len(atom); i++ {
 				c := atom[i]
-				if !isAlnum(c) && !strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", rune(c)) && c < 0x80 {
+				if !isAlnum(c) && !strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", rune(c)) {
 					return fmt.Errorf("%q in the local part", c)
 				}
 			}
@@ -249,15 +249,19 @@ func checkURI(s string) error {
 	return nil
 }
 
-// checkURIReference: a URI or a relative reference.
+// checkURIReference: a URI or a relative reference. A backslash is no
+// URI character (RFC 3986 section 2); net/url lets it through.
 func checkURIReference(s string) error {
+	if strings.Contains(s, `\`) {
+		return errors.New(`contains \`)
+	}
 	_, err := parseURIReference(s)
 	return err
 }
 
-// parseURIReference parses s with net/url and also checks a bracketed
-// host, which net/url does not: it must be an IPv6 address (or an
-// IPvFuture literal, "v…").
+// parseURIReference parses s with net/url, and also checks what net/url
+// does not: a host with a colon in it must be an IPv6 address, in
+// brackets (RFC 3986 section 3.2.2).
 func parseURIReference(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil {
@@ -267,13 +271,9 @@ func parseURIReference(s string) (*url.URL, error) {
 		}
 		return nil, err
 	}
-	host := u.Host
-	if i := strings.LastIndexByte(host, ']'); strings.HasPrefix(host, "[") && i > 0 {
-		lit := host[1:i]
-		if !strings.HasPrefix(lit, "v") && !strings.HasPrefix(lit, "V") {
-			if lit, _, _ = strings.Cut(lit, "%25"); checkIPv6(lit) != nil {
-				return nil, errors.New("bad IPv6 address in the host")
-			}
+	if h := u.Hostname(); strings.Contains(h, ":") {
+		if !strings.HasPrefix(u.Host, "[") || checkIPv6(h) != nil {
+			return nil, errors.New("a host with a colon that is no IPv6 address in brackets")
 		}
 	}
 	return u, nil

@@ -2,6 +2,7 @@ package obschema
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -270,5 +271,34 @@ func TestProblemsBounded(t *testing.T) {
 	}
 	if err := s.Validate(append(make([]any, 0), "a", 1.0)); err == nil {
 		t.Error("a number passed as a string")
+	}
+}
+
+// A number with an exponent past float64's range is read as a big.Float:
+// still a number, an integer when it has no fraction, and compared with
+// the schema's bounds, without computing its million digits.
+func TestHugeNumbers(t *testing.T) {
+	set := NewSet(func(context.Context, string) ([]byte, error) {
+		return []byte(`{"type": "integer", "maximum": 3, "minimum": 0.5}`), nil
+	})
+	s, err := set.Schema(context.Background(), "https://issuer.example/s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, want := range map[json.Number]string{
+		"2":                 "",
+		"1e1000000":         "at /: must be <= 3, got 1e1000000",
+		"-1e100000000":      "at /: must be >= 0.5, got -1e100000000",
+		"1.5":               "at /: got number, want integer",
+		"1e-1000000":        "at /: got number, want integer; at /: must be >= 0.5, got 1e-1000000",
+		"1000000E100000000": "at /: must be <= 3, got 1000000E100000000",
+	} {
+		got := ""
+		if err := s.Validate(v); err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", v, got, want)
+		}
 	}
 }

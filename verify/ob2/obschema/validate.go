@@ -135,7 +135,9 @@ func (e *evaluation) validate(n *node, v any, path []string) bool {
 		e.str(n, v, path)
 	default:
 		if r, ok := toRat(v); ok {
-			e.number(n, r, path)
+			e.number(n, v, r, nil, path)
+		} else if f, ok := hugeNumber(v); ok {
+			e.number(n, v, nil, f, path)
 		}
 	}
 
@@ -328,27 +330,55 @@ func (e *evaluation) str(n *node, v string, path []string) {
 	}
 }
 
-func (e *evaluation) number(n *node, r *big.Rat, path []string) {
-	s := r.RatString()
+// number checks the numeric keywords. r is the value, or nil for a
+// json.Number whose exponent toRat refuses, compared as the big.Float f.
+func (e *evaluation) number(n *node, v any, r *big.Rat, f *big.Float, path []string) {
+	cmp := func(bound *big.Rat) int {
+		if r != nil {
+			return r.Cmp(bound)
+		}
+		return f.Cmp(new(big.Float).SetRat(bound))
+	}
+	s := quote(v)
 	if n.minimum != nil {
-		if c := r.Cmp(n.minimum); c < 0 || (c == 0 && n.exclusiveMinFlag) {
-			e.add(path, "must be %s %s, got %s", map[bool]string{false: ">=", true: ">"}[n.exclusiveMinFlag], n.minimum.RatString(), s)
+		if c := cmp(n.minimum); c < 0 || (c == 0 && n.exclusiveMinFlag) {
+			e.add(path, "must be %s %s, got %s", map[bool]string{false: ">=", true: ">"}[n.exclusiveMinFlag], numText(n.minimum), s)
 		}
 	}
 	if n.maximum != nil {
-		if c := r.Cmp(n.maximum); c > 0 || (c == 0 && n.exclusiveMaxFlag) {
-			e.add(path, "must be %s %s, got %s", map[bool]string{false: "<=", true: "<"}[n.exclusiveMaxFlag], n.maximum.RatString(), s)
+		if c := cmp(n.maximum); c > 0 || (c == 0 && n.exclusiveMaxFlag) {
+			e.add(path, "must be %s %s, got %s", map[bool]string{false: "<=", true: "<"}[n.exclusiveMaxFlag], numText(n.maximum), s)
 		}
 	}
-	if n.exclusiveMin != nil && r.Cmp(n.exclusiveMin) <= 0 {
-		e.add(path, "must be > %s, got %s", n.exclusiveMin.RatString(), s)
+	if n.exclusiveMin != nil && cmp(n.exclusiveMin) <= 0 {
+		e.add(path, "must be > %s, got %s", numText(n.exclusiveMin), s)
 	}
-	if n.exclusiveMax != nil && r.Cmp(n.exclusiveMax) >= 0 {
-		e.add(path, "must be < %s, got %s", n.exclusiveMax.RatString(), s)
+	if n.exclusiveMax != nil && cmp(n.exclusiveMax) >= 0 {
+		e.add(path, "must be < %s, got %s", numText(n.exclusiveMax), s)
 	}
-	if n.multipleOf != nil && !new(big.Rat).Quo(r, n.multipleOf).IsInt() {
-		e.add(path, "%s is not a multiple of %s", s, n.multipleOf.RatString())
+	if n.multipleOf != nil && (r == nil || !new(big.Rat).Quo(r, n.multipleOf).IsInt()) {
+		e.add(path, "%s is not a multiple of %s", s, numText(n.multipleOf))
 	}
+}
+
+// numText writes a schema's number as JSON would: 0.5, not 1/2.
+func numText(r *big.Rat) string {
+	if r.IsInt() {
+		return r.RatString()
+	}
+	f, _ := r.Float64()
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// hugeNumber reads a json.Number whose exponent toRat refuses
+// ("1e100000000") as a big.Float.
+func hugeNumber(v any) (*big.Float, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return nil, false
+	}
+	f, _, err := big.ParseFloat(string(n), 10, 64, big.ToNearestEven)
+	return f, err == nil
 }
 
 // typeName is the JSON type of a decoded value.
@@ -368,17 +398,22 @@ func typeName(v any) string {
 	if _, ok := toRat(v); ok {
 		return "number"
 	}
+	if _, ok := hugeNumber(v); ok {
+		return "number"
+	}
 	return fmt.Sprintf("%T", v)
 }
 
 func hasType(v any, t string) bool {
 	switch t {
 	case "integer":
-		r, ok := toRat(v)
-		return ok && r.IsInt()
+		if r, ok := toRat(v); ok {
+			return r.IsInt()
+		}
+		f, ok := hugeNumber(v)
+		return ok && f.IsInt()
 	case "number":
-		_, ok := toRat(v)
-		return ok
+		return typeName(v) == "number"
 	}
 	return typeName(v) == t
 }
