@@ -749,31 +749,31 @@ func (c *compiler) keywords(n *node, d *document, m map[string]any, ptr, base st
 	if n.multipleOf != nil && n.multipleOf.Sign() <= 0 {
 		return bad("multipleOf", "greater than 0")
 	}
-	for _, k := range []string{"exclusiveMinimum", "exclusiveMaximum"} {
-		v, ok := m[k]
-		if !ok {
-			continue
-		}
-		if d.draft == draft4 {
+	// draft-04's exclusiveMinimum and exclusiveMaximum are flags on minimum
+	// and maximum; from draft-06 on they are bounds of their own.
+	for _, k := range []struct {
+		key   string
+		flag  *bool
+		bound **big.Rat
+	}{
+		{"exclusiveMinimum", &n.exclusiveMinFlag, &n.exclusiveMin},
+		{"exclusiveMaximum", &n.exclusiveMaxFlag, &n.exclusiveMax},
+	} {
+		v, ok := m[k.key]
+		switch {
+		case !ok:
+		case d.draft == draft4:
 			b, isBool := v.(bool)
 			if !isBool {
-				return bad(k, "a boolean in draft-04")
+				return bad(k.key, "a boolean in draft-04")
 			}
-			if k == "exclusiveMinimum" {
-				n.exclusiveMinFlag = b
-			} else {
-				n.exclusiveMaxFlag = b
+			*k.flag = b
+		default:
+			r, isNum := toRat(v)
+			if !isNum {
+				return bad(k.key, "a number")
 			}
-			continue
-		}
-		r, isNum := toRat(v)
-		if !isNum {
-			return bad(k, "a number")
-		}
-		if k == "exclusiveMinimum" {
-			n.exclusiveMin = r
-		} else {
-			n.exclusiveMax = r
+			*k.bound = r
 		}
 	}
 
