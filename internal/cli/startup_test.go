@@ -40,3 +40,45 @@ echo "failed $failed"
 		t.Errorf("badgebake --help under ulimit -v %d, %d runs:\n%s", addressSpaceKiB, startupRuns, out)
 	}
 }
+
+// maxInitBytes bounds what any one package's init may allocate in the
+// command. Time is no test's business (BENCHMARKS.md measures it), but
+// what made start-up slow allocated: a JSON Schema library compiling
+// every draft's metaschema in its init (1.7 MB), ob2's regexps (207 kB).
+// The largest now is about 77 kB (server's templates).
+const maxInitBytes = 128 << 10
+
+// TestPackageInitsAreLight runs "badgebake version" with
+// GODEBUG=inittrace=1 and requires every package init to allocate at most
+// maxInitBytes.
+func TestPackageInitsAreLight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := buildCommand(t)
+	cmd := exec.Command(bin, "version")
+	cmd.Env = append(environWithout("GODEBUG"), "GODEBUG=inittrace=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("badgebake version: %v\n%s", err, out)
+	}
+	inits := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		// init PACKAGE @T ms, T ms clock, BYTES bytes, ALLOCS allocs
+		f := strings.Fields(line)
+		if len(f) < 11 || f[0] != "init" || f[8] != "bytes," {
+			continue
+		}
+		inits++
+		n, err := strconv.Atoi(f[7])
+		if err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		if n > maxInitBytes {
+			t.Errorf("init of %s allocates %d bytes, more than %d: do that work on first use", f[1], n, maxInitBytes)
+		}
+	}
+	if inits < 10 {
+		t.Fatalf("only %d init lines in the trace:\n%s", inits, out)
+	}
+}
