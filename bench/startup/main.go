@@ -10,7 +10,11 @@
 // A third reference, "std floor", is a program that only imports the
 // standard-library packages cmd/badgebake links (go list -deps; run from
 // the repository): their init and size alone, which no change to
-// badgebake's own start-up can go below while it links them.
+// badgebake's own start-up can go below while it links them. With
+// -layers, two more: the same plus every other module's packages the
+// command links ("std + modules"), and a program that imports
+// internal/cli and does nothing ("all inits"): what main itself costs is
+// the rest.
 //
 // Peak RSS is read by GNU time (/usr/bin/time -f %M): Linux counts the
 // parent's resident memory in a child's max RSS until the child execs, so
@@ -47,6 +51,7 @@ func main() {
 	runs := flag.Int("runs", 200, "runs of each program")
 	rssRuns := flag.Int("rss-runs", 20, "runs of each program under GNU time, for its peak RSS")
 	timeCmd := flag.String("time", "/usr/bin/time", "GNU time, for peak RSS")
+	layers := flag.Bool("layers", false, "also measure std + modules and all inits without main")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: startup [-runs N] NAME=BADGEBAKE...")
 		flag.PrintDefaults()
@@ -60,11 +65,17 @@ func main() {
 	check(err)
 	defer os.RemoveAll(dir)
 	empty := build(dir, "empty", "package main\n\nfunc main() {}\n")
-	floor := build(dir, "stdfloor", stdFloorSource())
+	floor := build(dir, "stdfloor", importsOnly(deps(true)))
 
 	subjects := []*subject{
 		{name: "empty Go program", argv: []string{empty}},
 		{name: "std floor (imports only)", argv: []string{floor}},
+	}
+	if *layers {
+		subjects = append(subjects,
+			&subject{name: "std + modules (imports only)", argv: []string{buildInModule(dir, "modules", importsOnly(append(deps(true), deps(false)...)))}},
+			&subject{name: "all inits (imports internal/cli only)", argv: []string{buildInModule(dir, "inits", importsOnly([]string{"github.com/badgebake/badgebake/internal/cli"}))}},
+		)
 	}
 	for _, a := range flag.Args() {
 		name, bin, ok := strings.Cut(a, "=")
@@ -110,25 +121,56 @@ func main() {
 	}
 }
 
-// stdFloorSource is a main package that imports, for their init only, the
-// importable standard-library packages cmd/badgebake links.
-func stdFloorSource() string {
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{if .Standard}}{{.ImportPath}}{{end}}", "./cmd/badgebake").Output()
+// deps lists the packages cmd/badgebake links that a program may import:
+// the standard library's (std) or other modules' (not std), without
+// internal and vendored ones and without badgebake's own.
+func deps(std bool) []string {
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if .Standard}}std {{else}}mod {{end}}{{.ImportPath}}", "./cmd/badgebake").Output()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "go list -deps ./cmd/badgebake (run from the repository): %v\n", err)
 		os.Exit(1)
 	}
-	var b strings.Builder
-	b.WriteString("package main\n\nimport (\n")
-	for _, p := range strings.Fields(string(out)) {
-		if p == "unsafe" || strings.HasPrefix(p, "runtime") || strings.HasPrefix(p, "vendor/") ||
+	want := map[bool]string{true: "std", false: "mod"}[std]
+	var pkgs []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		kind, p, _ := strings.Cut(line, " ")
+		if kind != want || p == "unsafe" || strings.HasPrefix(p, "runtime") || strings.HasPrefix(p, "vendor/") ||
+			strings.HasPrefix(p, "github.com/badgebake/badgebake") ||
 			p == "internal" || strings.HasPrefix(p, "internal/") || strings.Contains(p, "/internal/") || strings.HasSuffix(p, "/internal") {
 			continue
 		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+// importsOnly is a main package that imports pkgs for their init only.
+func importsOnly(pkgs []string) string {
+	var b strings.Builder
+	b.WriteString("package main\n\nimport (\n")
+	for _, p := range pkgs {
 		fmt.Fprintf(&b, "\t_ %q\n", p)
 	}
 	b.WriteString(")\n\nfunc main() {}\n")
 	return b.String()
+}
+
+// buildInModule builds a one-file main package inside this module (so
+// that it may import the module's packages and use its go.mod), from a
+// folder under bench/startup that it removes again, into dir.
+func buildInModule(dir, name, source string) string {
+	src, err := os.MkdirTemp("bench/startup", "tmp-"+name+"-")
+	check(err)
+	defer os.RemoveAll(src)
+	check(os.WriteFile(filepath.Join(src, "main.go"), []byte(source), 0o644))
+	bin := filepath.Join(dir, name+"-program")
+	cmd := exec.Command("go", "build", "-o", bin, "./"+src)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the %s program: %v\n%s", name, err, out)
+		os.Exit(1)
+	}
+	return bin
 }
 
 // build builds a one-file main package statically.
