@@ -156,9 +156,12 @@ func (c *compiler) resolve(abs string) (*node, error) {
 	}
 	var r resource
 	if frag != "" && !strings.HasPrefix(frag, "/") {
-		// A plain name: an id of the form "#name" somewhere.
-		if _, err := c.document(base); err != nil {
-			return nil, err
+		// A plain name: an id of the form "#name" somewhere in the
+		// document at base (loaded first, unless base is an id already).
+		if _, known := c.ids[base]; !known {
+			if _, err := c.document(base); err != nil {
+				return nil, err
+			}
 		}
 		var ok bool
 		if r, ok = c.ids[base+"#"+frag]; !ok {

@@ -302,3 +302,41 @@ func TestHugeNumbers(t *testing.T) {
 		}
 	}
 }
+
+// $ref by plain-name id, in the same document and in one that an id of
+// another names, loads no document twice and nothing that is an id.
+func TestRefByID(t *testing.T) {
+	var fetched []string
+	set := NewSet(func(_ context.Context, url string) ([]byte, error) {
+		fetched = append(fetched, url)
+		if url != "https://issuer.example/root.json" {
+			return nil, fmt.Errorf("HTTP 404")
+		}
+		return []byte(`{
+			"definitions": {
+				"name": {"id": "#name", "type": "string"},
+				"sub": {"id": "https://issuer.example/sub/", "definitions": {"n": {"id": "#n", "type": "number"}}}
+			},
+			"properties": {
+				"a": {"$ref": "#name"},
+				"b": {"$ref": "https://issuer.example/sub/#n"},
+				"c": {"$ref": "https://issuer.example/sub/#/definitions/n"}
+			}}`), nil
+	})
+	s, err := set.Schema(context.Background(), "https://issuer.example/root.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fetched) != 1 {
+		t.Errorf("fetched %v, want the root only", fetched)
+	}
+	if err := s.Validate(map[string]any{"a": "x", "b": 1.0, "c": 2.0}); err != nil {
+		t.Errorf("valid document: %v", err)
+	}
+	err = s.Validate(map[string]any{"a": 1.0, "b": "x", "c": "y"})
+	for _, want := range []string{"at /a: got number, want string", "at /b: got string, want number", "at /c: got string, want number"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want %q", err, want)
+		}
+	}
+}
