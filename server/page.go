@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/badgebake/badgebake/report"
 )
@@ -17,16 +18,17 @@ var templateFiles embed.FS
 //go:embed static/style.css
 var styleCSS []byte
 
-// pages are parsed once; html/template escapes every value for where it
+// pages are parsed once, on first use (not at start-up: the command's other
+// work never needs them); html/template escapes every value for where it
 // appears (text, attribute, URL), so nothing a badge says can become markup.
-var pages = func() map[string]*template.Template {
+var pages = sync.OnceValue(func() map[string]*template.Template {
 	funcs := template.FuncMap{"lower": strings.ToLower, "level": levelClass}
 	m := map[string]*template.Template{}
 	for _, name := range []string{"index", "results", "error"} {
 		m[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return m
-}()
+})
 
 // page is what every page shows.
 type page struct {
@@ -62,7 +64,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, code int, name string, data any) {
 	var buf bytes.Buffer
-	if err := pages[name].Execute(&buf, data); err != nil {
+	if err := pages()[name].Execute(&buf, data); err != nil {
 		s.opts.Logger.Error("rendering page", "page", name, "error", err)
 		http.Error(w, "internal error rendering the page", http.StatusInternalServerError)
 		return

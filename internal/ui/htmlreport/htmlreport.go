@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/badgebake/badgebake/internal/atomicfile"
@@ -150,7 +151,7 @@ func (w *Writer) Add(r Row) error {
 		d.Messages = d.Messages[:MaxMessages]
 	}
 	d.Thumb, d.Placeholder = Thumbnail(r.File)
-	if err := tmpl.ExecuteTemplate(w.rows, "row", &d); err != nil {
+	if err := tmpl().ExecuteTemplate(w.rows, "row", &d); err != nil {
 		w.err = fmt.Errorf("writing the report: %w", err)
 	}
 	return w.err
@@ -201,13 +202,13 @@ func (w *Writer) Commit(interrupted bool) error {
 	out := bufio.NewWriterSize(w.out, 64<<10)
 	page := pageData{Title: "badgebake verify report", Counts: w.counts, Generated: w.started.UTC().Format(time.RFC3339), Interrupted: interrupted}
 	if err == nil {
-		err = tmpl.ExecuteTemplate(out, "head", &page)
+		err = tmpl().ExecuteTemplate(out, "head", &page)
 	}
 	if err == nil {
 		_, err = io.Copy(out, w.scratch)
 	}
 	if err == nil {
-		err = tmpl.ExecuteTemplate(out, "foot", &page)
+		err = tmpl().ExecuteTemplate(out, "foot", &page)
 	}
 	if err == nil {
 		err = out.Flush()
@@ -227,7 +228,10 @@ func (w *Writer) Abort() {
 	w.scratch.Abort()
 }
 
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{"lower": strings.ToLower}).Parse(templates))
+// tmpl is parsed on first use, not at start-up.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{"lower": strings.ToLower}).Parse(templates))
+})
 
 const templates = `{{define "head"}}<!DOCTYPE html>
 <html lang="en">
