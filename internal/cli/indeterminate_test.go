@@ -47,7 +47,7 @@ func newFlakyHost(t *testing.T, failures int32) (*flakyHost, *badgehost.Host) {
 func TestVerifyIndeterminate(t *testing.T) {
 	flaky, good := newFlakyHost(t, 1000)
 	code, stdout, _ := run(t, "verify", flaky.URL+"/assertions/1")
-	if code != ExitIndeterminate || !strings.HasPrefix(stdout, "COULD NOT BE CHECKED  ") || !strings.Contains(stdout, "HTTP 503") ||
+	if code != ExitIndeterminate || !strings.HasPrefix(stdout, "NOT CHECKED  ") || !strings.Contains(stdout, "HTTP 503") ||
 		!strings.Contains(stdout, "try again later") {
 		t.Fatalf("503: exit %d\n%s", code, stdout)
 	}
@@ -62,7 +62,7 @@ func TestVerifyIndeterminate(t *testing.T) {
 	}
 	// A valid badge shows what it is.
 	code, stdout, _ = run(t, "verify", good.AssertionURL("1"))
-	for _, want := range []string{"  badge      Robotics\n", "  issuer     Example Issuer (" + good.URL + "/issuer)\n", "  recipient  email alice@example.org\n", "  issued     2024-01-01T00:00:00Z\n"} {
+	for _, want := range []string{"VALID  \"Robotics\" by Example Issuer\n  " + good.AssertionURL("1") + " (Open Badges 2.0)\n", "  issuer     " + good.URL + "/issuer\n", "  recipient  email alice@example.org\n", "  issued     1 January 2024\n"} {
 		if code != ExitOK || !strings.Contains(stdout, want) {
 			t.Errorf("valid: exit %d, no %q in\n%s", code, want, stdout)
 		}

@@ -95,6 +95,7 @@ type verifyOptions struct {
 	json      bool
 	report    string
 	retry     int
+	color     colorMode
 	batch     batchOptions
 }
 
@@ -131,12 +132,14 @@ failures (written when the run ends; it is never left half-written).
 ` + denyPrivateHelp + `
 
 Verdicts: VALID; INVALID (the badge is broken, forged, expired or not
-what it claims); REVOKED (its issuer withdrew it); COULD NOT BE CHECKED
+what it claims); REVOKED (its issuer withdrew it); NOT CHECKED
 (status "indeterminate": a document the verdict depends on could not be
 fetched — connection refused or reset, DNS or TLS failure, timeout, HTTP
 5xx or 429, or --offline with nothing cached — so the network, not the
 badge, failed: try again later). A definite answer (404, 410, wrong content,
-malformed JSON, a bad signature) is INVALID or REVOKED.
+malformed JSON, a bad signature) is INVALID or REVOKED. On a terminal the
+verdict is in colour; --color never (or NO_COLOR set, not empty) turns that
+off, --color always keeps it when the output goes elsewhere.
 
 Batch statuses: valid, invalid, revoked, indeterminate, no-badge (an image
 that carries none) and error (a file that could not be read, or is no
@@ -187,6 +190,7 @@ func newVerifyCmd(streams IO) *cobra.Command {
 	f.BoolVar(&o.json, "json", false, "print the full report as JSON")
 	f.StringVar(&o.report, "report", "", "batch: also write a self-contained HTML report to `FILE.html`")
 	f.IntVar(&o.retry, "retry", 0, "verify a badge that could not be checked (indeterminate) again up to `N` times, with back-off (batch: each such file)")
+	f.Var(&o.color, "color", "colour the verdict: `auto` (on a terminal, unless NO_COLOR is set), always or never")
 	o.network.addFlags(cmd)
 	o.batch.addFlags(cmd)
 	return cmd
@@ -234,7 +238,7 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 			return fmt.Errorf("writing standard output: %w", err)
 		}
 	} else {
-		textreport.Write(streams.Out, res)
+		textreport.WriteOptions(streams.Out, res, textreport.Options{Color: o.color.on(streams.OutIsTerminal)})
 	}
 	return exitForStatus(res.Status)
 }

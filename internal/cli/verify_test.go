@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -64,7 +65,7 @@ func (h *badgeHost) serve(w http.ResponseWriter, r *http.Request) {
 func TestVerifyCommand(t *testing.T) {
 	h := newBadgeHost(t)
 	code, stdout, stderr := run(t, "verify", h.assertionURL())
-	if code != ExitOK || !strings.HasPrefix(stdout, "VALID  "+h.assertionURL()+" (Open Badges 2.0)") || stderr != "" {
+	if code != ExitOK || !strings.HasPrefix(stdout, "VALID  \"") || !strings.Contains(stdout, "\n  "+h.assertionURL()+" (Open Badges 2.0)\n") || stderr != "" {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 
@@ -312,5 +313,26 @@ func TestVerifyTooDeepJSON(t *testing.T) {
 	code, _, stderr = run(t, "verify", "--recipient", `{"email": `+deep+`}`, url)
 	if code != ExitUsage || !strings.Contains(stderr, "--recipient is not a JSON object (JSON nested more than 1000 levels deep") {
 		t.Errorf("--recipient: exit %d: %s", code, stderr)
+	}
+}
+
+// TestVerifyColorTerminal: with --color auto, the verdict is coloured when
+// standard output is a terminal, and not when NO_COLOR is set and not
+// empty (https://no-color.org); an empty NO_COLOR changes nothing.
+func TestVerifyColorTerminal(t *testing.T) {
+	file := filepath.Join("..", "..", "testdata", "assertion.json")
+	for _, tc := range []struct {
+		noColor string
+		want    bool
+	}{{"", true}, {"1", false}} {
+		t.Setenv("NO_COLOR", tc.noColor)
+		var out, errOut bytes.Buffer
+		code := Main([]string{"verify", "--offline", file}, IO{In: strings.NewReader(""), Out: &out, Err: &errOut, OutIsTerminal: true})
+		if code != ExitIndeterminate {
+			t.Fatalf("NO_COLOR=%q: exit %d, stderr %q", tc.noColor, code, errOut.String())
+		}
+		if got := strings.HasPrefix(out.String(), "\x1b[1;33mNOT CHECKED\x1b[0m  "); got != tc.want {
+			t.Errorf("NO_COLOR=%q: coloured %v, want %v:\n%q", tc.noColor, got, tc.want, out.String())
+		}
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 
+	"github.com/badgebake/badgebake/internal/ui/badgecard"
 	"github.com/badgebake/badgebake/report"
 )
 
@@ -17,16 +19,45 @@ var Words = map[report.Status]string{
 	report.StatusValid:         "VALID",
 	report.StatusInvalid:       "INVALID",
 	report.StatusRevoked:       "REVOKED",
-	report.StatusIndeterminate: "COULD NOT BE CHECKED",
+	report.StatusIndeterminate: "NOT CHECKED",
 }
 
-// Write writes the verdict for people: the status, what the badge
-// is, then every message.
-func Write(w io.Writer, res *report.Result) {
+// colors are the ANSI colours of the verdicts, bold: green for valid,
+// red for invalid and revoked, yellow for a badge not checked.
+var colors = map[report.Status]string{
+	report.StatusValid:         "\x1b[1;32m",
+	report.StatusInvalid:       "\x1b[1;31m",
+	report.StatusRevoked:       "\x1b[1;31m",
+	report.StatusIndeterminate: "\x1b[1;33m",
+}
+
+const reset = "\x1b[0m"
+
+// Options change how a result is written.
+type Options struct {
+	// Color writes the verdict in colour, for a terminal.
+	Color bool
+}
+
+// Write writes the verdict for people, without colour: the status and
+// what the badge is, then every message.
+func Write(w io.Writer, res *report.Result) { WriteOptions(w, res, Options{}) }
+
+// WriteOptions writes the verdict for people: the status with the badge's
+// name and issuer, the input on the next line, the recipient and dates,
+// then every message.
+func WriteOptions(w io.Writer, res *report.Result, o Options) {
 	rep := res.Report
 	verdict := Words[res.Status]
 	if verdict == "" {
 		verdict = "INVALID"
+	}
+	if o.Color {
+		color := colors[res.Status]
+		if color == "" {
+			color = colors[report.StatusInvalid]
+		}
+		verdict = color + verdict + reset
 	}
 	subject := rep.ValidationSubject
 	if subject == "" {
@@ -39,7 +70,14 @@ func Write(w io.Writer, res *report.Result) {
 	if rep.OpenBadgesVersion != "" {
 		version = " (Open Badges " + rep.OpenBadgesVersion + ")"
 	}
-	fmt.Fprintf(w, "%s  %s%s\n", verdict, subject, version)
+	if head := headline(res.Summary); head != "" {
+		fmt.Fprintf(w, "%s  %s\n", verdict, head)
+		if subject != "" {
+			fmt.Fprintf(w, "  %s%s\n", subject, version)
+		}
+	} else {
+		fmt.Fprintf(w, "%s  %s%s\n", verdict, subject, version)
+	}
 	writeSummary(w, res.Summary)
 	if res.Status == report.StatusIndeterminate {
 		fmt.Fprintln(w, "the badge could not be checked: a document it depends on could not be fetched (see below); try again later")
@@ -63,7 +101,33 @@ func Write(w io.Writer, res *report.Result) {
 	}
 }
 
-// writeSummary writes what the badge is, a line a fact, aligned.
+// headline names the badge and its issuer: "Robotics" by Example
+// Academy; empty when the summary names neither.
+func headline(s *report.Summary) string {
+	if s == nil {
+		return ""
+	}
+	head := ""
+	if s.Name != "" {
+		head = strconv.Quote(s.Name)
+	}
+	if s.Issuer != nil {
+		by := s.Issuer.Name
+		if by == "" {
+			by = s.Issuer.ID
+		}
+		if by != "" {
+			if head == "" {
+				head = "a badge"
+			}
+			head += " by " + by
+		}
+	}
+	return head
+}
+
+// writeSummary writes the issuer's id, who the badge is for and its dates,
+// a line a fact, aligned. (The headline names the badge and its issuer.)
 func writeSummary(w io.Writer, s *report.Summary) {
 	if s == nil {
 		return
@@ -73,16 +137,9 @@ func writeSummary(w io.Writer, s *report.Summary) {
 			fmt.Fprintf(w, "  %-10s %s\n", k, v)
 		}
 	}
-	line("badge", s.Name)
-	if s.Issuer != nil {
-		issuer := s.Issuer.Name
-		if id := s.Issuer.ID; id != "" {
-			if issuer != "" {
-				issuer += " "
-			}
-			issuer += "(" + id + ")"
-		}
-		line("issuer", issuer)
+	if s.Issuer != nil && s.Issuer.ID != "" {
+		// The name is the issuer's own claim; its id says who it is.
+		line("issuer", s.Issuer.ID)
 	}
 	if r := s.Recipient; r != nil {
 		who := r.Identity
@@ -94,6 +151,6 @@ func writeSummary(w io.Writer, s *report.Summary) {
 		}
 		line("recipient", who)
 	}
-	line("issued", s.IssuedOn)
-	line("expires", s.Expires)
+	line("issued", badgecard.Date(s.IssuedOn))
+	line("expires", badgecard.Date(s.Expires))
 }

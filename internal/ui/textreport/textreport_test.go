@@ -56,3 +56,24 @@ func TestWrite(t *testing.T) {
 	}
 	golden(t, "reports.txt", out.Bytes())
 }
+
+// TestWriteColor: on a terminal the verdict word is bold and coloured —
+// green valid, red invalid and revoked, yellow not checked — and nothing
+// else is.
+func TestWriteColor(t *testing.T) {
+	var out bytes.Buffer
+	for _, st := range []report.Status{report.StatusValid, report.StatusInvalid, report.StatusRevoked, report.StatusIndeterminate} {
+		res := report.New("https://example.org/a/1", report.InputURL)
+		res.Status = st
+		res.Summary = &report.Summary{Name: "Robotics", Issuer: &report.SummaryIssuer{Name: "Example Academy"}, IssuedOn: "2024-03-01"}
+		WriteOptions(&out, res, Options{Color: true})
+		out.WriteString("---\n")
+	}
+	golden(t, "color.txt", out.Bytes())
+	var plain bytes.Buffer
+	res := report.New("https://example.org/a/1", report.InputURL)
+	WriteOptions(&plain, res, Options{})
+	if bytes.Contains(plain.Bytes(), []byte("\x1b[")) {
+		t.Errorf("colour without Color: %q", plain.Bytes())
+	}
+}
