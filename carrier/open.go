@@ -31,8 +31,12 @@ type NotImageError struct {
 }
 
 func (e *NotImageError) Error() string {
-	if e.LooksLike == "" {
+	switch e.LooksLike {
+	case "":
 		return ErrNotImage.Error()
+	case magic.Empty:
+		// Nothing to convert: say so plainly.
+		return "empty file"
 	}
 	return fmt.Sprintf("%s: it looks like %s", ErrNotImage, e.LooksLike)
 }

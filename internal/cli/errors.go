@@ -10,6 +10,7 @@ import (
 	"github.com/badgebake/badgebake/bake"
 	"github.com/badgebake/badgebake/carrier"
 	"github.com/badgebake/badgebake/errkind"
+	"github.com/badgebake/badgebake/internal/magic"
 	"github.com/badgebake/badgebake/png"
 	"github.com/badgebake/badgebake/svg"
 	"github.com/badgebake/badgebake/unbake"
@@ -53,6 +54,8 @@ func hint(err error) string {
 	case errors.As(err, &notImage) && errors.As(err, new(*bakeImageError)) &&
 		(strings.Contains(notImage.LooksLike, "JSON") || strings.Contains(notImage.LooksLike, "URL")):
 		return "the image comes first: badgebake bake IMAGE PAYLOAD"
+	case errors.As(err, &notImage) && notImage.LooksLike == magic.Empty:
+		return ""
 	case errors.Is(err, carrier.ErrNotImage):
 		return "badgebake reads PNG and SVG images; convert other formats first"
 	case errors.Is(err, bake.ErrAlreadyBaked):

@@ -61,7 +61,7 @@ func TestHostileInput(t *testing.T) {
 		{"decompression bomb", "bomb.png", pngtest.Minimal(pngtest.Chunk("iTXt", bomb)), "png: text too large", true},
 		{"JPEG named .png", "photo.png", jpeg, "not a PNG or SVG image: it looks like a JPEG image", false},
 		{"JSON named .png", "data.png", []byte(`{"uid": "1"}`), "it looks like JSON text", false},
-		{"empty file", "empty.png", nil, "it looks like an empty file", false},
+		{"empty file", "empty.png", nil, "empty.png: empty file", false},
 		{"non-UTF-8 iTXt", "latin.png", pngtest.Minimal(pngtest.Chunk("iTXt", []byte("openbadges\x00\x00\x00\x00\x00https://example.org/caf\xe9"))), "UTF-8", true},
 		{"external entity", "xxe.svg", []byte(`<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&xxe;</svg>`), "svg: entity", false},
 		{"billion laughs", "lol.svg", []byte(`<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&lol3;</text></svg>`), "entity", false},

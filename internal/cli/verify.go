@@ -280,7 +280,7 @@ func readVerifyInput(streams IO, o *verifyOptions, args []string) (verify.Input,
 		return verify.Input{}, errkind.Mark(errkind.BadInput, fmt.Errorf("%s: larger than %d MiB", displayName(arg), maxInput>>20))
 	}
 	if len(strings.TrimSpace(string(b))) == 0 {
-		return verify.Input{}, errkind.Mark(errkind.BadInput, fmt.Errorf("%s is empty", displayName(arg)))
+		return verify.Input{}, errkind.Mark(errkind.BadInput, fmt.Errorf("%s: empty file", displayName(arg)))
 	}
 	return verify.Input{Data: b, Name: arg}, nil
 }

@@ -13,12 +13,14 @@ import (
 // Describe returns a noun phrase such as "a JPEG image" or "JSON text" for
 // the start of a file, or "" when the content is not recognised. A few
 // hundred bytes are enough.
+//
+// Describe of nothing is Empty.
 func Describe(b []byte) string {
 	t := textin.TrimBOM(b)
 	t = bytes.TrimLeft(t, " \t\r\n")
 	switch {
 	case len(b) == 0:
-		return "an empty file"
+		return Empty
 	case len(t) == 0:
 		return "only white space"
 	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
@@ -54,3 +56,6 @@ func Describe(b []byte) string {
 func hasPrefixFold(b []byte, prefix string) bool {
 	return len(b) >= len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))
 }
+
+// Empty is what Describe says of no bytes at all.
+const Empty = "an empty file"
