@@ -84,7 +84,6 @@ func newBakeCmd(streams IO) *cobra.Command {
 	f.BoolVar(&o.lenient, "lenient", false, "accept PNG text chunks with a wrong CRC")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	o.network.addFlags(cmd)
-	cmd.MarkFlagsMutuallyExclusive("output", "in-place")
 	_ = cmd.MarkFlagFilename("output", "png", "svg")
 	cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		if len(args) == 0 {
@@ -98,6 +97,9 @@ func newBakeCmd(streams IO) *cobra.Command {
 func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if o.inPlace && o.output != "" {
+		return usagef("--in-place and -o cannot be used together: --in-place writes the baked image over IMAGE, -o writes it to OUT; give one")
 	}
 	if o.image == "-" && o.payloadArg == "-" {
 		return usagef("IMAGE and PAYLOAD cannot both be read from standard input")
@@ -174,8 +176,12 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 		if toStdout {
 			target = "standard output"
 		}
-		fmt.Fprintf(streams.Err, "baked %s %s into %s: %s, written to %s\n",
-			p.Generation.Describe(), describeKind(p.Kind), strings.ToUpper(string(res.Format)), res.Carrier, target)
+		checked := "verified: valid; "
+		if o.noVerify {
+			checked = "not verified (--no-verify); "
+		}
+		fmt.Fprintf(streams.Err, "%sbaked %s %s into %s: %s, written to %s\n",
+			checked, p.Generation.Describe(), describeKind(p.Kind), strings.ToUpper(string(res.Format)), res.Carrier, target)
 		for _, r := range res.Replaced {
 			fmt.Fprintf(streams.Err, "  replaced the earlier badge in %s\n", r)
 		}
