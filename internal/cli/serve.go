@@ -138,6 +138,9 @@ func (o *serveOptions) validate() ([]netip.Prefix, error) {
 			return nil, usagef("%s must be positive, not %v", name, d)
 		}
 	}
+	if err := checkListenAddr(o.addr); err != nil {
+		return nil, err
+	}
 	if o.drainDelay < 0 {
 		return nil, usagef("--drain-delay must not be negative, not %v", o.drainDelay)
 	}
@@ -195,7 +198,10 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w (is another server using that port? choose another with --addr)", o.addr, err)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("cannot listen on %s: %w (is another server using that port? choose another with --addr)", o.addr, err)
+		}
+		return fmt.Errorf("cannot listen on %s: %w", o.addr, err)
 	}
 	hs := &http.Server{
 		Handler: srv,
@@ -335,3 +341,16 @@ func (b *byteSize) Set(s string) error {
 }
 
 func (b *byteSize) Type() string { return "size" }
+
+// checkListenAddr refuses an --addr that is not HOST:PORT before anything
+// is listened on.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil && port != "" {
+		// A number up to 65535, or a service name ("http").
+		if _, perr := net.LookupPort("tcp", port); perr == nil {
+			return nil
+		}
+	}
+	return usagef("--addr %q is not a host:port address; e.g. 127.0.0.1:8080, or :8080 for every interface", addr)
+}
