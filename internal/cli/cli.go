@@ -125,6 +125,7 @@ func newRootCmd(streams IO) *cobra.Command {
 	root.SetErr(streams.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newBakeCmd(streams), newUnbakeCmd(streams), newVerifyCmd(streams), newServeCmd(streams), newVersionCmd(streams))
+	setupCompletion(root)
 	return root
 }
 
