@@ -10,8 +10,9 @@
 //     field, as in the reference.
 //   - POST /results — verify. The body is JSON ({"data": …, "profile": …};
 //     data a string or, beyond the reference, the badge object; profile an
-//     object or a JSON string), a form (data, profile) or multipart/form-data
-//     (data, image, profile; an uploaded image wins over data). A client that
+//     object or a JSON string), a form (data, profile), multipart/form-data
+//     (data, image, profile; an uploaded image wins over data) or, as for
+//     /unbake, the image itself with an image/* Content-Type. A client that
 //     prefers application/json to text/html gets the report — exactly what
 //     badgebake verify --json prints — with status 200 whatever the verdict,
 //     as in the reference; the Badgebake-Verdict header says valid, invalid,
@@ -27,10 +28,11 @@
 //     histograms, verdicts, busy rejections, bodies being received and cut
 //     off, fetch and cache counters.
 //
-// Errors the client can fix get 400 (nothing to verify, unreadable profile),
+// Errors the client can fix get 400 (nothing to verify, an empty body
+// included; unreadable profile), 404 (no such route), 405 (another method),
 // 408 (body too slow), 413 (body over Options.MaxUpload) or 415 (unknown
 // Content-Type), with a message and a hint, as JSON ({"error", "hint",
-// "status"}) or as a page.
+// "status"}) for a JSON client or as a page.
 //
 // # Shutting down
 //

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -41,12 +42,24 @@ func badRequest(hint, format string, args ...any) *requestError {
 // readSubmission reads the body of r, bounded by max bytes, into memory:
 // request bodies never touch the disk (multipart parts are read one by one,
 // never through ParseMultipartForm, which spills large files to temporary
-// files). With images (POST /unbake), a body with an image Content-Type
-// (or application/octet-stream) is itself the image.
-func readSubmission(w http.ResponseWriter, r *http.Request, max int64, images bool) (*submission, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, max)
+// files). A body with an image Content-Type (or application/octet-stream)
+// is itself the image, for POST /results as for /unbake. An empty body is
+// a 400 that says there is nothing to work on (nothing is "nothing to
+// verify" or "nothing to unbake"), whatever its Content-Type.
+func readSubmission(w http.ResponseWriter, r *http.Request, max int64, nothing string) (*submission, error) {
+	body := bufio.NewReader(http.MaxBytesReader(w, r.Body, max))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{body, r.Body}
+	if _, err := body.Peek(1); err == io.EOF {
+		return nil, badRequest("send data (a badge URL, its JSON or a signed JWS) or a baked PNG or SVG image: as the body with Content-Type image/png or image/svg+xml, or in the multipart field image",
+			"%s: the request body is empty", nothing)
+	} else if err != nil {
+		return nil, bodyError(err, max)
+	}
 	ct := r.Header.Get("Content-Type")
-	if images && (strings.HasPrefix(ct, "image/") || strings.HasPrefix(ct, "application/octet-stream")) {
+	if strings.HasPrefix(ct, "image/") || strings.HasPrefix(ct, "application/octet-stream") {
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
 			return nil, bodyError(err, max)

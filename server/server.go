@@ -159,8 +159,8 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("GET /results", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusFound) // as the reference does
 	})
-	s.mux.HandleFunc("POST /results", s.verification(false, s.results))
-	s.mux.HandleFunc("POST /unbake", s.verification(true, s.unbake))
+	s.mux.HandleFunc("POST /results", s.verification("nothing to verify", s.results))
+	s.mux.HandleFunc("POST /unbake", s.verification("nothing to unbake", s.unbake))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", s.serveMetrics)
 	s.mux.HandleFunc("GET /static/style.css", serveCSS)
@@ -312,7 +312,50 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.opts.Logger.Info("request", attrs...)
 	}()
-	s.mux.ServeHTTP(rec, r)
+	s.route(rec, r)
+}
+
+// route serves r by the routes. A path no route has (404), or a route
+// asked with another method (405), is answered as every other error is: a
+// page, or JSON for a JSON client.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if h, pattern := s.mux.Handler(r); pattern == "" {
+		probe := &statusProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		const routes = "this service answers GET /, POST /results, POST /unbake, GET /healthz and GET /metrics"
+		switch probe.status {
+		case http.StatusNotFound:
+			s.fail(w, r, http.StatusNotFound, fmt.Sprintf("no such page: %s %s", r.Method, r.URL.Path), routes)
+			return
+		case http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			s.fail(w, r, http.StatusMethodNotAllowed, fmt.Sprintf("%s does not take %s", r.URL.Path, r.Method), routes)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// statusProbe is a ResponseWriter that keeps only the status, to learn
+// what the mux answers a request no route takes.
+type statusProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *statusProbe) Header() http.Header { return p.header }
+
+func (p *statusProbe) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+
+func (p *statusProbe) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
 }
 
 // contentSecurityPolicy allows the page its own stylesheet, inline images
@@ -390,7 +433,7 @@ func noteOf(r *http.Request) *logNote {
 // slots, or gets 503 with Retry-After at once when all are taken: a client
 // retrying later is better served than one queued behind work it cannot
 // see.
-func (s *Server) verification(images bool, h func(http.ResponseWriter, *http.Request, *submission)) http.HandlerFunc {
+func (s *Server) verification(nothing string, h func(http.ResponseWriter, *http.Request, *submission)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.begin() {
 			s.unavailable(w, r, "the server is shutting down")
@@ -408,7 +451,7 @@ func (s *Server) verification(images bool, h func(http.ResponseWriter, *http.Req
 		defer body.release()
 		r.Body = body
 		s.metrics.bodiesReading.Add(1)
-		sub, err := readSubmission(w, r, s.opts.MaxUpload, images)
+		sub, err := readSubmission(w, r, s.opts.MaxUpload, nothing)
 		s.metrics.bodiesReading.Add(-1)
 		if err != nil {
 			s.requestFailed(w, r, err)

@@ -348,7 +348,9 @@ func TestRequestErrors(t *testing.T) {
 		{"profile not an object", "application/json", `{"data": "https://example.org/a", "profile": "[1]"}`, 400, "profile is not a JSON object"},
 		{"profile null string", "application/x-www-form-urlencoded", "data=https%3A%2F%2Fexample.org%2Fa&profile=null", 400, "profile is not a JSON object"},
 		{"empty form", "application/x-www-form-urlencoded", "", 400, "nothing to verify"},
-		{"multipart without boundary", "multipart/form-data", "", 400, "boundary"},
+		{"multipart without boundary", "multipart/form-data", "x", 400, "boundary"},
+		{"empty body", "", "", 400, "nothing to verify: the request body is empty"},
+		{"empty JSON body", "application/json", "", 400, "nothing to verify: the request body is empty"},
 		{"too large", bigCT, bigBody.String(), 413, "larger than this server's limit of 64 KiB"},
 		{"too large JSON", "application/json", `{"data": "` + string(big) + `"}`, 413, "64 KiB"},
 	} {
