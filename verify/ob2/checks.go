@@ -106,7 +106,7 @@ func (r *run) criteriaDependencies(node map[string]any, w where) {
 	id, _ := node["id"].(string)
 	if blankCriteria().MatchString(id) {
 		if _, ok := node["narrative"]; !ok {
-			r.res.Errorf(taskCriteriaDeps, w.id, "narrative", "Criteria node %s has no narrative. Criteria without an id need a narrative.", id)
+			r.res.Errorf(taskCriteriaDeps, w.id, "narrative", "Criteria %s has no narrative. Criteria without an id need a narrative.", r.nodeRef(where{id: id}))
 		}
 	}
 }
@@ -115,7 +115,7 @@ func (r *run) criteriaDependencies(node map[string]any, w where) {
 func (r *run) issuerDependencies(node map[string]any, w where) {
 	id, _ := node["id"].(string)
 	if !strings.HasPrefix(id, "http://") && !strings.HasPrefix(id, "https://") {
-		r.res.Warnf(taskIssuerDeps, id, "", "Issuer Profile %s not hosted with HTTP-based identifier. Many platforms can only handle HTTP(s)-hosted issuers.", id)
+		r.res.Warnf(taskIssuerDeps, id, "", "%s not hosted with HTTP-based identifier. Many platforms can only handle HTTP(s)-hosted issuers.", r.label("Issuer Profile", id))
 	}
 }
 
@@ -126,13 +126,13 @@ func (r *run) validateImage(node map[string]any, prop, class string, w where, re
 	v, present := node[prop]
 	if !present || v == nil {
 		if required {
-			r.res.Errorf(taskImage, w.id, prop, "Could not load and validate image in node %s", w)
+			r.res.Errorf(taskImage, w.id, prop, "Could not load and validate image in %s", r.nodeRef(w))
 		}
 		return
 	}
 	values := listOf(v)
 	if len(values) > 1 {
-		r.res.Errorf(taskImage, w.id, prop, "Could not validate image in node %s: many images not allowed", w)
+		r.res.Errorf(taskImage, w.id, prop, "Could not validate image in %s: many images not allowed", r.nodeRef(w))
 		return
 	}
 	var imageURL string
@@ -146,7 +146,7 @@ func (r *run) validateImage(node map[string]any, prop, class string, w where, re
 	}
 	if IsDataURI(imageURL) {
 		if !dataURI {
-			r.res.Errorf(taskImage, w.id, prop, "Image in node %s may not be a data URI.", w)
+			r.res.Errorf(taskImage, w.id, prop, "Image in %s may not be a data URI.", r.nodeRef(w))
 			return
 		}
 		r.checkDataURIImage(imageURL, w, prop)
@@ -278,7 +278,7 @@ func (r *run) hostedScope(assertionID string, issuer map[string]any) {
 		origins = stringsOf(v)
 	}
 	if len(origins) == 0 || !strings.HasPrefix(issuerID, "http") {
-		r.res.Warnf(taskReportMessage, "", "", "Issuer %s has no HTTP domain to enforce hosted verification policy against.", issuerID)
+		r.res.Warnf(taskReportMessage, "", "", "%s has no HTTP domain to enforce hosted verification policy against.", r.label("Issuer", issuerID))
 		return
 	}
 	got := authority(assertionID)
@@ -323,6 +323,7 @@ func (r *run) verifyRecipient(profile Recipient) {
 	if id == "" {
 		id = r.nextBlank()
 		compacted["id"] = id
+		r.placeBlank(id, blankPlace{name: "the expected recipient"})
 	}
 	r.addNode(compacted)
 	w := where{id: id}
@@ -345,7 +346,7 @@ func (r *run) verifyRecipient(profile Recipient) {
 	}
 	candidates := stringsOf(compacted[typ])
 	if len(candidates) == 0 {
-		r.res.Errorf(taskVerifyRecipient, id, "", "Profile identifier property of type %s not found in submitted profile %s", typ, id)
+		r.res.Errorf(taskVerifyRecipient, id, "", "Profile identifier property of type %s not found in %s", typ, r.label("submitted profile", id))
 		return
 	}
 	if isHashed, _ := identity["hashed"].(bool); isHashed {
@@ -356,7 +357,7 @@ func (r *run) verifyRecipient(profile Recipient) {
 				return
 			}
 		}
-		r.res.Errorf(taskVerifyRecipient, id, "", "Profile %s identifier(s) %s of type %s did not match assertion %s recipient hash %s.", id, abbreviate(candidates), typ, assertionID, value)
+		r.res.Errorf(taskVerifyRecipient, id, "", "%s identifier(s) %s of type %s did not match assertion %s recipient hash %s.", r.label("Profile", id), abbreviate(candidates), typ, assertionID, value)
 		return
 	}
 	for _, c := range candidates {
@@ -365,7 +366,7 @@ func (r *run) verifyRecipient(profile Recipient) {
 			return
 		}
 	}
-	r.res.Errorf(taskVerifyRecipient, id, "", "Profile %s identifier %s of type %s did not match assertion %s recipient value %s", id, abbreviate(candidates), typ, assertionID, value)
+	r.res.Errorf(taskVerifyRecipient, id, "", "%s identifier %s of type %s did not match assertion %s recipient value %s", r.label("Profile", id), abbreviate(candidates), typ, assertionID, value)
 }
 
 // matchesHash compares alg$hexdigest(identifier + salt) with a recipient

@@ -218,7 +218,7 @@ func (e validationEntry) matches(iris map[string]bool) bool {
 func (r *run) validateExtension(task string, ext extensionNode, e validationEntry, w where) {
 	schema, err := r.v.schemas.Schema(r.ctx, e.schema)
 	if err != nil {
-		r.pathError(task, w, "Could not load JSON-schema from URL %s for extension %s on node %s: %v", abbreviate(e.schema), e.validatesType, w, err)
+		r.pathError(task, w, "Could not load JSON-schema from URL %s for extension %s on %s: %v", abbreviate(e.schema), e.validatesType, r.nodeRef(w), err)
 		r.markTransient(err)
 		return
 	}
@@ -226,12 +226,12 @@ func (r *run) validateExtension(task string, ext extensionNode, e validationEntr
 	data["@context"] = openBadgesContextV2
 	compacted, err := r.ld.Compact(data, []any{openBadgesContextV2, e.context})
 	if err != nil {
-		r.pathError(task, w, "Extension %s on node %s could not be read in its context %s: %v", e.validatesType, w, e.context, err)
+		r.pathError(task, w, "Extension %s on %s could not be read in its context %s: %v", e.validatesType, r.nodeRef(w), e.context, err)
 		return
 	}
 	delete(compacted, "@context")
 	if err := schema.Validate(compacted); err != nil {
-		r.pathError(task, w, "Extension %s did not validate on node %s: %v", e.validatesType, w, err)
+		r.pathError(task, w, "Extension %s did not validate on %s: %v", e.validatesType, r.nodeRef(w), err)
 	}
 }
 

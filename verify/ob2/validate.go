@@ -290,7 +290,7 @@ func (r *run) enter(w where, prop string, target any) bool {
 		if s, ok := target.(string); ok && s != "" {
 			what = s
 		}
-		r.res.Warnf(taskReportMessage, w.id, prop, "Did not follow %s %s of node %s: the depth limit of %d related and endorsement links was reached", prop, what, w, r.v.depth)
+		r.res.Warnf(taskReportMessage, w.id, prop, "Did not follow %s %s of %s: the depth limit of %d related and endorsement links was reached", prop, what, r.nodeRef(w), r.v.depth)
 		if w.id == "" {
 			r.res.Report.Messages[len(r.res.Report.Messages)-1].NodePath = w.path
 		}
@@ -322,7 +322,8 @@ func (r *run) flatten(node map[string]any, prop, class string) {
 		r.addNode(copied)
 		r.inheritLegacy(nodeID, blank)
 		node[prop] = blank
-		r.res.Warnf(taskReportMessage, "", "", "Node id missing at %s, %s. A blank node ID has been assigned", nodeID, prop)
+		r.placeBlank(blank, blankPlace{parent: nodeID, prop: prop})
+		r.res.Warnf(taskReportMessage, "", "", "Node id missing at %s, %s. A blank node ID has been assigned", r.nodeName(nodeID), prop)
 	default:
 		s, isString := id.(string)
 		if !isString || !IsIRI(s) {
@@ -348,4 +349,90 @@ func cloneMap(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// blankPlace is where a blank node was found: the property prop of the
+// node parent, or, for a node that stands alone, its name.
+type blankPlace struct {
+	parent, prop string
+	name         string
+}
+
+func (r *run) placeBlank(id string, p blankPlace) {
+	if r.blankAt == nil {
+		r.blankAt = map[string]blankPlace{}
+	}
+	r.blankAt[id] = p
+}
+
+// nodeName names a node for people: its id, or a blank node (_:b0, an
+// id made up for the run) by its place: "the issuer of the BadgeClass
+// https://…", "the badge of the assertion".
+func (r *run) nodeName(id string) string {
+	return r.nodeNameDepth(id, 0)
+}
+
+func (r *run) nodeNameDepth(id string, depth int) string {
+	if !strings.HasPrefix(id, "_:") {
+		return id
+	}
+	p, ok := r.blankAt[id]
+	switch {
+	case !ok || depth > 8:
+		return "a node without an id"
+	case p.name != "":
+		return p.name
+	}
+	return "the " + p.prop + " of " + r.ownerName(p.parent, depth+1)
+}
+
+// ownerName names the node a blank node belongs to: "the assertion", "the
+// BadgeClass https://…", or a blank node by its place.
+func (r *run) ownerName(id string, depth int) string {
+	if strings.HasPrefix(id, "_:") {
+		return r.nodeNameDepth(id, depth)
+	}
+	typ := ""
+	if n := r.byID[id]; n != nil {
+		if ts := stringsOf(n["type"]); len(ts) > 0 {
+			typ = ts[0]
+		}
+	}
+	switch typ {
+	case "Assertion":
+		return "the assertion"
+	case "":
+		return "node " + id
+	}
+	return "the " + typ + " " + id
+}
+
+// label is a node of a kind in a message: "Issuer https://…", or for a
+// blank node "Issuer (the issuer of the badge of the assertion)".
+func (r *run) label(kind, id string) string {
+	if strings.HasPrefix(id, "_:") {
+		return kind + " (" + r.nodeName(id) + ")"
+	}
+	return kind + " " + id
+}
+
+// nodeRef refers to the node at w in a message: "node https://…", a blank
+// node by its place, or a place within a node ("node https://…, image").
+func (r *run) nodeRef(w where) string {
+	if w.id != "" {
+		if strings.HasPrefix(w.id, "_:") {
+			return r.nodeName(w.id)
+		}
+		return "node " + w.id
+	}
+	if len(w.path) > 0 {
+		if id, ok := w.path[0].(string); ok && strings.HasPrefix(id, "_:") {
+			if len(w.path) == 1 {
+				return r.nodeName(id)
+			}
+			rest := where{path: w.path[1:]}
+			return r.nodeName(id) + ", " + rest.String()
+		}
+	}
+	return "node " + w.String()
 }

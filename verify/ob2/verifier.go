@@ -150,6 +150,7 @@ type run struct {
 	fetchLimitHit bool            // a fetch past MaxFetches was reported
 	unavailable   map[string]bool // URLs whose fetch failed transiently
 	blank         int
+	blankAt       map[string]blankPlace // where each blank node was found, to name it in messages
 	version       string
 	legacy        map[string]string // node id → version of its pre-2.0 document (legacy.go)
 	signed        map[string]bool   // ids of assertions read from a JWS (signed.go)

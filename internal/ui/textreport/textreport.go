@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/badgebake/badgebake/internal/ui/badgecard"
 	"github.com/badgebake/badgebake/report"
@@ -88,6 +89,11 @@ func WriteOptions(w io.Writer, res *report.Result, o Options) {
 	}
 	for _, m := range rep.Messages {
 		where := m.NodeID
+		if strings.HasPrefix(where, "_:") {
+			// A blank node's id is made up for the run; the message
+			// names the node by its place.
+			where = ""
+		}
 		if m.PropName != "" {
 			if where != "" {
 				where += " "

@@ -77,3 +77,16 @@ func TestWriteColor(t *testing.T) {
 		t.Errorf("colour without Color: %q", plain.Bytes())
 	}
 }
+
+// TestWriteBlankNode: a blank node's made-up id (_:b0) is not shown as the
+// message's node; the message names the node itself.
+func TestWriteBlankNode(t *testing.T) {
+	res := report.New("https://example.org/a/1", report.InputURL)
+	res.Warnf("ISSUER_PROPERTY_DEPENDENCIES", "_:b1", "", "Issuer Profile (the issuer of the badge of the assertion) not hosted with HTTP-based identifier.")
+	res.Finish()
+	var out bytes.Buffer
+	Write(&out, res)
+	if bytes.Contains(out.Bytes(), []byte("_:b1")) || !bytes.Contains(out.Bytes(), []byte("  WARNING ISSUER_PROPERTY_DEPENDENCIES\n")) {
+		t.Errorf("blank node shown:\n%s", out.Bytes())
+	}
+}
