@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/badgebake/badgebake/internal/testkit/badgehost"
+	"github.com/badgebake/badgebake/report"
 )
 
 // TestSameBodies: POST /results takes the image bodies /unbake takes — the
@@ -69,5 +71,20 @@ func TestNotFound(t *testing.T) {
 	rec = f.do("PUT", "/unbake", "", acceptJSON, nil)
 	if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || rec.Code != http.StatusMethodNotAllowed || e.Status != 405 || !strings.Contains(rec.Header().Get("Allow"), "POST") {
 		t.Errorf("PUT /unbake: %d %v %s", rec.Code, rec.Header(), rec.Body)
+	}
+}
+
+// TestResultPageBlankNode: the page does not show a blank node's made-up
+// id (_:b0) as a message's node; a node with an id it does show.
+func TestResultPageBlankNode(t *testing.T) {
+	s := New(Options{})
+	rec := httptest.NewRecorder()
+	s.render(rec, 200, "results", resultPage{page: s.page("Result"), Verdict: report.StatusValid, Messages: []report.Message{
+		{Name: "ISSUER_PROPERTY_DEPENDENCIES", MessageLevel: report.Warning, NodeID: "_:b1", Result: "Issuer Profile (the issuer of the badge of the assertion) not hosted"},
+		{Name: "VALIDATE_PROPERTY", MessageLevel: report.Warning, NodeID: "https://example.org/a/1", Result: "a warning"},
+	}})
+	page := rec.Body.String()
+	if strings.Contains(page, "_:b1") || !strings.Contains(page, `<span class="node">https://example.org/a/1</span>`) {
+		t.Errorf("page:\n%s", page)
 	}
 }
