@@ -86,7 +86,8 @@ func TestVerifyCommand(t *testing.T) {
 	// A baked image file verifies through its assertion URL.
 	dir := t.TempDir()
 	baked := filepath.Join(dir, "baked.png")
-	if code, _, stderr := run(t, "bake", filepath.Join("..", "..", "testdata", "badge.png"), h.assertionURL(), "-o", baked); code != ExitOK {
+	if code, _, stderr := run(t, "bake", filepath.Join("..", "..", "testdata", "badge.png"), h.assertionURL(), "-o", baked); code != ExitOK ||
+		!strings.Contains(stderr, "\nverified: valid; baked Open Badges 2.0 hosted URL into PNG: ") || !strings.HasSuffix(stderr, ", written to "+baked+"\n") {
 		t.Fatalf("bake with verification: exit %d: %s", code, stderr)
 	}
 	if code, stdout, _ := run(t, "verify", baked); code != ExitOK || !strings.HasPrefix(stdout, "VALID") {
