@@ -1,15 +1,11 @@
 package verify_test
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/testkit/conformance"
-	"github.com/badgebake/badgebake/verify"
 )
 
 // TestMessagesNameBlankNodes: no message text of the conformance suite
@@ -19,18 +15,7 @@ func TestMessagesNameBlankNodes(t *testing.T) {
 	blank := regexp.MustCompile(`_:b\d`)
 	named := map[string]bool{}
 	for _, c := range conformance.Load(t, "../testdata/conformance", fixedNow) {
-		srv := conformance.NewServer(c)
-		client := fetch.New(fetch.Options{Transport: srv, UserAgent: "badgebake/test"})
-		v := verify.New(verify.Config{Client: client, Now: func() time.Time { return fixedNow }})
-		in := c.InputOf()
-		data := in.File
-		if data == nil {
-			data = []byte(in.Text)
-		}
-		res, err := v.Verify(context.Background(), verify.Input{Data: data, Name: "input"}, &verify.Options{Recipient: c.Recipient})
-		if err != nil {
-			t.Fatalf("%s: %v", c.Name, err)
-		}
+		res, _ := verifyCase(t, c)
 		for _, m := range res.Report.Messages {
 			if blank.MatchString(m.Result) {
 				t.Errorf("%s: %s shows a blank node id: %s", c.Name, m.Name, m.Result)
