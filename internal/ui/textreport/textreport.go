@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/badgebake/badgebake/internal/ui/badgecard"
 	"github.com/badgebake/badgebake/report"
@@ -71,6 +72,7 @@ func WriteOptions(w io.Writer, res *report.Result, o Options) {
 	if rep.OpenBadgesVersion != "" {
 		version = " (Open Badges " + rep.OpenBadgesVersion + ")"
 	}
+	subject = clean(subject)
 	if head := headline(res.Summary); head != "" {
 		fmt.Fprintf(w, "%s  %s\n", verdict, head)
 		if subject != "" {
@@ -103,7 +105,7 @@ func WriteOptions(w io.Writer, res *report.Result, o Options) {
 		if where != "" {
 			where = "  " + where
 		}
-		fmt.Fprintf(w, "  %-7s %s%s\n          %s\n", m.MessageLevel, m.Name, where, m.Result)
+		fmt.Fprintf(w, "  %-7s %s%s\n          %s\n", m.MessageLevel, m.Name, clean(where), clean(m.Result))
 	}
 }
 
@@ -126,7 +128,7 @@ func headline(s *report.Summary) string {
 			if head == "" {
 				head = "a badge"
 			}
-			head += " by " + by
+			head += " by " + clean(by)
 		}
 	}
 	return head
@@ -140,7 +142,7 @@ func writeSummary(w io.Writer, s *report.Summary) {
 	}
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "  %-10s %s\n", k, v)
+			fmt.Fprintf(w, "  %-10s %s\n", k, clean(v))
 		}
 	}
 	if s.Issuer != nil && s.Issuer.ID != "" {
@@ -159,4 +161,15 @@ func writeSummary(w io.Writer, s *report.Summary) {
 	}
 	line("issued", badgecard.Date(s.IssuedOn))
 	line("expires", badgecard.Date(s.Expires))
+}
+
+// clean shows the badge's own text safely on a terminal: control
+// characters (an escape sequence could fake a verdict or its colour) are
+// written as Go escapes.
+func clean(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }

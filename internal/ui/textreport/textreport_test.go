@@ -90,3 +90,18 @@ func TestWriteBlankNode(t *testing.T) {
 		t.Errorf("blank node shown:\n%s", out.Bytes())
 	}
 }
+
+// TestWriteControlCharacters: the badge's own text cannot write escape
+// sequences to the terminal, such as a fake verdict in green.
+func TestWriteControlCharacters(t *testing.T) {
+	res := report.New("https://example.org/a/1\x1b[0m", report.InputURL)
+	res.Summary = &report.Summary{Name: "R\x1b[1;32m", Issuer: &report.SummaryIssuer{Name: "Evil\x1b[2K\rVALID", ID: "https://e.example/\x1b"},
+		Recipient: &report.SummaryRecipient{Type: "email", Identity: "a@b\x07"}}
+	res.Errorf("VALIDATE_PROPERTY", "https://e.example/\x1b[0m", "name", "bad \x1b[1;32mname")
+	res.Finish()
+	var out bytes.Buffer
+	WriteOptions(&out, res, Options{})
+	if bytes.ContainsAny(out.Bytes(), "\x1b\x07\r") || !bytes.Contains(out.Bytes(), []byte(`by Evil\x1b[2K\rVALID`)) {
+		t.Errorf("control characters written:\n%q", out.Bytes())
+	}
+}
