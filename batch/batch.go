@@ -21,7 +21,9 @@
 // Running: Run hands files to Options.Jobs workers through an unbuffered
 // channel; the producer selects on the context, so cancelling it never
 // deadlocks. Results reach one consumer callback, in the caller's goroutine,
-// as they finish: nothing is accumulated.
+// as they finish: nothing is accumulated. RunOrdered and PoolOrdered hand
+// them over in walk order instead, holding at most a bounded window of
+// early finishers. Count walks ahead to tell how many items a run will have.
 package batch
 
 import (
@@ -322,6 +324,19 @@ type Stats struct {
 // get the cancelled context, and Run returns once they have returned
 // (Stats.Interrupted set, nil error).
 func Run[R any](ctx context.Context, roots []string, o *Options, job func(context.Context, Item) (R, error), consume func(Result[R]) error) (Stats, error) {
+	return run(Pool[Item, R], ctx, roots, o, job, consume)
+}
+
+// RunOrdered is Run with consume called in walk order (see PoolOrdered),
+// so that its output is the same on every run and for every o.Jobs.
+func RunOrdered[R any](ctx context.Context, roots []string, o *Options, job func(context.Context, Item) (R, error), consume func(Result[R]) error) (Stats, error) {
+	return run(PoolOrdered[Item, R], ctx, roots, o, job, consume)
+}
+
+type poolFunc[R any] func(context.Context, int, func(context.Context, func(Item) bool) error,
+	func(context.Context, Item) (R, error), func(Done[Item, R]) error) (Stats, error)
+
+func run[R any](p poolFunc[R], ctx context.Context, roots []string, o *Options, job func(context.Context, Item) (R, error), consume func(Result[R]) error) (Stats, error) {
 	walk := func(ctx context.Context, yield func(Item) bool) error { return Walk(ctx, roots, o, yield) }
 	work := func(ctx context.Context, it Item) (R, error) {
 		if it.Err != nil {
@@ -330,7 +345,29 @@ func Run[R any](ctx context.Context, roots []string, o *Options, job func(contex
 		}
 		return job(ctx, it)
 	}
-	return Pool(ctx, o.Jobs, walk, work, func(d Done[Item, R]) error {
+	return p(ctx, o.Jobs, walk, work, func(d Done[Item, R]) error {
 		return consume(Result[R]{Item: d.In, Value: d.Value, Err: d.Err, Abandoned: d.Abandoned})
 	})
 }
+
+// Count counts the items Walk would yield for the same roots and options
+// (files and walk problems), calling progress (when not nil) with the
+// running count every so often and at the end. It lets a caller show how
+// far a Run has gone while the run walks the same tree.
+func Count(ctx context.Context, roots []string, o *Options, progress func(n int)) (int, error) {
+	n := 0
+	err := Walk(ctx, roots, o, func(Item) bool {
+		n++
+		if progress != nil && n%countEvery == 0 {
+			progress(n)
+		}
+		return true
+	})
+	if err == nil && progress != nil {
+		progress(n)
+	}
+	return n, err
+}
+
+// countEvery is how often Count reports its running count.
+const countEvery = 256

@@ -277,3 +277,29 @@ func TestWalkLinksStayInside(t *testing.T) {
 		t.Errorf("shards reported %d refused links, want 6", n)
 	}
 }
+
+// RunOrdered consumes in walk order whatever the jobs, and Count counts
+// what Walk yields.
+func TestRunOrderedAndCount(t *testing.T) {
+	dir := tree(t)
+	want := walk(t, []string{dir}, &Options{})
+	for _, jobs := range []int{1, 8} {
+		var got []string
+		_, err := RunOrdered(context.Background(), []string{dir}, &Options{Jobs: jobs},
+			func(_ context.Context, it Item) (int, error) {
+				if it.Rel == "a.png" { // the first file finishes last
+					time.Sleep(5 * time.Millisecond)
+				}
+				return 0, nil
+			},
+			func(r Result[int]) error { got = append(got, r.Item.Rel); return nil })
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("jobs %d: %q, %v; want %q", jobs, got, err, want)
+		}
+	}
+	var reported []int
+	n, err := Count(context.Background(), []string{dir}, &Options{}, func(n int) { reported = append(reported, n) })
+	if err != nil || n != len(want) || !slices.Equal(reported, []int{len(want)}) {
+		t.Errorf("Count: %d %v, reported %v; want %d", n, err, reported, len(want))
+	}
+}

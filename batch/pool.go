@@ -30,14 +30,52 @@ type Done[T, R any] struct {
 // they have returned (Stats.Interrupted set, nil error).
 func Pool[T, R any](ctx context.Context, jobs int, produce func(ctx context.Context, yield func(T) bool) error,
 	job func(context.Context, T) (R, error), consume func(Done[T, R]) error) (Stats, error) {
+	return pool(ctx, jobs, 0, produce, job, consume)
+}
+
+// WindowPerJob sizes the reorder window of PoolOrdered and RunOrdered: the
+// pieces handed out but not yet consumed number at most WindowPerJob times
+// the workers.
+const WindowPerJob = 4
+
+// PoolOrdered is Pool with consume called in the order produce yielded
+// the pieces, whatever order the jobs finish in: an outcome that finishes
+// early waits for those before it. Outcomes still stream (each is consumed
+// as soon as the ones before it are), and memory stays bounded: at most
+// WindowPerJob × jobs pieces are handed out and not yet consumed; beyond
+// that, produce waits until the oldest is consumed.
+func PoolOrdered[T, R any](ctx context.Context, jobs int, produce func(ctx context.Context, yield func(T) bool) error,
+	job func(context.Context, T) (R, error), consume func(Done[T, R]) error) (Stats, error) {
+	if jobs <= 0 {
+		jobs = DefaultJobs()
+	}
+	return pool(ctx, jobs, WindowPerJob*jobs, produce, job, consume)
+}
+
+// piece is a piece of work with its place in the sequence produced.
+type piece[T any] struct {
+	seq int
+	in  T
+}
+
+// pool is Pool, ordered when window > 0: then at most window pieces are
+// handed out and not yet consumed.
+func pool[T, R any](ctx context.Context, jobs, window int, produce func(ctx context.Context, yield func(T) bool) error,
+	job func(context.Context, T) (R, error), consume func(Done[T, R]) error) (Stats, error) {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if jobs <= 0 {
 		jobs = DefaultJobs()
 	}
-	work := make(chan T)
-	outcomes := make(chan Done[T, R])
+	work := make(chan piece[T])
+	outcomes := make(chan piece[Done[T, R]])
+	// slots holds a token for every piece handed out and not yet
+	// consumed (ordered runs only).
+	var slots chan struct{}
+	if window > 0 {
+		slots = make(chan struct{}, window)
+	}
 	var (
 		produceErr error
 		handed     int
@@ -45,11 +83,21 @@ func Pool[T, R any](ctx context.Context, jobs int, produce func(ctx context.Cont
 	go func() {
 		defer close(work)
 		produceErr = produce(ctx, func(in T) bool {
+			if slots != nil {
+				select {
+				case slots <- struct{}{}:
+				case <-ctx.Done():
+					return false
+				}
+			}
 			select {
-			case work <- in:
+			case work <- piece[T]{handed, in}:
 				handed++
 				return true
 			case <-ctx.Done():
+				if slots != nil {
+					<-slots
+				}
 				return false
 			}
 		})
@@ -57,15 +105,15 @@ func Pool[T, R any](ctx context.Context, jobs int, produce func(ctx context.Cont
 	var wg sync.WaitGroup
 	for range jobs {
 		wg.Go(func() {
-			for in := range work {
-				d := Done[T, R]{In: in}
+			for p := range work {
+				d := Done[T, R]{In: p.in}
 				if ctx.Err() != nil {
 					d.Abandoned = true
 				} else {
-					d.Value, d.Err = job(ctx, in)
+					d.Value, d.Err = job(ctx, p.in)
 					d.Abandoned = ctx.Err() != nil
 				}
-				outcomes <- d
+				outcomes <- piece[Done[T, R]]{p.seq, d}
 			}
 		})
 	}
@@ -74,13 +122,34 @@ func Pool[T, R any](ctx context.Context, jobs int, produce func(ctx context.Cont
 		close(outcomes)
 	}()
 	var consumeErr error
-	for d := range outcomes {
+	deliver := func(d Done[T, R]) {
 		if consumeErr != nil {
-			continue // drain, so the workers can finish
+			return // drain, so the workers can finish
 		}
 		if err := consume(d); err != nil {
 			consumeErr = err
 			cancel()
+		}
+	}
+	// Ordered: the outcomes that finished before their turn, by sequence
+	// number; never more than window of them.
+	waiting := map[int]Done[T, R]{}
+	next := 0
+	for p := range outcomes {
+		if slots == nil {
+			deliver(p.in)
+			continue
+		}
+		waiting[p.seq] = p.in
+		for {
+			d, ok := waiting[next]
+			if !ok {
+				break
+			}
+			delete(waiting, next)
+			next++
+			deliver(d)
+			<-slots
 		}
 	}
 	st := Stats{Items: handed, Interrupted: parent.Err() != nil}

@@ -87,3 +87,106 @@ func TestPoolErrors(t *testing.T) {
 		t.Errorf("cancelled: stats %+v, err %v", st, err)
 	}
 }
+
+// PoolOrdered consumes in the order produced, however the jobs finish:
+// here each job waits for the one after it in its group of four, so they
+// finish backwards.
+func TestPoolOrderedOrder(t *testing.T) {
+	const n, jobs = 200, 4
+	finished := make([]chan struct{}, n)
+	for i := range finished {
+		finished[i] = make(chan struct{})
+	}
+	var got []int
+	st, err := PoolOrdered(t.Context(), jobs, numbers(n), func(_ context.Context, i int) (int, error) {
+		defer close(finished[i])
+		if i%jobs != jobs-1 && i+1 < n {
+			<-finished[i+1]
+		}
+		return i * 2, nil
+	}, func(d Done[int, int]) error {
+		if d.Value != d.In*2 {
+			t.Errorf("outcome %+v", d)
+		}
+		got = append(got, d.In)
+		return nil
+	})
+	if err != nil || st.Items != n {
+		t.Fatalf("stats %+v, err %v", st, err)
+	}
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("consumed %d at place %d: %v", v, i, got[:i+1])
+		}
+	}
+	if len(got) != n {
+		t.Errorf("consumed %d, want %d", len(got), n)
+	}
+}
+
+// The pieces handed out and not yet consumed never exceed the window: the
+// first job holds the run back until the producer has filled the window,
+// and by the time it is consumed the producer has not gone further.
+func TestPoolOrderedWindow(t *testing.T) {
+	const jobs = 2
+	window := WindowPerJob * jobs
+	var produced atomic.Int32
+	full := make(chan struct{})
+	produce := func(ctx context.Context, yield func(int) bool) error {
+		for i := range 100 {
+			if !yield(i) {
+				return nil
+			}
+			if produced.Add(1) == int32(window) {
+				close(full)
+			}
+		}
+		return nil
+	}
+	_, err := PoolOrdered(t.Context(), jobs, produce, func(_ context.Context, i int) (int, error) {
+		if i == 0 {
+			<-full
+		}
+		return i, nil
+	}, func(d Done[int, int]) error {
+		if d.In == 0 {
+			if p := produced.Load(); p != int32(window) {
+				t.Errorf("%d handed out before the first was consumed, want the window, %d", p, window)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A consume error or a cancellation ends an ordered run too, without
+// deadlock.
+func TestPoolOrderedStops(t *testing.T) {
+	stop := errors.New("stop")
+	n := 0
+	_, err := PoolOrdered(t.Context(), 3, numbers(1000), func(_ context.Context, i int) (int, error) { return i, nil },
+		func(d Done[int, int]) error {
+			if d.In != n {
+				t.Errorf("consumed %d, want %d", d.In, n)
+			}
+			if n++; n == 5 {
+				return stop
+			}
+			return nil
+		})
+	if !errors.Is(err, stop) {
+		t.Errorf("consume error: %v", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	st, err := PoolOrdered(ctx, 3, numbers(1000), func(_ context.Context, i int) (int, error) {
+		if i == 10 {
+			cancel()
+		}
+		return i, nil
+	}, func(Done[int, int]) error { return nil })
+	if err != nil || !st.Interrupted || st.Items >= 1000 {
+		t.Errorf("cancelled: stats %+v, err %v", st, err)
+	}
+}
