@@ -138,6 +138,30 @@ func newProgress(streams IO, quiet bool) *progress.Line {
 	return progress.New(streams.Err, streams.ErrIsTerminal && !quiet)
 }
 
+// countAhead counts, in a goroutine of its own, the files a batch run over
+// args will have, telling prog the running total (done/≥N) and then the
+// final one, so the line can show a percentage and the time left early.
+// It walks only when the line is drawn; the function returned stops it
+// and waits for it.
+func countAhead(ctx context.Context, prog *progress.Line, args []string, o *batch.Options) (stop func()) {
+	if !prog.On() {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n, err := batch.Count(ctx, args, o, func(n int) { prog.SetTotal(n, false) })
+		if err == nil {
+			prog.SetTotal(n, true)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
 // failures keeps the first maxListedFailures failing files for the table
 // printed at the end (and counts the rest), so memory stays bounded.
 const maxListedFailures = 200

@@ -261,7 +261,8 @@ func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []st
 	enc.SetEscapeHTML(false)
 	prog := newProgress(streams, o.batch.quiet)
 	var fails failures
-	st, runErr := batch.Run(ctx, args, bo,
+	stopCount := countAhead(ctx, prog, args, bo)
+	st, runErr := batch.RunOrdered(ctx, args, bo,
 		func(_ context.Context, it batch.Item) (unbakeOutcome, error) {
 			res, err := unbakeOne(streams, it.Path, opts)
 			return unbakeOutcome{res, err}, nil
@@ -303,9 +304,10 @@ func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []st
 			if err := flushPeriodically(out, streams.OutIsTerminal, sum.Files); err != nil {
 				return err
 			}
-			prog.Update("%d files: %d badges, %d without a badge, %d unreadable", sum.Files, sum.Badges, sum.NoBadge, sum.Unreadable)
+			prog.Files(sum.Files, ": %d badges, %d without a badge, %d unreadable", sum.Badges, sum.NoBadge, sum.Unreadable)
 			return nil
 		})
+	stopCount()
 	prog.Clear()
 	if runErr != nil {
 		out.Flush()

@@ -494,7 +494,8 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 	}
 	prog := newProgress(streams, o.batch.quiet)
 	var fails failures
-	st, runErr := batch.Run(ctx, args, bo,
+	stopCount := countAhead(ctx, prog, args, bo)
+	st, runErr := batch.RunOrdered(ctx, args, bo,
 		func(ctx context.Context, it batch.Item) (verifyFileRecord, error) {
 			return verifyWithRetry(ctx, v, opts, it.Path, o.retry), nil
 		},
@@ -523,9 +524,10 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 					return err
 				}
 			}
-			prog.Update("%d files: %d valid, %d invalid, %d not checked, %d without a badge, %d unreadable", sum.Files, sum.Valid, sum.Invalid, sum.Indeterminate, sum.NoBadge, sum.Unreadable)
+			prog.Files(sum.Files, ": %d valid, %d invalid, %d not checked, %d without a badge, %d unreadable", sum.Valid, sum.Invalid, sum.Indeterminate, sum.NoBadge, sum.Unreadable)
 			return nil
 		})
+	stopCount()
 	prog.Clear()
 	if runErr != nil {
 		out.Flush()

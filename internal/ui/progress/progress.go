@@ -36,6 +36,9 @@ func NewClock(w io.Writer, on bool, now func() time.Time) *Line {
 	return &Line{w: w, on: on, now: now, start: now()}
 }
 
+// On reports whether the line is drawn at all.
+func (p *Line) On() bool { return p.on }
+
 // SetTotal records how many items the run has: at least n while final is
 // false (they are still being counted), exactly n once it is true. It may
 // be called from another goroutine than the one drawing.
@@ -46,9 +49,10 @@ func (p *Line) SetTotal(n int, final bool) {
 }
 
 // Files redraws the line with how far a run over files has gone: done of
-// the total (see SetTotal), the rate, the time left, then detail. Like
-// Update, it draws at most ten times a second.
-func (p *Line) Files(done int, detail string) {
+// the total (see SetTotal), the rate, the time left, then the detail
+// format formats (when the line is drawn). Like Update, it draws at most
+// ten times a second.
+func (p *Line) Files(done int, format string, args ...any) {
 	if !p.on {
 		return
 	}
@@ -59,7 +63,7 @@ func (p *Line) Files(done int, detail string) {
 	if !p.due(now) {
 		return
 	}
-	p.draw(now, Status(done, total, final, now.Sub(p.start))+detail)
+	p.draw(now, Status(done, total, final, now.Sub(p.start))+fmt.Sprintf(format, args...))
 }
 
 // Status formats how far a run is: "done/total (pct%), rate files/s, time

@@ -51,7 +51,7 @@ func TestLineFiles(t *testing.T) {
 	p := NewClock(&buf, true, clock.now)
 	p.SetTotal(256, false)
 	clock.advance(2 * time.Second)
-	p.Files(4, ": 4 valid")
+	p.Files(4, ": %d valid", 4)
 	if got, want := buf.String(), "\r\x1b[K4/≥256, 2.0 files/s: 4 valid"; got != want {
 		t.Fatalf("first draw %q, want %q", got, want)
 	}
@@ -81,6 +81,9 @@ func TestLineOff(t *testing.T) {
 	p := New(&buf, false)
 	p.SetTotal(3, true)
 	p.Files(1, "x")
+	if p.On() {
+		t.Error("On")
+	}
 	p.Update("%d", 1)
 	p.Clear()
 	if buf.Len() != 0 {
