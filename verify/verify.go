@@ -86,6 +86,18 @@ type Options struct {
 	// Recipient is a trusted profile of the expected recipient (nil:
 	// the recipient is not checked).
 	Recipient Recipient
+	// Lenient accepts PNG chunks with a wrong CRC when an image is
+	// unbaked, as unbake.Options.Lenient does (Mozilla's 2011-2012 baker
+	// wrote wrong CRCs into real badges).
+	Lenient bool
+}
+
+// unbakeOptions are the options images are unbaked with.
+func (o *Options) unbakeOptions() *unbake.Options {
+	if !o.Lenient {
+		return nil
+	}
+	return &unbake.Options{Lenient: true}
 }
 
 // Input is what to verify: the bytes of a URL, JSON or JWS text, or of a
@@ -114,7 +126,7 @@ func (v *Verifier) Verify(ctx context.Context, in Input, opts *Options) (*report
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrEmpty
 	}
-	if res, ok, err := unbakeImage(data); ok {
+	if res, ok, err := unbakeImage(data, opts.unbakeOptions()); ok {
 		return v.verifyUnbaked(ctx, res, err, report.New(in.Name, report.InputFile), opts), nil
 	}
 	if !utf8.Valid(data) {
@@ -151,8 +163,8 @@ func (v *Verifier) VerifyPayload(ctx context.Context, p *payload.Payload, opts *
 }
 
 // VerifyUnbaked verifies an image the caller has already unbaked: res and
-// err are what unbake.Unbake (with nil Options, as Verify reads images)
-// returned for it, and name names it in the report. It is what Verify
+// err are what unbake.Unbake (with the Options Verify reads images with:
+// nil, or Lenient as opts says) returned for it, and name names it in the report. It is what Verify
 // does with the image's bytes, without reading them again. An error from
 // Unbake is reported as Verify reports it; an error matching
 // carrier.ErrNotImage means the input was not an image, and Verify (or
@@ -173,7 +185,7 @@ func (v *Verifier) verifyURL(ctx context.Context, p *payload.Payload, opts *Opti
 	// The generation fetches the URL again from the client's cache; when
 	// this fetch fails, it reports why.
 	if resp, err := v.client.Get(ctx, u, ""); err == nil && resp.Status < 400 {
-		if unbaked, ok, err := unbakeImage(resp.Body); ok {
+		if unbaked, ok, err := unbakeImage(resp.Body, opts.unbakeOptions()); ok {
 			res := v.verifyUnbaked(ctx, unbaked, err, report.New(u, report.InputURL), opts)
 			res.Input = report.Input{Value: u, InputType: report.InputURL}
 			return res
@@ -206,8 +218,8 @@ func inputType(k payload.Kind) string {
 // it is not. Unbaking tells an image from anything else as carrier.Detect
 // does, at the same cost, so an image is read once.
 // err is Unbake's, to report when ok.
-func unbakeImage(data []byte) (res *unbake.Result, ok bool, err error) {
-	res, err = unbake.Bytes(data, nil)
+func unbakeImage(data []byte, uo *unbake.Options) (res *unbake.Result, ok bool, err error) {
+	res, err = unbake.Bytes(data, uo)
 	return res, !errors.Is(err, carrier.ErrNotImage), err
 }
 
