@@ -44,7 +44,7 @@ func batchFolder(t *testing.T, h *badgehost.Host) (string, map[string]string) {
 	want := map[string]string{
 		"a/valid1.png": "valid", "a/valid2.png": "valid", "b/deep/valid.svg": "valid",
 		"b/invalid.png": "invalid", "revoked.png": "revoked", "plain.png": "no-badge", "plain.svg": "no-badge",
-		"notes.txt": "error", "truncated.png": "error",
+		"notes.txt": "not-an-image", "truncated.png": "error",
 	}
 	for name, b := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -102,14 +102,14 @@ func TestVerifyBatch(t *testing.T) {
 	for _, f := range files {
 		rel, _ := filepath.Rel(dir, f["file"].(string))
 		got[filepath.ToSlash(rel)] = f["status"].(string)
-		if f["status"] != "error" && f["report"] == nil {
+		if f["status"] != "error" && f["status"] != "not-an-image" && f["report"] == nil {
 			t.Errorf("%s: no report: %v", rel, f)
 		}
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("statuses:\n got %v\nwant %v", got, want)
 	}
-	wantSum := map[string]float64{"files": 9, "valid": 3, "invalid": 2, "revoked": 1, "indeterminate": 0, "no_badge": 2, "error": 2}
+	wantSum := map[string]float64{"files": 9, "valid": 3, "invalid": 2, "revoked": 1, "indeterminate": 0, "no_badge": 2, "not_an_image": 1, "error": 1}
 	for k, v := range wantSum {
 		if sum[k] != v {
 			t.Errorf("summary %s = %v, want %v", k, sum[k], v)
@@ -188,7 +188,7 @@ func TestUnbakeBatch(t *testing.T) {
 	if len(files) != 9 {
 		t.Errorf("%d file lines", len(files))
 	}
-	for k, v := range map[string]float64{"files": 9, "badges": 5, "no_badge": 2, "unreadable": 2} {
+	for k, v := range map[string]float64{"files": 9, "badges": 5, "no_badge": 2, "not_an_image": 1, "unreadable": 1} {
 		if sum[k] != v {
 			t.Errorf("summary %s = %v, want %v\n%s", k, sum[k], v, stdout)
 		}
@@ -198,7 +198,7 @@ func TestUnbakeBatch(t *testing.T) {
 	}
 	code, stdout, _ = run(t, "unbake", "--include", "valid*", dir)
 	if code != ExitOK || !strings.Contains(stdout, filepath.Join(dir, "a", "valid1.png")+"\t"+h.URL+"/assertions/1\n") ||
-		!strings.Contains(stdout, "badges      3") {
+		!strings.Contains(stdout, "badges        3") {
 		t.Errorf("text: exit %d\n%s", code, stdout)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/batch"
-
+	"github.com/badgebake/badgebake/carrier"
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/spf13/cobra"
 )
@@ -28,9 +28,9 @@ const unbakeLong = `Unbake prints the Open Badges payload each IMAGE carries (a 
 apart by content; - reads standard input). Nothing is fetched and nothing is
 verified: a URL is printed as a URL, a JWS as it is.
 
-With one IMAGE the payload is printed exactly as stored. With several, each
-payload is printed on one line (JSON compacted), in argument order; images
-that fail are reported on standard error and the rest go on.
+With one IMAGE the payload is printed exactly as stored. With several,
+"FILE<TAB>payload" lines (JSON compacted), in argument order, as in batch
+mode; images that fail are reported on standard error and the rest go on.
 
 --json prints one JSON object per image, one per line:
   file, format, carrier, generation (ob2 or ob3), kind (url, json or jws),
@@ -38,11 +38,16 @@ that fail are reported on standard error and the rest go on.
 
 Batch mode: when a PATH is a folder (walked recursively), or with any of
 --include, --exclude, --follow-symlinks, --shard, --jobs, files are read
---jobs at a time and reported as they finish: "FILE<TAB>payload" lines, then
-a summary table and the failing files; with --json, one object per file
-with "type": "file", then one "type": "summary" object (files, badges,
-no_badge, unreadable, by_generation, elapsed_seconds). Batch exit status: 0
-every file gave a payload, 1 some did not, 2 no files matched or interrupted.
+--jobs at a time and reported in walk order (the same on every run and for
+every --jobs): "FILE<TAB>payload" lines, then a summary table and the
+failing files; with --json, one object per file with "type": "file" and a
+status (badge, no-badge, not-an-image: neither PNG nor SVG, the error says
+what it looks like, or error: unreadable), then one "type": "summary"
+object (files, badges, no_badge, not_an_image, unreadable, by_generation,
+elapsed_seconds). On a terminal a progress line on standard error shows
+the files done of the total, the rate and the time left. Batch exit
+status: 0 every file gave a payload, 1 some did not, 2 no files matched or
+interrupted.
 
 Exit status is 0 when every image gave a payload, 1 when an image is bad or
 carries no badge, and 2 when a file could not be read.`
@@ -163,7 +168,7 @@ func unbakeAll(streams IO, out *bufio.Writer, o *unbakeOptions, files []string) 
 				printError(streams.Err, inFile(file, err))
 				continue
 			}
-			if err := writePayload(out, res.Payload, len(files) > 1); err != nil {
+			if err := writeLabelled(out, file, res.Payload, len(files) > 1); err != nil {
 				return fmt.Errorf("writing standard output: %w", err)
 			}
 		}
@@ -208,6 +213,17 @@ func unbakeOne(streams IO, file string, opts *unbake.Options) (*unbake.Result, e
 	return unbake.Unbake(io.NewSectionReader(f, 0, fi.Size()), opts)
 }
 
+// writeLabelled prints a payload, after "FILE<TAB>" and on one line when
+// labelled (several files share the output).
+func writeLabelled(w io.Writer, file, text string, labelled bool) error {
+	if labelled {
+		if _, err := io.WriteString(w, displayName(file)+"\t"); err != nil {
+			return err
+		}
+	}
+	return writePayload(w, text, labelled)
+}
+
 // writePayload prints a payload; on one line (JSON compacted) when several
 // files share the output.
 func writePayload(w io.Writer, text string, oneLine bool) error {
@@ -229,6 +245,7 @@ type unbakeSummary struct {
 	Files          int            `json:"files"`
 	Badges         int            `json:"badges"`
 	NoBadge        int            `json:"no_badge"`
+	NotImage       int            `json:"not_an_image"`
 	Unreadable     int            `json:"unreadable"`
 	ByGeneration   map[string]int `json:"by_generation"`
 	ElapsedSeconds float64        `json:"elapsed_seconds"`
@@ -236,8 +253,27 @@ type unbakeSummary struct {
 }
 
 type unbakeFileRecord struct {
-	Type string `json:"type"`
+	Type   string `json:"type"`
+	Status string `json:"status"` // one of the unbakeStatus constants, or statusNotImage
 	unbake.Record
+}
+
+// Statuses of a file in batch unbake (besides statusNotImage, as verify
+// says it).
+const (
+	unbakeStatusBadge      = "badge"
+	unbakeStatusNoBadge    = statusNoBadge
+	unbakeStatusUnreadable = "error" // the file could not be read, or the image is broken
+)
+
+// notImageError is the error of an input that is not an image, saying
+// what it looks like (text, when nothing more is known).
+func notImageError(err error) error {
+	var notImage *carrier.NotImageError
+	if errors.As(err, &notImage) && notImage.LooksLike != "" {
+		return err
+	}
+	return &carrier.NotImageError{LooksLike: "text"}
 }
 
 type unbakeOutcome struct {
@@ -276,27 +312,35 @@ func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []st
 				res, uerr = nil, walkError(r.Err)
 			}
 			sum.Files++
+			status := unbakeStatusBadge
 			switch {
 			case uerr == nil:
 				sum.Badges++
 				sum.ByGeneration[string(res.Generation)]++
 			case errors.Is(uerr, unbake.ErrNoBadge):
+				status = unbakeStatusNoBadge
 				sum.NoBadge++
+			case errors.Is(uerr, carrier.ErrNotImage):
+				status = statusNotImage
+				sum.NotImage++
+				uerr = notImageError(uerr)
 			default:
+				status = unbakeStatusUnreadable
 				sum.Unreadable++
 			}
 			rec := unbake.NewRecord(r.Item.Path, res, uerr)
 			if uerr != nil {
-				fails.add(r.Item.Path, rec.Error)
+				why := rec.Error
+				if h := imageHint(uerr); h != "" {
+					why += " (hint: " + h + ")"
+				}
+				fails.add(r.Item.Path, why)
 			}
 			var werr error
 			if o.json {
-				werr = enc.Encode(unbakeFileRecord{Type: "file", Record: rec})
+				werr = enc.Encode(unbakeFileRecord{Type: "file", Status: status, Record: rec})
 			} else if uerr == nil {
-				_, werr = io.WriteString(out, r.Item.Path+"\t")
-				if werr == nil {
-					werr = writePayload(out, res.Payload, true)
-				}
+				werr = writeLabelled(out, r.Item.Path, res.Payload, true)
 			}
 			if werr != nil {
 				return fmt.Errorf("writing standard output: %w", werr)
@@ -304,7 +348,7 @@ func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []st
 			if err := flushPeriodically(out, streams.OutIsTerminal, sum.Files); err != nil {
 				return err
 			}
-			prog.Files(sum.Files, ": %d badges, %d without a badge, %d unreadable", sum.Badges, sum.NoBadge, sum.Unreadable)
+			prog.Files(sum.Files, ": %d badges, %d without a badge, %d not images, %d unreadable", sum.Badges, sum.NoBadge, sum.NotImage, sum.Unreadable)
 			return nil
 		})
 	stopCount()
@@ -315,21 +359,24 @@ func runUnbakeBatch(ctx context.Context, streams IO, o *unbakeOptions, args []st
 	}
 	sum.ElapsedSeconds = time.Since(start).Seconds()
 	sum.Interrupted = st.Interrupted
-	if o.json {
+	switch {
+	case sum.Files == 0 && !st.Interrupted:
+		// No summary of nothing: batchExit says no files matched.
+	case o.json:
 		if err := enc.Encode(sum); err != nil {
 			return fmt.Errorf("writing standard output: %w", err)
 		}
-	} else {
+	default:
 		if sum.Files > 0 {
 			fmt.Fprintln(out)
 		}
 		for _, row := range []struct {
 			name string
 			n    int
-		}{{"files", sum.Files}, {"badges", sum.Badges}, {"no badge", sum.NoBadge}, {"unreadable", sum.Unreadable}} {
-			fmt.Fprintf(out, "%-10s  %d\n", row.name, row.n)
+		}{{"files", sum.Files}, {"badges", sum.Badges}, {"no badge", sum.NoBadge}, {"not an image", sum.NotImage}, {"unreadable", sum.Unreadable}} {
+			fmt.Fprintf(out, "%-12s  %d\n", row.name, row.n)
 		}
-		fmt.Fprintf(out, "%-10s  %.2fs\n", "elapsed", sum.ElapsedSeconds)
+		fmt.Fprintf(out, "%-12s  %.2fs\n", "elapsed", sum.ElapsedSeconds)
 		if sum.Interrupted {
 			fmt.Fprintln(out, "interrupted: the counts cover the files finished so far")
 		}

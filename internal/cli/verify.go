@@ -96,6 +96,7 @@ type verifyOptions struct {
 	report    string
 	retry     int
 	color     colorMode
+	lenient   bool
 	batch     batchOptions
 }
 
@@ -119,10 +120,12 @@ Batch mode: given several PATHs, or a folder (walked recursively), or any of
 --include, --exclude, --follow-symlinks, --shard, --jobs, --report, verify checks every
 file, --jobs at a time, sharing one fetch cache (a badge class or issuer
 shared by many badges is fetched once), and never stops at a bad file.
---json then prints one JSON object per file as it finishes (JSON Lines:
-"type": "file", file, status, and the report as above, or error), then one
-"type": "summary" object with the counts. Without --json a progress line
-goes to standard error (when it is a terminal; --quiet silences it), then a
+--json then prints one JSON object per file, in walk order (the same on
+every run and for every --jobs), as soon as those before it are done (JSON
+Lines: "type": "file", file, status, and the report as above, or error),
+then one "type": "summary" object with the counts. Without --json a
+progress line goes to standard error (when it is a terminal; --quiet
+silences it: files done of the total, the rate and the time left), then a
 summary table and the failing files. --shard K/N keeps the files whose path
 relative to their PATH argument hashes to shard K of N. --report FILE.html
 also writes an HTML report a person can open: a thumbnail of every image,
@@ -142,16 +145,19 @@ verdict is in colour; --color never (or NO_COLOR set, not empty) turns that
 off, --color always keeps it when the output goes elsewhere.
 
 Batch statuses: valid, invalid, revoked, indeterminate, no-badge (an image
-that carries none) and error (a file that could not be read, or is no
-badge input at all); the summary counts each. --retry N verifies a badge
+that carries none), not-an-image (neither a PNG or SVG image nor a badge
+payload; the error says what it looks like) and error (a file that could
+not be read, or a broken image); the summary counts each. --lenient
+accepts PNG chunks with a wrong CRC, with a warning, as unbake --lenient
+does. --retry N verifies a badge
 that could not be checked again up to N times (batch: each such file),
 waiting 1s, 2s, 4s… (at most 30s) between tries, asking the network again
 each time.
 
 Exit status: 0 valid (batch: every file valid); 1 invalid or revoked
-(batch: any file invalid, revoked, without a badge or unreadable); 3 could
-not be checked (batch: otherwise, any file indeterminate); 2 the command
-could not run (usage, I/O; batch: also no files matched, or interrupted).`
+(batch: any file invalid, revoked, without a badge, not an image or
+unreadable); 3 could not be checked (batch: otherwise, any file
+indeterminate); 2 the command could not run (usage, I/O; batch: also no files matched, or interrupted).`
 
 func newVerifyCmd(streams IO) *cobra.Command {
 	o := &verifyOptions{}
@@ -189,6 +195,7 @@ func newVerifyCmd(streams IO) *cobra.Command {
 	f.StringVar(&o.recipient, "recipient", "", `the expected recipient as a JSON profile, e.g. '{"email": "alice@example.org"}'`)
 	f.BoolVar(&o.json, "json", false, "print the full report as JSON")
 	f.StringVar(&o.report, "report", "", "batch: also write a self-contained HTML report to `FILE.html`")
+	f.BoolVar(&o.lenient, "lenient", false, "accept PNG chunks with a wrong CRC (with a warning), as unbake --lenient does")
 	f.IntVar(&o.retry, "retry", 0, "verify a badge that could not be checked (indeterminate) again up to `N` times, with back-off (batch: each such file)")
 	f.Var(&o.color, "color", "colour the verdict: `auto` (on a terminal, unless NO_COLOR is set), always or never")
 	o.network.addFlags(cmd)
@@ -218,17 +225,34 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 	if err := checkRetry(o.retry); err != nil {
 		return err
 	}
-	opts := &verify.Options{Recipient: recipient}
-	res, err := v.Verify(ctx, in, opts)
+	opts := &verify.Options{Recipient: recipient, Lenient: o.lenient}
+	// A file is unbaked here, so that what unbake says about the image
+	// (warnings, and the hint for an error) reaches standard error.
+	var rec verifyFileRecord
+	verifyOnce := func(ctx context.Context) (*report.Result, error) {
+		if in.Name == "" { // a URL, or --data
+			return v.Verify(ctx, in, opts)
+		}
+		rec = verifyData(ctx, v, opts, in.Name, in.Data)
+		if rec.Result == nil {
+			return nil, errkind.Mark(errkind.BadInput, errors.New(rec.Error))
+		}
+		return rec.Result, nil
+	}
+	res, err := verifyOnce(ctx)
 	for try, wait := 0, time.Second; err == nil && try < o.retry && res.Status == report.StatusIndeterminate; try++ {
 		if !sleepCtx(ctx, wait) {
 			break
 		}
 		wait = nextWait(wait)
-		res, err = v.Verify(fetch.ForRetry(ctx), in, opts)
+		res, err = verifyOnce(fetch.ForRetry(ctx))
 	}
 	if err != nil {
 		return err
+	}
+	printWarnings(streams.Err, "", rec.Warnings)
+	if h := imageHint(rec.unbakeErr); h != "" {
+		defer fmt.Fprintf(streams.Err, "badgebake: hint: %s\n", h)
 	}
 	if o.json {
 		enc := json.NewEncoder(streams.Out)
@@ -311,7 +335,8 @@ const (
 	statusRevoked       = string(report.StatusRevoked) // invalid because revoked
 	statusIndeterminate = string(report.StatusIndeterminate)
 	statusNoBadge       = "no-badge"
-	statusUnreadable    = "error" // the file could not be read, or is no badge input at all
+	statusNotImage      = "not-an-image" // neither a PNG or SVG image nor a badge payload
+	statusUnreadable    = "error"        // the file could not be read, or the image is broken
 )
 
 // verifyFileRecord is one "type": "file" line of batch verify --json.
@@ -320,7 +345,10 @@ type verifyFileRecord struct {
 	File   string `json:"file"`
 	Status string `json:"status"`
 	*report.Result
-	Error string `json:"error,omitempty"`
+	Error    string   `json:"error,omitempty"`
+	Warnings []string `json:"warnings,omitempty"` // about the image (a wrong CRC --lenient accepted, …)
+	// unbakeErr is why the input was not read as a badge image, for the hint.
+	unbakeErr error
 }
 
 // verifySummary is the last line of batch verify --json.
@@ -332,6 +360,7 @@ type verifySummary struct {
 	Revoked        int            `json:"revoked"`
 	Indeterminate  int            `json:"indeterminate"`
 	NoBadge        int            `json:"no_badge"`
+	NotImage       int            `json:"not_an_image"`
 	Unreadable     int            `json:"error"`
 	ByVersion      map[string]int `json:"by_version"`
 	ByError        map[string]int `json:"by_error"`
@@ -341,34 +370,46 @@ type verifySummary struct {
 
 // verifyFile verifies one file of a batch with the shared verifier.
 func verifyFile(ctx context.Context, v *verify.Verifier, opts *verify.Options, file string) verifyFileRecord {
-	rec := verifyFileRecord{Type: "file", File: file}
 	data, err := readFileLimited(file)
 	if err != nil {
-		rec.Status, rec.Error = statusUnreadable, err.Error()
-		return rec
+		return verifyFileRecord{Type: "file", File: file, Status: statusUnreadable, Error: err.Error()}
 	}
-	// The file is read once: unbaked here (which tells an image from
-	// text), and the result, or the parsed payload, handed to the
-	// verifier.
+	return verifyData(ctx, v, opts, file, data)
+}
+
+// verifyData verifies the bytes of one input named name. They are read
+// once: unbaked here (which tells an image from text, leniently when opts
+// says so), and the result, or the parsed payload, handed to the verifier.
+func verifyData(ctx context.Context, v *verify.Verifier, opts *verify.Options, name string, data []byte) verifyFileRecord {
+	rec := verifyFileRecord{Type: "file", File: name}
 	var res *report.Result
-	unbaked, err := unbake.Bytes(data, nil)
+	var uo *unbake.Options
+	if opts.Lenient {
+		uo = &unbake.Options{Lenient: true}
+	}
+	unbaked, err := unbake.Bytes(data, uo)
 	switch {
 	case !errors.Is(err, carrier.ErrNotImage):
+		if unbaked != nil {
+			rec.Warnings = unbaked.Warnings
+		}
 		if err != nil {
-			rec.Status, rec.Error = statusUnreadable, err.Error()
+			rec.Status, rec.Error, rec.unbakeErr = statusUnreadable, err.Error(), err
 			if errors.Is(err, unbake.ErrNoBadge) {
 				rec.Status = statusNoBadge
 			}
 		}
-		res = v.VerifyUnbaked(ctx, file, unbaked, err, opts)
+		res = v.VerifyUnbaked(ctx, name, unbaked, err, opts)
 	default:
-		p, err := payload.Parse(data)
-		if err == nil {
+		p, perr := payload.Parse(data)
+		if perr == nil {
 			res = v.VerifyPayload(ctx, p, opts)
 			break
 		}
-		rec.Status, rec.Error = statusUnreadable, "not a PNG or SVG image, nor a badge payload"
-		if res, err = v.Verify(ctx, verify.Input{Data: data, Name: file}, opts); err != nil {
+		var notImage *carrier.NotImageError
+		errors.As(notImageError(err), &notImage)
+		rec.Status, rec.Error, rec.unbakeErr = statusNotImage, "not a PNG or SVG image, nor a badge payload: it looks like "+notImage.LooksLike, err
+		if res, err = v.Verify(ctx, verify.Input{Data: data, Name: name}, opts); err != nil {
 			return rec
 		}
 	}
@@ -394,6 +435,26 @@ func readFileLimited(file string) ([]byte, error) {
 		return nil, fmt.Errorf("larger than %d MiB", maxInput>>20)
 	}
 	return b, nil
+}
+
+// imageHint is the hint for why an input was not read as a badge image
+// (a wrong CRC: --lenient), or "". An input that is no image at all gets
+// none: it may be a mistyped payload as well as a photo.
+func imageHint(err error) string {
+	if err == nil || errors.Is(err, carrier.ErrNotImage) {
+		return ""
+	}
+	return hint(err)
+}
+
+// failure is the reason shown for a failing file in the list at the end,
+// with the hint, if any.
+func (rec *verifyFileRecord) failure() string {
+	why := rec.firstError()
+	if h := imageHint(rec.unbakeErr); h != "" {
+		why += " (hint: " + h + ")"
+	}
+	return why
 }
 
 // firstError is the reason shown for a failing file.
@@ -426,6 +487,8 @@ func (s *verifySummary) add(rec *verifyFileRecord) {
 		s.Indeterminate++
 	case statusNoBadge:
 		s.NoBadge++
+	case statusNotImage:
+		s.NotImage++
 	default:
 		s.Unreadable++
 	}
@@ -448,7 +511,7 @@ func (s *verifySummary) print(w io.Writer) {
 	rows := []struct {
 		name string
 		n    int
-	}{{"files", s.Files}, {"valid", s.Valid}, {"invalid", s.Invalid}, {"  revoked", s.Revoked}, {"could not be checked", s.Indeterminate}, {"no badge", s.NoBadge}, {"unreadable", s.Unreadable}}
+	}{{"files", s.Files}, {"valid", s.Valid}, {"invalid", s.Invalid}, {"  revoked", s.Revoked}, {"could not be checked", s.Indeterminate}, {"no badge", s.NoBadge}, {"not an image", s.NotImage}, {"unreadable", s.Unreadable}}
 	for _, r := range rows {
 		fmt.Fprintf(w, "%-20s  %d\n", r.name, r.n)
 	}
@@ -479,7 +542,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 	}
 	ctx, stop := batchContext(ctx)
 	defer stop()
-	opts := &verify.Options{Recipient: recipient}
+	opts := &verify.Options{Recipient: recipient, Lenient: o.lenient}
 	start := time.Now()
 	sum := &verifySummary{Type: "summary", ByVersion: map[string]int{}, ByError: map[string]int{}}
 	out := bufio.NewWriterSize(streams.Out, 16<<10)
@@ -509,7 +572,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 			}
 			sum.add(&rec)
 			if rec.Status != statusValid {
-				fails.add(rec.File, rec.firstError())
+				fails.add(rec.File, rec.failure())
 			}
 			if o.json {
 				if err := enc.Encode(&rec); err != nil {
@@ -524,7 +587,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 					return err
 				}
 			}
-			prog.Files(sum.Files, ": %d valid, %d invalid, %d not checked, %d without a badge, %d unreadable", sum.Valid, sum.Invalid, sum.Indeterminate, sum.NoBadge, sum.Unreadable)
+			prog.Files(sum.Files, ": %d valid, %d invalid, %d not checked, %d without a badge, %d not images, %d unreadable", sum.Valid, sum.Invalid, sum.Indeterminate, sum.NoBadge, sum.NotImage, sum.Unreadable)
 			return nil
 		})
 	stopCount()
@@ -541,11 +604,14 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 			return err
 		}
 	}
-	if o.json {
+	switch {
+	case sum.Files == 0 && !st.Interrupted:
+		// No summary of nothing: batchExit says no files matched.
+	case o.json:
 		if err := enc.Encode(sum); err != nil {
 			return fmt.Errorf("writing standard output: %w", err)
 		}
-	} else {
+	default:
 		sum.print(out)
 		fails.print(out)
 	}

@@ -36,6 +36,7 @@ const (
 	StatusRevoked       = "revoked"
 	StatusIndeterminate = "indeterminate"
 	StatusNoBadge       = "no-badge"
+	StatusNotImage      = "not-an-image"
 	StatusUnreadable    = "error"
 )
 
@@ -63,7 +64,7 @@ type Row struct {
 
 // Counts are the totals shown at the top of the report.
 type Counts struct {
-	Files, Valid, Invalid, Revoked, Indeterminate, NoBadge, Unreadable int
+	Files, Valid, Invalid, Revoked, Indeterminate, NoBadge, NotImage, Unreadable int
 }
 
 // Failures is the number of files that are not valid.
@@ -83,6 +84,8 @@ func (c *Counts) add(status string) {
 		c.Indeterminate++
 	case StatusNoBadge:
 		c.NoBadge++
+	case StatusNotImage:
+		c.NotImage++
 	default:
 		c.Unreadable++
 	}
@@ -90,7 +93,7 @@ func (c *Counts) add(status string) {
 
 var labels = map[string]string{
 	StatusValid: "valid", StatusInvalid: "invalid", StatusRevoked: "revoked",
-	StatusIndeterminate: "could not be checked", StatusNoBadge: "no badge", StatusUnreadable: "unreadable",
+	StatusIndeterminate: "could not be checked", StatusNoBadge: "no badge", StatusNotImage: "not an image", StatusUnreadable: "unreadable",
 }
 
 // Label is the verdict shown for a status.
@@ -252,7 +255,7 @@ th, td { text-align: left; vertical-align: top; padding: .4em .6em; border-botto
 .verdict { font-weight: bold; padding: .1em .4em; border-radius: 3px; white-space: nowrap; }
 .v-valid { background: #d7f5d7; color: #135c13; }
 .v-invalid, .v-revoked, .v-error { background: #fbd9d9; color: #8a1212; }
-.v-no-badge, .v-indeterminate { background: #fff0c2; color: #6b5100; }
+.v-no-badge, .v-not-an-image, .v-indeterminate { background: #fff0c2; color: #6b5100; }
 ul.messages { margin: 0; padding-left: 1.2em; }
 .lvl-error { color: #8a1212; }
 .lvl-warning { color: #6b5100; }
@@ -264,7 +267,7 @@ ul.messages { margin: 0; padding-left: 1.2em; }
 </head>
 <body>
 <h1>{{.Title}}</h1>
-<p class="counts" id="counts"><span>files <b id="count-files">{{.Counts.Files}}</b></span><span>valid <b id="count-valid">{{.Counts.Valid}}</b></span><span>invalid <b id="count-invalid">{{.Counts.Invalid}}</b> (revoked <b id="count-revoked">{{.Counts.Revoked}}</b>)</span><span>could not be checked <b id="count-indeterminate">{{.Counts.Indeterminate}}</b></span><span>no badge <b id="count-no-badge">{{.Counts.NoBadge}}</b></span><span>unreadable <b id="count-unreadable">{{.Counts.Unreadable}}</b></span></p>
+<p class="counts" id="counts"><span>files <b id="count-files">{{.Counts.Files}}</b></span><span>valid <b id="count-valid">{{.Counts.Valid}}</b></span><span>invalid <b id="count-invalid">{{.Counts.Invalid}}</b> (revoked <b id="count-revoked">{{.Counts.Revoked}}</b>)</span><span>could not be checked <b id="count-indeterminate">{{.Counts.Indeterminate}}</b></span><span>no badge <b id="count-no-badge">{{.Counts.NoBadge}}</b></span><span>not an image <b id="count-not-an-image">{{.Counts.NotImage}}</b></span><span>unreadable <b id="count-unreadable">{{.Counts.Unreadable}}</b></span></p>
 <p>Generated {{.Generated}}.{{if .Interrupted}} <strong>The run was interrupted: only the files finished so far are listed.</strong>{{end}}</p>
 <input type="checkbox" id="failures-only"> <label for="failures-only">Show only the failures ({{.Counts.Failures}})</label>
 <table id="files">

@@ -51,7 +51,8 @@ func TestReport(t *testing.T) {
 		{File: evil, Status: StatusInvalid, Badge: `<script>alert("x")</script>`, Issuer: `"><img src=x onerror=alert(1)>`,
 			Messages: []Message{{Level: "ERROR", Name: "VALIDATE_PROPERTY", Text: "<b>bad</b>"}}},
 		{File: big, Status: StatusRevoked, Messages: []Message{{Level: "ERROR", Name: "PROCESS_410_GONE", Text: "gone"}}},
-		{File: txt, Status: StatusUnreadable, Error: "not a PNG or SVG image"},
+		{File: txt, Status: StatusNotImage, Error: "not a PNG or SVG image"},
+		{File: filepath.Join(dir, "gone.png"), Status: StatusUnreadable, Error: "permission denied"},
 		{File: filepath.Join(dir, "plain.png"), Status: StatusNoBadge},
 		{File: filepath.Join(dir, "down.png"), Status: StatusIndeterminate, Messages: []Message{{Level: "ERROR", Name: "FETCH_HTTP_NODE", Text: "HTTP 503"}}},
 	})
@@ -80,14 +81,14 @@ func TestReport(t *testing.T) {
 		t.Error("a value was rejected by html/template")
 	}
 	// Counts.
-	for id, n := range map[string]string{"files": "6", "valid": "1", "invalid": "2", "revoked": "1", "indeterminate": "1", "no-badge": "1", "unreadable": "1"} {
+	for id, n := range map[string]string{"files": "7", "valid": "1", "invalid": "2", "revoked": "1", "indeterminate": "1", "no-badge": "1", "not-an-image": "1", "unreadable": "1"} {
 		if !strings.Contains(html, `id="count-`+id+`">`+n+`<`) {
 			t.Errorf("count %s is not %s", id, n)
 		}
 	}
 	// The failures filter: the checkbox, the CSS fallback and one row per
 	// file, valid rows marked ok and the others fail.
-	for _, want := range []string{`<input type="checkbox" id="failures-only">`, `#failures-only:checked ~ table tr.ok`, `Show only the failures (5)`} {
+	for _, want := range []string{`<input type="checkbox" id="failures-only">`, `#failures-only:checked ~ table tr.ok`, `Show only the failures (6)`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("missing %s", want)
 		}
@@ -97,10 +98,10 @@ func TestReport(t *testing.T) {
 	for _, c := range classes {
 		got = append(got, c[1]+":"+c[2])
 	}
-	if want := "ok:valid fail:invalid fail:revoked fail:error fail:no-badge fail:indeterminate"; strings.Join(got, " ") != want {
+	if want := "ok:valid fail:invalid fail:revoked fail:not-an-image fail:error fail:no-badge fail:indeterminate"; strings.Join(got, " ") != want {
 		t.Errorf("rows %v, want %s", got, want)
 	}
-	for _, want := range []string{"no badge", "could not be checked", "revoked", "Robotics", "Example Issuer", "PROCESS_410_GONE", "not a PNG or SVG image"} {
+	for _, want := range []string{"no badge", "could not be checked", "revoked", "Robotics", "Example Issuer", "PROCESS_410_GONE", "not a PNG or SVG image", "not an image"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("missing %q", want)
 		}
