@@ -266,11 +266,16 @@ const (
 	unbakeStatusUnreadable = "error" // the file could not be read, or the image is broken
 )
 
+// unknownContent is what carrier.Describe says of bytes internal/magic
+// does not recognise: those start as valid UTF-8 (magic calls the rest
+// binary data), so text.
+var unknownContent = carrier.Describe([]byte("x"))
+
 // notImageError is the error of an input that is not an image, saying
-// what it looks like (text, when nothing more is known).
+// what it looks like: text, when nothing more is known.
 func notImageError(err error) error {
 	var notImage *carrier.NotImageError
-	if errors.As(err, &notImage) && notImage.LooksLike != "" {
+	if errors.As(err, &notImage) && notImage.LooksLike != "" && notImage.LooksLike != unknownContent {
 		return err
 	}
 	return &carrier.NotImageError{LooksLike: "text"}
