@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -286,5 +287,27 @@ func TestBatchLinksStayInside(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "verify", "--follow-symlinks=maybe", dir); code != ExitUsage || !strings.Contains(stderr, `"maybe" is not inside`) {
 		t.Errorf("=maybe: exit %d: %s", code, stderr)
+	}
+}
+
+// TestBatchProgressOnTerminal: with standard error a terminal the progress
+// line shows files done of the total (done/≥N while the files are still
+// being counted), and is erased at the end; off a terminal nothing is drawn.
+func TestBatchProgressOnTerminal(t *testing.T) {
+	h := newBatchHost(t)
+	dir, _ := batchFolder(t, h)
+	for _, args := range [][]string{{"unbake", dir}, {"verify", "--offline", dir}} {
+		var out, errOut bytes.Buffer
+		Main(args, IO{In: strings.NewReader(""), Out: &out, Err: &errOut, ErrIsTerminal: true})
+		stderr := errOut.String()
+		if !regexp.MustCompile(`^\r\x1b\[K1/(≥)?[1-9]\d*`).MatchString(stderr) || !strings.HasSuffix(stderr, "\r\x1b[K") {
+			t.Errorf("%s: progress %q", args[0], stderr)
+		}
+		if strings.Contains(out.String(), "\x1b") {
+			t.Errorf("%s: progress on standard output: %q", args[0], out.String())
+		}
+	}
+	if _, _, stderr := run(t, "unbake", dir); stderr != "" {
+		t.Errorf("off a terminal: %q", stderr)
 	}
 }
