@@ -56,35 +56,46 @@ func TestPoolAnySequence(t *testing.T) {
 	}
 }
 
-// A consume error stops the run and is Pool's error; a produce error too.
+// A consume error stops the run and is the pool's error; a produce error
+// too; a cancellation interrupts it. The same for PoolOrdered (which
+// consumes in order up to the error), without deadlock.
 func TestPoolErrors(t *testing.T) {
-	stop := errors.New("stop")
-	n := 0
-	_, err := Pool(t.Context(), 2, numbers(1000), func(_ context.Context, i int) (int, error) { return i, nil },
-		func(Done[int, int]) error {
-			if n++; n == 5 {
-				return stop
+	type poolFunc = func(context.Context, int, func(context.Context, func(int) bool) error,
+		func(context.Context, int) (int, error), func(Done[int, int]) error) (Stats, error)
+	for name, pool := range map[string]poolFunc{"Pool": Pool[int, int], "PoolOrdered": PoolOrdered[int, int]} {
+		t.Run(name, func(t *testing.T) {
+			stop := errors.New("stop")
+			n := 0
+			_, err := pool(t.Context(), 2, numbers(1000), func(_ context.Context, i int) (int, error) { return i, nil },
+				func(d Done[int, int]) error {
+					if name == "PoolOrdered" && d.In != n {
+						t.Errorf("consumed %d, want %d", d.In, n)
+					}
+					if n++; n == 5 {
+						return stop
+					}
+					return nil
+				})
+			if !errors.Is(err, stop) {
+				t.Errorf("consume error: %v", err)
 			}
-			return nil
+			broken := errors.New("broken")
+			_, err = pool(t.Context(), 2, func(context.Context, func(int) bool) error { return broken },
+				func(_ context.Context, i int) (int, error) { return i, nil }, func(Done[int, int]) error { return nil })
+			if !errors.Is(err, broken) {
+				t.Errorf("produce error: %v", err)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			st, err := pool(ctx, 2, numbers(1000), func(_ context.Context, i int) (int, error) {
+				if i == 10 {
+					cancel()
+				}
+				return i, nil
+			}, func(Done[int, int]) error { return nil })
+			if err != nil || !st.Interrupted || st.Items >= 1000 {
+				t.Errorf("cancelled: stats %+v, err %v", st, err)
+			}
 		})
-	if !errors.Is(err, stop) {
-		t.Errorf("consume error: %v", err)
-	}
-	broken := errors.New("broken")
-	_, err = Pool(t.Context(), 2, func(context.Context, func(int) bool) error { return broken },
-		func(_ context.Context, i int) (int, error) { return i, nil }, func(Done[int, int]) error { return nil })
-	if !errors.Is(err, broken) {
-		t.Errorf("produce error: %v", err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	st, err := Pool(ctx, 2, numbers(1000), func(_ context.Context, i int) (int, error) {
-		if i == 10 {
-			cancel()
-		}
-		return i, nil
-	}, func(Done[int, int]) error { return nil })
-	if err != nil || !st.Interrupted || st.Items >= 1000 {
-		t.Errorf("cancelled: stats %+v, err %v", st, err)
 	}
 }
 
@@ -158,35 +169,5 @@ func TestPoolOrderedWindow(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-}
-
-// A consume error or a cancellation ends an ordered run too, without
-// deadlock.
-func TestPoolOrderedStops(t *testing.T) {
-	stop := errors.New("stop")
-	n := 0
-	_, err := PoolOrdered(t.Context(), 3, numbers(1000), func(_ context.Context, i int) (int, error) { return i, nil },
-		func(d Done[int, int]) error {
-			if d.In != n {
-				t.Errorf("consumed %d, want %d", d.In, n)
-			}
-			if n++; n == 5 {
-				return stop
-			}
-			return nil
-		})
-	if !errors.Is(err, stop) {
-		t.Errorf("consume error: %v", err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	st, err := PoolOrdered(ctx, 3, numbers(1000), func(_ context.Context, i int) (int, error) {
-		if i == 10 {
-			cancel()
-		}
-		return i, nil
-	}, func(Done[int, int]) error { return nil })
-	if err != nil || !st.Interrupted || st.Items >= 1000 {
-		t.Errorf("cancelled: stats %+v, err %v", st, err)
 	}
 }
