@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"runtime/debug"
 
 	"github.com/badgebake/badgebake/errkind"
 	"github.com/spf13/cobra"
@@ -38,20 +36,6 @@ type IO struct {
 func StdIO() IO {
 	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		OutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())), ErrIsTerminal: term.IsTerminal(int(os.Stderr.Fd()))}
-}
-
-// Version is set at link time (-ldflags "-X …/internal/cli.Version=v1.2.3");
-// otherwise it comes from the module's build information.
-var Version = ""
-
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
 }
 
 // Main runs the command line and returns the exit code.
@@ -126,20 +110,8 @@ func newRootCmd(streams IO) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newBakeCmd(streams), newUnbakeCmd(streams), newVerifyCmd(streams), newServeCmd(streams), newVersionCmd(streams))
 	setupCompletion(root)
+	setVersionFlag(root)
 	return root
-}
-
-func newVersionCmd(streams IO) *cobra.Command {
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print the badgebake version",
-		Args:    noArgs,
-		Example: "  badgebake version",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(streams.Out, "badgebake %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			return nil
-		},
-	}
 }
 
 func noArgs(cmd *cobra.Command, args []string) error {
