@@ -11,8 +11,10 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -30,8 +32,13 @@ const manDate = "2026-12-06"
 
 func main() {
 	dir := flag.String("dir", "docs", "write man/ and cli/ under this directory")
+	completions := flag.String("completions", "", "also write the shell completion scripts (what \"badgebake completion SHELL\" prints) into this directory, for release archives")
 	flag.Parse()
-	if err := generate(*dir); err != nil {
+	err := generate(*dir)
+	if err == nil && *completions != "" {
+		err = generateCompletions(*completions)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}
@@ -76,4 +83,27 @@ func tree() *cobra.Command {
 	}
 	walk(root)
 	return root
+}
+
+// generateCompletions writes badgebake.bash, badgebake.zsh, badgebake.fish
+// and badgebake.ps1 into dir: what "badgebake completion SHELL" prints.
+func generateCompletions(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, sh := range []struct{ shell, ext string }{{"bash", "bash"}, {"zsh", "zsh"}, {"fish", "fish"}, {"powershell", "ps1"}} {
+		shell := sh.shell
+		var out bytes.Buffer
+		root := cli.CommandTree()
+		root.SetOut(&out)
+		root.SetErr(io.Discard)
+		root.SetArgs([]string{"completion", shell})
+		if err := root.Execute(); err != nil {
+			return fmt.Errorf("badgebake completion %s: %w", shell, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "badgebake."+sh.ext), out.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

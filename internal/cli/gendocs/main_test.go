@@ -81,3 +81,30 @@ func compareDirs(t *testing.T, want, got string) []string {
 	slices.Sort(diff)
 	return diff
 }
+
+// TestCompletions: the release archives' completion scripts, one per shell,
+// each for the badgebake command.
+func TestCompletions(t *testing.T) {
+	dir := t.TempDir()
+	if err := generateCompletions(dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, marker := range map[string]string{
+		"badgebake.bash": "complete -o default -F __start_badgebake badgebake",
+		"badgebake.zsh":  "#compdef badgebake",
+		"badgebake.fish": "complete -c badgebake",
+		"badgebake.ps1":  "Register-ArgumentCompleter",
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if !bytes.Contains(b, []byte(marker)) {
+			t.Errorf("%s does not contain %q", name, marker)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
+		t.Errorf("%d files, want 4", len(entries))
+	}
+}
