@@ -60,7 +60,7 @@ func generate(dir string) error {
 	if err != nil {
 		return err
 	}
-	header := &doc.GenManHeader{Title: "BADGEBAKE", Section: "1", Date: &date, Source: "badgebake", Manual: "badgebake manual"}
+	header := &doc.GenManHeader{Section: "1", Date: &date, Source: "badgebake", Manual: "badgebake manual"}
 	if err := doc.GenManTree(root, header, manDir); err != nil {
 		return err
 	}
