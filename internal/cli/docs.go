@@ -2,11 +2,16 @@ package cli
 
 //go:generate go run ./gendocs -dir ../../docs
 
-import "github.com/spf13/cobra"
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
 
 // CommandTree returns the badgebake command with every subcommand, for
-// generating documentation (internal/cli/gendocs). Its streams are empty:
-// it is for reading, not running.
-func CommandTree() *cobra.Command {
-	return newRootCmd(IO{})
+// generating documentation and completion scripts (internal/cli/gendocs):
+// what it prints goes to out (the completion commands take their output
+// stream when the tree is built), its errors nowhere.
+func CommandTree(out io.Writer) *cobra.Command {
+	return newRootCmd(IO{Out: out, Err: io.Discard})
 }

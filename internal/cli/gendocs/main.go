@@ -70,7 +70,7 @@ func generate(dir string) error {
 // tree is the command tree as documented: without cobra's "auto generated
 // on DATE" lines, which would change the output every day.
 func tree() *cobra.Command {
-	root := cli.CommandTree()
+	root := cli.CommandTree(io.Discard)
 	root.DisableAutoGenTag = true
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
@@ -94,9 +94,7 @@ func generateCompletions(dir string) error {
 	for _, sh := range []struct{ shell, ext string }{{"bash", "bash"}, {"zsh", "zsh"}, {"fish", "fish"}, {"powershell", "ps1"}} {
 		shell := sh.shell
 		var out bytes.Buffer
-		root := cli.CommandTree()
-		root.SetOut(&out)
-		root.SetErr(io.Discard)
+		root := cli.CommandTree(&out)
 		root.SetArgs([]string{"completion", shell})
 		if err := root.Execute(); err != nil {
 			return fmt.Errorf("badgebake completion %s: %w", shell, err)
