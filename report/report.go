@@ -47,6 +47,16 @@ type Message struct {
 	Revocation bool `json:"-"`
 }
 
+// ShownNode is the node a message is about as people are shown it: its
+// NodeID, or "" for a blank node (_:b0), an id made up for one run, which
+// the message text names by its place instead.
+func (m Message) ShownNode() string {
+	if len(m.NodeID) >= 2 && m.NodeID[:2] == "_:" {
+		return ""
+	}
+	return m.NodeID
+}
+
 // Report is the verdict and its messages.
 type Report struct {
 	Valid             bool              `json:"valid"`

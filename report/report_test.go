@@ -46,3 +46,11 @@ func TestFinishAndShape(t *testing.T) {
 		t.Errorf("recipientProfile must be absent until confirmed: %s", b)
 	}
 }
+
+func TestShownNode(t *testing.T) {
+	for id, want := range map[string]string{"https://example.org/a": "https://example.org/a", "_:b0": "", "": "", "_": "_", "urn:uuid:1": "urn:uuid:1"} {
+		if got := (Message{NodeID: id}).ShownNode(); got != want {
+			t.Errorf("ShownNode(%q) = %q, want %q", id, got, want)
+		}
+	}
+}

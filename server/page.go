@@ -22,7 +22,7 @@ var styleCSS []byte
 // work never needs them); html/template escapes every value for where it
 // appears (text, attribute, URL), so nothing a badge says can become markup.
 var pages = sync.OnceValue(func() map[string]*template.Template {
-	funcs := template.FuncMap{"lower": strings.ToLower, "level": levelClass, "shownNode": shownNode}
+	funcs := template.FuncMap{"lower": strings.ToLower, "level": levelClass}
 	m := map[string]*template.Template{}
 	for _, name := range []string{"index", "results", "error"} {
 		m[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
@@ -78,16 +78,6 @@ func serveCSS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	w.Write(styleCSS)
-}
-
-// shownNode is a message's node as the page shows it: none for a blank
-// node (_:b0, an id made up for the run), which the message names by its
-// place.
-func shownNode(id string) string {
-	if strings.HasPrefix(id, "_:") {
-		return ""
-	}
-	return id
 }
 
 func levelClass(l report.Level) string { return "lvl-" + strings.ToLower(string(l)) }

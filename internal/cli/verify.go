@@ -678,8 +678,8 @@ func reportRow(rec *verifyFileRecord) htmlreport.Row {
 		}
 		for _, m := range rec.Report.Messages {
 			text := m.Result
-			if m.NodeID != "" {
-				text += " (" + m.NodeID + ")"
+			if node := m.ShownNode(); node != "" {
+				text += " (" + node + ")"
 			}
 			row.Messages = append(row.Messages, htmlreport.Message{Level: string(m.MessageLevel), Name: m.Name, Text: text})
 		}

@@ -90,12 +90,7 @@ func WriteOptions(w io.Writer, res *report.Result, o Options) {
 		fmt.Fprintf(w, "recipient confirmed: %s %s\n", k, rep.RecipientProfile[k])
 	}
 	for _, m := range rep.Messages {
-		where := m.NodeID
-		if strings.HasPrefix(where, "_:") {
-			// A blank node's id is made up for the run; the message
-			// names the node by its place.
-			where = ""
-		}
+		where := m.ShownNode()
 		if m.PropName != "" {
 			if where != "" {
 				where += " "
