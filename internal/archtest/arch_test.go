@@ -20,8 +20,8 @@ const module = "github.com/badgebake/badgebake/"
 // layers orders the public packages (and the CLI) from the bottom up: a
 // package may import packages of its own layer or below, never above.
 var layers = [][]string{
-	{"errkind"},   // what kind of failure an error is
-	{"proof/jws"}, // signatures, for every generation
+	{"errkind"},                   // what kind of failure an error is
+	{"proof/jws", "proof/didkey"}, // signatures and keys, for every generation
 	{"png", "svg", "payload", "report", "fetch", "jsonld"}, // formats, payloads, results, the network
 	{"carrier"},                           // what formats and generations share
 	{"bake", "unbake"},                    // carriers
