@@ -172,6 +172,9 @@ func Parse(did string) (*Key, error) {
 		if len(key) != 33 {
 			return fail(WrongKeyLength, codec, "a P-256 key (multicodec 0x1200) is a 33-byte compressed point, this one has %d bytes", len(key))
 		}
+		if key[0] != 2 && key[0] != 3 {
+			return fail(BadPoint, codec, "the P-256 key (multicodec 0x1200) starts with byte 0x%02x; a compressed point starts with 0x02 or 0x03", key[0])
+		}
 		x, y := elliptic.UnmarshalCompressed(elliptic.P256(), key)
 		if x == nil {
 			return fail(BadPoint, codec, "the P-256 key (multicodec 0x1200) is not a compressed point of the curve")

@@ -139,7 +139,7 @@ func TestParseErrors(t *testing.T) {
 		{mk(0xed, make([]byte, 33)), WrongKeyLength, 0xed, "32 bytes, this one 33"},
 		{mk(0x1200, make([]byte, 65)), WrongKeyLength, 0x1200, "this one has 65 bytes"},
 		{mk(0x1200, nil), WrongKeyLength, 0x1200, "this one has 0 bytes"},
-		{mk(0x1200, append([]byte{4}, make([]byte, 32)...)), BadPoint, 0x1200, "not a compressed point"},
+		{mk(0x1200, append([]byte{4}, make([]byte, 32)...)), BadPoint, 0x1200, "starts with byte 0x04; a compressed point starts with 0x02 or 0x03"},
 		{mk(0x1200, offCurve), BadPoint, 0x1200, "not a compressed point"},
 		{mk(0x1200, xOne), BadPoint, 0x1200, "not a compressed point"},
 	} {
