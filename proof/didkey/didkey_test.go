@@ -2,6 +2,7 @@ package didkey
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -11,59 +12,52 @@ import (
 	"testing"
 )
 
-func TestRoundTripEd25519(t *testing.T) {
-	for range 20 {
-		pub, _, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		did, err := FromPublicKey(pub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(did, "did:key:z6Mk") {
-			t.Errorf("Ed25519 did:key %s does not start with did:key:z6Mk", did)
-		}
-		k, err := Parse(did)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if k.Type != Ed25519 || !pub.Equal(k.Public) || k.DID != did || k.Fragment != "" {
-			t.Errorf("Parse(%s) = %+v", did, k)
-		}
-		mb := strings.TrimPrefix(did, Prefix)
-		if k.Multibase != mb || k.VerificationMethodID != did+"#"+mb {
-			t.Errorf("Parse(%s): Multibase %s, VerificationMethodID %s", did, k.Multibase, k.VerificationMethodID)
-		}
-		kf, err := Parse(k.VerificationMethodID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if kf.Fragment != mb || kf.DID != did || !pub.Equal(kf.Public) {
-			t.Errorf("Parse(%s) = %+v", k.VerificationMethodID, kf)
-		}
-	}
-}
-
-func TestRoundTripP256(t *testing.T) {
-	for range 20 {
-		priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		did, err := FromPublicKey(&priv.PublicKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(did, "did:key:zDn") {
-			t.Errorf("P-256 did:key %s does not start with did:key:zDn", did)
-		}
-		k, err := Parse(did)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if k.Type != P256 || !priv.PublicKey.Equal(k.Public) || k.DID != did {
-			t.Errorf("Parse(%s) = %+v", did, k)
+// Generated keys of both types go to a did:key and back, with and
+// without the fragment.
+func TestRoundTrip(t *testing.T) {
+	for _, c := range []struct {
+		typ    KeyType
+		prefix string
+		gen    func() (crypto.PublicKey, error)
+	}{
+		{Ed25519, "did:key:z6Mk", func() (crypto.PublicKey, error) {
+			pub, _, err := ed25519.GenerateKey(rand.Reader)
+			return pub, err
+		}},
+		{P256, "did:key:zDn", func() (crypto.PublicKey, error) {
+			priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+			if err != nil {
+				return nil, err
+			}
+			return &priv.PublicKey, nil
+		}},
+	} {
+		for range 20 {
+			pub, err := c.gen()
+			if err != nil {
+				t.Fatal(err)
+			}
+			did, err := FromPublicKey(pub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(did, c.prefix) {
+				t.Errorf("%s did:key %s does not start with %s", c.typ, did, c.prefix)
+			}
+			mb := strings.TrimPrefix(did, Prefix)
+			for _, in := range []string{did, did + "#" + mb} {
+				k, err := Parse(in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				eq := pub.(interface{ Equal(crypto.PublicKey) bool }).Equal(k.Public)
+				if k.Type != c.typ || !eq || k.DID != did || k.Multibase != mb || k.VerificationMethodID != did+"#"+mb {
+					t.Errorf("Parse(%s) = %+v", in, k)
+				}
+				if in == did && k.Fragment != "" || in != did && k.Fragment != mb {
+					t.Errorf("Parse(%s).Fragment = %q", in, k.Fragment)
+				}
+			}
 		}
 	}
 }
