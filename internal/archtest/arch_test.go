@@ -23,10 +23,10 @@ var layers = [][]string{
 	{"errkind"},                   // what kind of failure an error is
 	{"proof/jws", "proof/didkey"}, // signatures and keys, for every generation
 	{"png", "svg", "payload", "report", "fetch", "jsonld"}, // formats, payloads, results, the network
-	{"carrier"},                           // what formats and generations share
-	{"bake", "unbake"},                    // carriers
-	{"verify/ob2", "verify/ob2/obschema"}, // generations
-	{"verify"},                            // the verifier
+	{"carrier"},        // what formats and generations share
+	{"bake", "unbake"}, // carriers
+	{"verify/ob2", "verify/ob2/obschema", "verify/ob3/statuslist"}, // generations
+	{"verify"}, // the verifier
 	{"internal/ui/badgecard", "internal/ui/htmlreport", "internal/ui/progress", "internal/ui/textreport"}, // presentation, for the applications
 	{"batch", "server"}, // applications
 	{"internal/cli", "cmd/badgebake"},
