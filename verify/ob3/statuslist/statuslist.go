@@ -125,23 +125,37 @@ func Decode(encodedList string, maxBytes int) (*List, error) {
 	return l, nil
 }
 
-// gunzip decompresses r, refusing output past max bytes. It reads in
-// fixed-size chunks and grows its buffer only as bytes arrive, so it never
-// holds more than about twice max, and stops reading r as soon as the cap
-// is passed.
+// gunzip decompresses r, refusing output past max bytes. It reads straight
+// into its buffer and doubles the buffer only when full, never past max, so
+// it allocates less than twice max in all (append's gentler growth would
+// allocate about five times the final size), and it stops reading r as
+// soon as the cap is passed.
 func gunzip(r io.Reader, max int) ([]byte, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotGzip, err)
 	}
-	var out []byte
-	chunk := make([]byte, 32<<10)
+	out := make([]byte, 0, min(32<<10, max))
+	var probe [1]byte
 	for {
-		n, err := zr.Read(chunk)
-		if len(out)+n > max {
-			return nil, &TooLargeError{Max: max}
+		if len(out) == cap(out) {
+			if len(out) == max {
+				// Full: one more byte of output is one too many.
+				n, err := io.ReadFull(zr, probe[:])
+				if n > 0 {
+					return nil, &TooLargeError{Max: max}
+				}
+				if err == io.EOF {
+					return out, nil
+				}
+				return nil, fmt.Errorf("%w: %v", ErrNotGzip, err)
+			}
+			grown := make([]byte, len(out), min(2*cap(out)+1, max))
+			copy(grown, out)
+			out = grown
 		}
-		out = append(out, chunk[:n]...)
+		n, err := zr.Read(out[len(out):cap(out)])
+		out = out[:len(out)+n]
 		if err == io.EOF {
 			return out, nil
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -197,18 +198,36 @@ func TestBomb(t *testing.T) {
 		t.Errorf("read %d compressed bytes of %d before refusing", cr.n, len(b))
 	}
 
+	// Through Decode, with a cap large enough that the bomb passes the
+	// compressed-size check and reaches the decompressor.
+	const capBytes = 4 << 20
 	s := enc(b)
-	allocs := testing.AllocsPerRun(3, func() {
-		if _, err := Decode(s, max); !errors.As(err, &tl) {
+	if base64.RawURLEncoding.DecodedLen(len(s)-1) > capBytes {
+		t.Fatalf("bomb of %d bytes would be refused before decompressing", len(b))
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	allocs := testing.AllocsPerRun(1, func() {
+		if _, err := Decode(s, capBytes); !errors.As(err, &tl) {
 			t.Fatalf("err = %v, want *TooLargeError", err)
 		}
 	})
-	// The output buffer doubles up to the cap (about 2·log2(max/32K)
-	// growths), plus the base64 copy and gzip's state; a decoder that read
-	// the whole bomb would allocate for every member.
+	runtime.ReadMemStats(&after)
+	// AllocsPerRun runs the function twice (a warm-up and the run). Each
+	// may hold the base64-decoded input and an output buffer that grows to
+	// the cap (at most about twice it), plus gzip's own state; a decoder
+	// that inflated the whole bomb would need 1 GiB.
+	perRun := (after.TotalAlloc - before.TotalAlloc) / 2
+	if limit := uint64(len(b) + 3*capBytes + 1<<20); perRun > limit {
+		t.Errorf("Decode allocated %d bytes refusing a bomb, more than %d", perRun, limit)
+	}
+	// The output buffer's growths up to the cap, plus the base64 copy and
+	// gzip's state.
 	if allocs > 60 {
 		t.Errorf("Decode allocated %v times refusing a bomb", allocs)
 	}
+	t.Logf("bomb: %d compressed bytes; Decode: %d bytes, %v allocations", len(b), perRun, allocs)
 }
 
 func FuzzDecode(f *testing.F) {
