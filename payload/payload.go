@@ -269,17 +269,7 @@ func strings_(v any) []string {
 }
 
 // clip shortens text for error messages.
-func clip(b []byte) string {
-	const max = 60
-	if len(b) <= max {
-		return string(b)
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(b[cut]) {
-		cut--
-	}
-	return string(b[:cut]) + "…"
-}
+func clip(b []byte) string { return textin.Clip(b, 60) }
 
 // hasControlOrSpace reports whether a URL holds characters a URL may not
 // (url.Parse lets some through in the fragment).

@@ -15,6 +15,7 @@ import (
 	"github.com/badgebake/badgebake/carrier"
 	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/internal/jsonin"
+	"github.com/badgebake/badgebake/internal/textin"
 	"github.com/badgebake/badgebake/internal/ui/htmlreport"
 	"github.com/badgebake/badgebake/internal/ui/textreport"
 	"github.com/badgebake/badgebake/payload"
@@ -310,10 +311,7 @@ func readVerifyInput(streams IO, o *verifyOptions, args []string) (verify.Input,
 }
 
 func clipArg(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
+	return textin.Clip(s, 40)
 }
 
 // exitForStatus is verify's exit code for a verdict.

@@ -23,3 +23,24 @@ func TestTrimBOM(t *testing.T) {
 		}
 	}
 }
+
+func TestClip(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"longer than ten", 10, "longer tha…"},
+		{"héllo wörld", 2, "h…"}, // never half a character
+		{"", 0, ""},
+	} {
+		if got := Clip(c.in, c.max); got != c.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+		if got := Clip([]byte(c.in), c.max); got != c.want {
+			t.Errorf("Clip([]byte(%q), %d) = %q", c.in, c.max, got)
+		}
+	}
+}

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/carrier"
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/internal/jsonin"
+	"github.com/badgebake/badgebake/internal/textin"
 	"github.com/badgebake/badgebake/jsonld"
 )
 
@@ -209,17 +209,7 @@ func contentType(resp *fetch.Response) string {
 }
 
 // start returns the beginning of a body for messages.
-func start(b []byte) string {
-	const n = 80
-	if len(b) <= n {
-		return string(b)
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(b[cut]) {
-		cut--
-	}
-	return string(b[:cut]) + "…"
-}
+func start(b []byte) string { return textin.Clip(b, 80) }
 
 // gone reports a hosted assertion whose host answers 410 Gone: revoked.
 func (r *run) gone(url string, resp *fetch.Response) {

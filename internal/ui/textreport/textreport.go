@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/badgebake/badgebake/internal/textin"
 	"github.com/badgebake/badgebake/internal/ui/badgecard"
 	"github.com/badgebake/badgebake/report"
 )
@@ -63,10 +64,7 @@ func WriteOptions(w io.Writer, res *report.Result, o Options) {
 	}
 	subject := rep.ValidationSubject
 	if subject == "" {
-		subject = res.Input.Value
-		if len(subject) > 80 {
-			subject = subject[:80] + "…"
-		}
+		subject = textin.Clip(res.Input.Value, 80)
 	}
 	version := ""
 	if rep.OpenBadgesVersion != "" {
