@@ -42,6 +42,12 @@ type Generation interface {
 	Verify(ctx context.Context, p *payload.Payload, recipient map[string]any) *report.Result
 }
 
+// fetchedVerifier is a Generation that takes the response of an input URL
+// the Verifier has already fetched, rather than fetching it a second time.
+type fetchedVerifier interface {
+	VerifyFetched(ctx context.Context, url string, resp *fetch.Response, recipient map[string]any) *report.Result
+}
+
 // Config configures a Verifier. The zero value is usable: a fetch client
 // with its defaults and the built-in generations.
 type Config struct {
@@ -182,14 +188,21 @@ func (v *Verifier) VerifyUnbaked(ctx context.Context, name string, res *unbake.R
 // another image is not followed).
 func (v *Verifier) verifyURL(ctx context.Context, p *payload.Payload, opts *Options) *report.Result {
 	u := string(p.Raw)
-	// The generation fetches the URL again from the client's cache; when
-	// this fetch fails, it reports why.
-	if resp, err := v.client.Get(ctx, u, ""); err == nil && resp.Status < 400 {
+	// When this fetch fails, the generation fetches the URL again (a
+	// failure is remembered, so no request is sent) and reports why.
+	resp, err := v.client.Get(ctx, u, "")
+	if err != nil {
+		return v.verifyPayload(ctx, p, u, opts)
+	}
+	if resp.Status < 400 {
 		if unbaked, ok, err := unbakeImage(resp.Body, opts.unbakeOptions()); ok {
 			res := v.verifyUnbaked(ctx, unbaked, err, report.New(u, report.InputURL), opts)
 			res.Input = report.Input{Value: u, InputType: report.InputURL}
 			return res
 		}
+	}
+	if g, ok := v.ob2.(fetchedVerifier); ok && p.Generation != payload.OB3 {
+		return g.VerifyFetched(ctx, u, resp, opts.Recipient)
 	}
 	return v.verifyPayload(ctx, p, u, opts)
 }

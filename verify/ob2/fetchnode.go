@@ -75,6 +75,10 @@ func (r *run) get(url, accept string) (*fetch.Response, error) {
 		return nil, &TooManyFetchesError{URL: url}
 	}
 	r.fetches++
+	if p := r.prefetched; p != nil && accept == "" && p.URL == url {
+		r.prefetched = nil
+		return p, nil
+	}
 	return r.v.client.Get(r.ctx, url, accept)
 }
 

@@ -148,6 +148,7 @@ type run struct {
 	requested     map[string]bool // images and nodes already fetched in this run
 	fetches       int             // fetches made, within MaxFetches
 	fetchLimitHit bool            // a fetch past MaxFetches was reported
+	prefetched    *fetch.Response // the input URL's response, fetched by the caller (VerifyFetched)
 	unavailable   map[string]bool // URLs whose fetch failed transiently
 	blank         int
 	blankAt       map[string]blankPlace // where each blank node was found, to name it in messages
@@ -183,6 +184,17 @@ func (v *Verifier) Verify(ctx context.Context, p *payload.Payload, recipient map
 // VerifyURL verifies the hosted assertion at url.
 func (v *Verifier) VerifyURL(ctx context.Context, url string, recipient Recipient) *report.Result {
 	r := v.newRun(ctx, url, report.InputURL)
+	r.verifyHosted(url)
+	return r.finish(recipient)
+}
+
+// VerifyFetched is VerifyURL for a caller that has already fetched url
+// (with the default Accept header) and looked at the response, as package
+// verify does to tell a hosted badge from a baked image: resp answers the
+// run's first fetch of url instead of a second Get.
+func (v *Verifier) VerifyFetched(ctx context.Context, url string, resp *fetch.Response, recipient map[string]any) *report.Result {
+	r := v.newRun(ctx, url, report.InputURL)
+	r.prefetched = resp
 	r.verifyHosted(url)
 	return r.finish(recipient)
 }
