@@ -21,11 +21,11 @@ const module = "github.com/badgebake/badgebake/"
 // package may import packages of its own layer or below, never above.
 var layers = [][]string{
 	{"errkind"},                   // what kind of failure an error is
-	{"proof/jws", "proof/didkey"}, // signatures and keys, for every generation
+	{"proof/jws", "proof/didkey", "rdfc"}, // signatures, keys and RDF canonicalization, for every generation
 	{"png", "svg", "payload", "report", "fetch", "jsonld"}, // formats, payloads, results, the network
 	{"carrier"},        // what formats and generations share
 	{"bake", "unbake"}, // carriers
-	{"verify/ob2", "verify/ob2/obschema", "verify/ob3/statuslist"}, // generations
+	{"verify/ob2", "verify/ob2/obschema", "verify/ob3", "verify/ob3/statuslist", "verify/ob3/keys", "verify/ob3/vcjwt", "verify/ob3/dataintegrity"}, // generations
 	{"verify"}, // the verifier
 	{"internal/ui/badgecard", "internal/ui/htmlreport", "internal/ui/progress", "internal/ui/textreport"}, // presentation, for the applications
 	{"batch", "server"}, // applications
