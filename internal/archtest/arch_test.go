@@ -20,7 +20,7 @@ const module = "github.com/badgebake/badgebake/"
 // layers orders the public packages (and the CLI) from the bottom up: a
 // package may import packages of its own layer or below, never above.
 var layers = [][]string{
-	{"errkind"},                   // what kind of failure an error is
+	{"errkind"},                           // what kind of failure an error is
 	{"proof/jws", "proof/didkey", "rdfc"}, // signatures, keys and RDF canonicalization, for every generation
 	{"png", "svg", "payload", "report", "fetch", "jsonld"}, // formats, payloads, results, the network
 	{"carrier"},        // what formats and generations share
