@@ -25,7 +25,7 @@ var layers = [][]string{
 	{"png", "svg", "payload", "report", "fetch", "jsonld"}, // formats, payloads, results, the network
 	{"carrier"},        // what formats and generations share
 	{"bake", "unbake"}, // carriers
-	{"verify/ob2", "verify/ob2/obschema", "verify/ob3", "verify/ob3/statuslist", "verify/ob3/keys", "verify/ob3/vcjwt", "verify/ob3/dataintegrity"}, // generations
+	{"verify/ob2", "verify/ob2/obschema", "verify/ob3", "verify/ob3/statuslist", "verify/ob3/keys", "verify/ob3/vcjwt", "verify/ob3/dataintegrity", "verify/ob3/ob3schema"}, // generations
 	{"verify"}, // the verifier
 	{"internal/ui/badgecard", "internal/ui/htmlreport", "internal/ui/progress", "internal/ui/textreport"}, // presentation, for the applications
 	{"batch", "server"}, // applications
