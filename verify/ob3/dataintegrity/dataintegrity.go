@@ -1,0 +1,361 @@
+package dataintegrity
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/badgebake/badgebake/verify/ob3/keys"
+)
+
+// Proof types, cryptosuites and the proof purpose this package knows.
+const (
+	TypeDataIntegrityProof   = "DataIntegrityProof"
+	TypeEd25519Signature2020 = "Ed25519Signature2020"
+	// CryptosuiteEdDSARDFC2022 is the cryptosuite the Open Badges 3.0
+	// certification requires.
+	CryptosuiteEdDSARDFC2022 = "eddsa-rdfc-2022"
+	// CryptosuiteEdDSA2022 is eddsa-rdfc-2022's name in drafts before the
+	// W3C Recommendation; some issuers still sign with it, and the
+	// algorithm is the same.
+	CryptosuiteEdDSA2022 = "eddsa-2022"
+	// PurposeAssertionMethod is the purpose of an issuer's proof on a
+	// credential.
+	PurposeAssertionMethod = "assertionMethod"
+)
+
+// maxProofs bounds the proofs checked: each costs a canonicalization and a
+// key resolution, which may fetch; real credentials carry one or two.
+const maxProofs = 8
+
+// Canonicalizer turns a JSON-LD document into its canonical N-Quads
+// (RDFC-1.0), expanding the JSON-LD in safe mode so that a property no
+// context defines is an error rather than silently left unsigned.
+type Canonicalizer interface {
+	Canonicalize(ctx context.Context, doc map[string]any) ([]byte, error)
+}
+
+// KeyResolver finds the public key a proof's verificationMethod names.
+// Its errors are passed on wrapped in a *ProofError of Reason Key, so the
+// caller can still find them with errors.As.
+type KeyResolver interface {
+	Resolve(ctx context.Context, id string) (*keys.Key, error)
+}
+
+// Result is what Verify found out about each proof.
+type Result struct {
+	// Proofs has one entry per proof, in the credential's order.
+	Proofs []ProofResult
+	// Valid is the first proof that verified (it points into Proofs), or
+	// nil when none did.
+	Valid *ProofResult
+}
+
+// ProofResult is one proof's outcome. The string fields are the proof's
+// own, "" when absent or not strings.
+type ProofResult struct {
+	Index              int
+	Type               string
+	Cryptosuite        string
+	VerificationMethod string
+	ProofPurpose       string
+	Created            string
+	// Key is the resolved key, when resolution got that far. Whether it
+	// is the issuer's (Key.Controller against the credential's issuer,
+	// Key.Authenticated) is for the caller to judge.
+	Key *keys.Key
+	// Err is nil when the proof verified, else a *ProofError.
+	Err error
+}
+
+// Verify checks the embedded proofs of credential, a JSON object as
+// decoded by encoding/json. It returns a nil error when at least one
+// proof verified (Result.Valid). Otherwise the error is ErrNoProof when
+// there is no proof, or else the *ProofError of the most telling failure
+// (a signature that does not match before an unsupported proof type); the
+// Result then lists every proof's failure. Verify does not change
+// credential.
+func Verify(ctx context.Context, credential map[string]any, c Canonicalizer, r KeyResolver) (*Result, error) {
+	proofs := proofList(credential)
+	res := &Result{}
+	if len(proofs) == 0 {
+		return res, ErrNoProof
+	}
+	v := &verifier{ctx: ctx, credential: credential, c: c, r: r}
+	res.Proofs = make([]ProofResult, len(proofs))
+	for i, p := range proofs {
+		if i >= maxProofs {
+			res.Proofs[i] = ProofResult{Index: i, Err: &ProofError{Index: i, Reason: MalformedProof,
+				Detail: fmt.Sprintf("not checked: the credential has more than %d proofs", maxProofs)}}
+			continue
+		}
+		res.Proofs[i] = v.check(i, p)
+	}
+	var worst *ProofError
+	for i := range res.Proofs {
+		pr := &res.Proofs[i]
+		if pr.Err == nil {
+			res.Valid = pr
+			return res, nil
+		}
+		var pe *ProofError
+		if errors.As(pr.Err, &pe) && (worst == nil || pe.Reason.rank() > worst.Reason.rank()) {
+			worst = pe
+		}
+	}
+	return res, worst
+}
+
+// proofList returns the credential's proofs: "proof" may be one object or
+// an array. A proof that is neither is returned as is, to be reported as
+// malformed.
+func proofList(credential map[string]any) []any {
+	switch p := credential["proof"].(type) {
+	case nil:
+		return nil
+	case []any:
+		return p
+	default:
+		return []any{p}
+	}
+}
+
+// verifier checks the proofs of one credential, canonicalizing the
+// document once for all of them.
+type verifier struct {
+	ctx        context.Context
+	credential map[string]any
+	c          Canonicalizer
+	r          KeyResolver
+
+	docHash    []byte // SHA-256 of the canonical unsecured document, once computed
+	docHashErr error
+}
+
+func (v *verifier) check(i int, p any) ProofResult {
+	pr := ProofResult{Index: i}
+	fail := func(reason Reason, err error, format string, args ...any) ProofResult {
+		pr.Err = &ProofError{Index: i, Reason: reason, Detail: fmt.Sprintf(format, args...), Err: err}
+		return pr
+	}
+	proof, ok := p.(map[string]any)
+	if !ok {
+		return fail(MalformedProof, nil, "the proof is not a JSON object")
+	}
+	pr.Type, _ = proof["type"].(string)
+	pr.Cryptosuite, _ = proof["cryptosuite"].(string)
+	pr.VerificationMethod, _ = proof["verificationMethod"].(string)
+	pr.ProofPurpose, _ = proof["proofPurpose"].(string)
+	pr.Created, _ = proof["created"].(string)
+
+	if reason, detail := checkSuite(proof); reason != "" {
+		return fail(reason, nil, "%s", detail)
+	}
+	pv, ok := proof["proofValue"].(string)
+	if !ok {
+		return fail(MalformedProof, nil, "the proof has no proofValue string")
+	}
+	sig, err := decodeProofValue(pv)
+	if err != nil {
+		return fail(MalformedProof, nil, "%v", err)
+	}
+	if created, present := proof["created"]; present {
+		if s, ok := created.(string); !ok || !validDateTime(s) {
+			return fail(MalformedProof, nil, "created is not an xsd:dateTime: %s", describe(created))
+		}
+	}
+	switch purpose, ok := proof["proofPurpose"].(string); {
+	case !ok:
+		return fail(MalformedProof, nil, "the proof has no proofPurpose string")
+	case purpose != PurposeAssertionMethod:
+		return fail(WrongPurpose, nil, "proofPurpose is %q, not %q", purpose, PurposeAssertionMethod)
+	}
+	if pr.VerificationMethod == "" {
+		return fail(MalformedProof, nil, "the proof has no verificationMethod string")
+	}
+	docContext, err := documentContext(v.credential, proof)
+	if err != nil {
+		return fail(MalformedProof, nil, "%v", err)
+	}
+
+	// Canonicalize before resolving the key: a credential that does not
+	// canonicalize fails anyway, and then no key is fetched for it.
+	var docHash []byte
+	if sameContext(docContext, v.credential["@context"]) {
+		if v.docHash == nil && v.docHashErr == nil {
+			v.docHash, v.docHashErr = canonicalHash(v.ctx, v.c, unsecured(v.credential, docContext))
+		}
+		docHash, err = v.docHash, v.docHashErr
+	} else {
+		docHash, err = canonicalHash(v.ctx, v.c, unsecured(v.credential, docContext))
+	}
+	if err != nil {
+		return fail(Canonicalization, err, "cannot canonicalize the credential")
+	}
+	proofHash, err := canonicalHash(v.ctx, v.c, proofConfig(proof, docContext))
+	if err != nil {
+		return fail(Canonicalization, err, "cannot canonicalize the proof configuration")
+	}
+
+	key, err := v.r.Resolve(v.ctx, pr.VerificationMethod)
+	if err != nil {
+		return fail(Key, err, "cannot get the key %q", pr.VerificationMethod)
+	}
+	if key == nil {
+		return fail(Key, nil, "no key found for %q", pr.VerificationMethod)
+	}
+	pr.Key = key
+	pub, ok := key.Public.(ed25519.PublicKey)
+	if !ok || len(pub) != ed25519.PublicKeySize {
+		return fail(KeyType, nil, "the key %q is %s, not an Ed25519 public key", pr.VerificationMethod, describeKey(key.Public))
+	}
+	if key.Authenticated && !key.AssertionMethod {
+		return fail(KeyNotForPurpose, nil, "the controller document of %q does not list it under assertionMethod", pr.VerificationMethod)
+	}
+	if !ed25519.Verify(pub, append(proofHash, docHash...), sig) {
+		return fail(SignatureMismatch, nil, "signature does not match: the credential was changed after signing, or signed with another key")
+	}
+	return pr
+}
+
+// checkSuite returns why the proof's type and cryptosuite are not
+// supported, or "".
+func checkSuite(proof map[string]any) (Reason, string) {
+	typ, ok := proof["type"].(string)
+	switch {
+	case !ok && proof["type"] == nil:
+		return UnsupportedType, "the proof has no type"
+	case !ok:
+		return UnsupportedType, "the proof type is not a string: " + describe(proof["type"])
+	case typ == TypeEd25519Signature2020:
+		return "", ""
+	case typ != TypeDataIntegrityProof:
+		return UnsupportedType, fmt.Sprintf("proof type %q is not supported", typ)
+	}
+	switch cs, ok := proof["cryptosuite"].(string); {
+	case !ok:
+		return UnsupportedCryptosuite, "the DataIntegrityProof has no cryptosuite string"
+	case cs != CryptosuiteEdDSARDFC2022 && cs != CryptosuiteEdDSA2022:
+		return UnsupportedCryptosuite, fmt.Sprintf("cryptosuite %q is not supported", cs)
+	}
+	return "", ""
+}
+
+// HashData returns the 64 bytes an Ed25519 proof signs:
+// SHA-256(canonical proof configuration) ‖ SHA-256(canonical document).
+// credential may carry proofs (they are not signed) and proof may carry a
+// proofValue (it is not signed either). Errors are *ProofError with
+// Reason MalformedProof or Canonicalization.
+func HashData(ctx context.Context, credential, proof map[string]any, c Canonicalizer) ([]byte, error) {
+	docContext, err := documentContext(credential, proof)
+	if err != nil {
+		return nil, &ProofError{Reason: MalformedProof, Detail: err.Error()}
+	}
+	docHash, err := canonicalHash(ctx, c, unsecured(credential, docContext))
+	if err != nil {
+		return nil, &ProofError{Reason: Canonicalization, Detail: "cannot canonicalize the credential", Err: err}
+	}
+	proofHash, err := canonicalHash(ctx, c, proofConfig(proof, docContext))
+	if err != nil {
+		return nil, &ProofError{Reason: Canonicalization, Detail: "cannot canonicalize the proof configuration", Err: err}
+	}
+	return append(proofHash, docHash...), nil
+}
+
+// documentContext returns the @context both the document and the proof
+// configuration are canonicalized with: the credential's, or, when the
+// proof has its own @context, that one, which must then be the start of
+// the credential's (VC Data Integrity, Verify Proof).
+func documentContext(credential, proof map[string]any) (any, error) {
+	docCtx, ok := credential["@context"]
+	if !ok || docCtx == nil {
+		return nil, errors.New("the credential has no @context")
+	}
+	proofCtx, ok := proof["@context"]
+	if !ok {
+		return docCtx, nil
+	}
+	docList, proofList := contextList(docCtx), contextList(proofCtx)
+	if len(proofList) == 0 || len(proofList) > len(docList) {
+		return nil, errors.New("the proof's @context is not the start of the credential's")
+	}
+	for i := range proofList {
+		if !reflect.DeepEqual(proofList[i], docList[i]) {
+			return nil, errors.New("the proof's @context is not the start of the credential's")
+		}
+	}
+	return proofCtx, nil
+}
+
+func contextList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	return []any{v}
+}
+
+// sameContext reports whether a and b are the same @context value.
+func sameContext(a, b any) bool {
+	return reflect.DeepEqual(contextList(a), contextList(b))
+}
+
+// unsecured is the credential without its proofs and with the given
+// @context: a shallow copy.
+func unsecured(credential map[string]any, context any) map[string]any {
+	doc := make(map[string]any, len(credential))
+	for k, v := range credential {
+		if k != "proof" {
+			doc[k] = v
+		}
+	}
+	doc["@context"] = context
+	return doc
+}
+
+// proofConfig is the proof without its proofValue and with the
+// document's @context: a shallow copy.
+func proofConfig(proof map[string]any, context any) map[string]any {
+	cfg := make(map[string]any, len(proof)+1)
+	for k, v := range proof {
+		if k != "proofValue" {
+			cfg[k] = v
+		}
+	}
+	cfg["@context"] = context
+	return cfg
+}
+
+func canonicalHash(ctx context.Context, c Canonicalizer, doc map[string]any) ([]byte, error) {
+	nquads, err := c.Canonicalize(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(nquads)
+	return h[:], nil
+}
+
+// describe shows a JSON value briefly, for error details.
+func describe(v any) string {
+	s := fmt.Sprintf("%v", v)
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", truncate(s))
+	}
+	return fmt.Sprintf("%T %s", v, truncate(s))
+}
+
+func truncate(s string) string {
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}
+
+func describeKey(k any) string {
+	if k == nil {
+		return "missing"
+	}
+	return fmt.Sprintf("a %T", k)
+}
