@@ -92,7 +92,7 @@ func smallCredential() map[string]any {
 }
 
 // signedSmall signs smallCredential with testKey(1) through jsonCanon.
-func signedSmall(t *testing.T) map[string]any {
+func signedSmall(t testing.TB) map[string]any {
 	t.Helper()
 	signed, err := Sign(context.Background(), smallCredential(), SignOptions{
 		VerificationMethod: "did:example:issuer#key-1", Created: "2024-01-02T03:04:05Z",
