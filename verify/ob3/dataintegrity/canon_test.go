@@ -134,3 +134,17 @@ func readFile(t testing.TB, path ...string) []byte {
 	}
 	return b
 }
+
+// readJSONFile reads a JSON object from a file of the package.
+func readJSONFile(t testing.TB, path string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

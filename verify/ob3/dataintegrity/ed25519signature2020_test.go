@@ -2,7 +2,6 @@ package dataintegrity
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,11 +20,7 @@ func readTestdata(t testing.TB, name string) []byte {
 
 func readTestdataJSON(t testing.TB, name string) map[string]any {
 	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(readTestdata(t, name), &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return readJSONFile(t, filepath.Join(ed2020Dir, name))
 }
 
 // The W3C Ed25519Signature2020 vectors: Sign adds the suite context to the
