@@ -28,7 +28,7 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	})
 	b.Run("canonicalize-document", func(b *testing.B) {
-		doc := unsecured(signed, signed["@context"])
+		doc := unsecured(signed, signed["@context"], nil)
 		for b.Loop() {
 			if _, err := gold.Canonicalize(ctx, doc); err != nil {
 				b.Fatal(err)

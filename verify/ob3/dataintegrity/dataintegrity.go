@@ -84,7 +84,7 @@ func Verify(ctx context.Context, credential map[string]any, c Canonicalizer, r K
 	if len(proofs) == 0 {
 		return res, ErrNoProof
 	}
-	v := &verifier{ctx: ctx, credential: credential, c: c, r: r}
+	v := &verifier{ctx: ctx, credential: credential, proofs: proofs, c: c, r: r}
 	res.Proofs = make([]ProofResult, len(proofs))
 	for i, p := range proofs {
 		if i >= maxProofs {
@@ -128,6 +128,7 @@ func proofList(credential map[string]any) []any {
 type verifier struct {
 	ctx        context.Context
 	credential map[string]any
+	proofs     []any
 	c          Canonicalizer
 	r          KeyResolver
 
@@ -181,16 +182,21 @@ func (v *verifier) check(i int, p any) ProofResult {
 		return fail(MalformedProof, nil, "%v", err)
 	}
 
+	previous, err := previousProofs(proof, v.proofs)
+	if err != nil {
+		return fail(MalformedProof, nil, "%v", err)
+	}
+
 	// Canonicalize before resolving the key: a credential that does not
 	// canonicalize fails anyway, and then no key is fetched for it.
 	var docHash []byte
-	if sameContext(docContext, v.credential["@context"]) {
+	if previous == nil && sameContext(docContext, v.credential["@context"]) {
 		if v.docHash == nil && v.docHashErr == nil {
-			v.docHash, v.docHashErr = canonicalHash(v.ctx, v.c, unsecured(v.credential, docContext))
+			v.docHash, v.docHashErr = canonicalHash(v.ctx, v.c, unsecured(v.credential, docContext, nil))
 		}
 		docHash, err = v.docHash, v.docHashErr
 	} else {
-		docHash, err = canonicalHash(v.ctx, v.c, unsecured(v.credential, docContext))
+		docHash, err = canonicalHash(v.ctx, v.c, unsecured(v.credential, docContext, previous))
 	}
 	if err != nil {
 		return fail(Canonicalization, err, "cannot canonicalize the credential")
@@ -246,15 +252,20 @@ func checkSuite(proof map[string]any) (Reason, string) {
 
 // HashData returns the 64 bytes an Ed25519 proof signs:
 // SHA-256(canonical proof configuration) ‖ SHA-256(canonical document).
-// credential may carry proofs (they are not signed) and proof may carry a
-// proofValue (it is not signed either). Errors are *ProofError with
+// credential may carry proofs, which are not signed unless proof names
+// them in previousProof (a proof chain), and proof may carry a proofValue,
+// which is not signed either. Errors are *ProofError with
 // Reason MalformedProof or Canonicalization.
 func HashData(ctx context.Context, credential, proof map[string]any, c Canonicalizer) ([]byte, error) {
 	docContext, err := documentContext(credential, proof)
 	if err != nil {
 		return nil, &ProofError{Reason: MalformedProof, Detail: err.Error()}
 	}
-	docHash, err := canonicalHash(ctx, c, unsecured(credential, docContext))
+	previous, err := previousProofs(proof, proofList(credential))
+	if err != nil {
+		return nil, &ProofError{Reason: MalformedProof, Detail: err.Error()}
+	}
+	docHash, err := canonicalHash(ctx, c, unsecured(credential, docContext, previous))
 	if err != nil {
 		return nil, &ProofError{Reason: Canonicalization, Detail: "cannot canonicalize the credential", Err: err}
 	}
@@ -303,8 +314,9 @@ func sameContext(a, b any) bool {
 }
 
 // unsecured is the credential without its proofs and with the given
-// @context: a shallow copy.
-func unsecured(credential map[string]any, context any) map[string]any {
+// @context: a shallow copy. A proof in a chain signs the proofs it names
+// as previousProof: they are left, as an array.
+func unsecured(credential map[string]any, context any, previous []any) map[string]any {
 	doc := make(map[string]any, len(credential))
 	for k, v := range credential {
 		if k != "proof" {
@@ -312,7 +324,52 @@ func unsecured(credential map[string]any, context any) map[string]any {
 		}
 	}
 	doc["@context"] = context
+	if previous != nil {
+		doc["proof"] = previous
+	}
 	return doc
+}
+
+// previousProofs returns the proofs, among all, that proof names in its
+// previousProof (one id or an array of them), in that order; nil when it
+// names none.
+func previousProofs(proof map[string]any, all []any) ([]any, error) {
+	var ids []any
+	switch p := proof["previousProof"].(type) {
+	case nil:
+		if _, present := proof["previousProof"]; present {
+			return nil, errors.New("previousProof is null")
+		}
+		return nil, nil
+	case string:
+		ids = []any{p}
+	case []any:
+		if len(p) == 0 {
+			return nil, errors.New("previousProof is empty")
+		}
+		ids = p
+	default:
+		return nil, errors.New("previousProof is not an id nor an array of ids")
+	}
+	previous := make([]any, 0, len(ids))
+	for _, id := range ids {
+		s, ok := id.(string)
+		if !ok || s == "" {
+			return nil, errors.New("previousProof has an entry that is not an id")
+		}
+		found := false
+		for _, other := range all {
+			if m, ok := other.(map[string]any); ok && m["id"] == s && !reflect.DeepEqual(m, proof) {
+				previous = append(previous, m)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("previousProof %q is not among the credential's proofs", truncate(s))
+		}
+	}
+	return previous, nil
 }
 
 // proofConfig is the proof without its proofValue and with the
@@ -339,11 +396,15 @@ func canonicalHash(ctx context.Context, c Canonicalizer, doc map[string]any) ([]
 
 // describe shows a JSON value briefly, for error details.
 func describe(v any) string {
-	s := fmt.Sprintf("%v", v)
-	if s, ok := v.(string); ok {
-		return fmt.Sprintf("%q", truncate(s))
+	switch v := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", truncate(v))
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
 	}
-	return fmt.Sprintf("%T %s", v, truncate(s))
+	return fmt.Sprintf("%T %s", v, truncate(fmt.Sprint(v)))
 }
 
 func truncate(s string) string {

@@ -24,7 +24,10 @@
 // [Result]; when none verified, the error is [ErrNoProof] or the most telling
 // per-proof failure as a *[ProofError]. [Sign] adds a proof.
 //
-// Not supported: proof chains (previousProof), other cryptosuites
+// A proof that names others in previousProof (a proof chain) signs them
+// too, and is verified so. Sign makes only set proofs.
+//
+// Not supported: other cryptosuites
 // (ecdsa-rdfc-2019, eddsa-jcs-2022, ecdsa-sd-2023, bbs-2023) and the
 // JWS-based suites (Ed25519Signature2018, RsaSignature2018), which are
 // reported as unsupported.

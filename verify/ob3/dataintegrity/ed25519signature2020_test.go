@@ -35,7 +35,7 @@ func TestW3CEd25519Signature2020Vector(t *testing.T) {
 
 	// The vector's document is the unsigned credential with the suite
 	// context appended.
-	withSuite := unsecured(signedCred, signedCred["@context"])
+	withSuite := unsecured(signedCred, signedCred["@context"], nil)
 	checkVector(t, gold, withSuite, config, vectorFiles{
 		canonDoc:   readTestdata(t, "canonDocEdSig.txt"),
 		canonProof: readTestdata(t, "proofCanonEdSig.txt"),

@@ -92,7 +92,7 @@ func Sign(ctx context.Context, credential map[string]any, opts SignOptions, key 
 	if opts.Cryptosuite != "" {
 		proof["cryptosuite"] = opts.Cryptosuite
 	}
-	signed := unsecured(credential, docContext)
+	signed := unsecured(credential, docContext, nil)
 	hashData, err := HashData(ctx, signed, proof, c)
 	if err != nil {
 		return nil, err

@@ -37,7 +37,7 @@ func TestOB3Vector(t *testing.T) {
 	priv := ed25519.PrivateKey(mustHex(t, pair.PrivateKeyHex))
 
 	docContext := unsignedCred["@context"]
-	canonDoc, err := gold.Canonicalize(ctx, unsecured(unsignedCred, docContext))
+	canonDoc, err := gold.Canonicalize(ctx, unsecured(unsignedCred, docContext, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func checkVector(t *testing.T, gold Canonicalizer, unsignedCred, config map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	canonDoc, err := gold.Canonicalize(ctx, unsecured(unsignedCred, docContext))
+	canonDoc, err := gold.Canonicalize(ctx, unsecured(unsignedCred, docContext, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -148,6 +148,14 @@ func TestVerifyFailures(t *testing.T) {
 		{name: "P-256 key", r: staticResolver{&keys.Key{ID: good.ID, Public: p256Key(t), Source: keys.SourceDIDKey, Authenticated: true, AssertionMethod: true}},
 			reason: KeyType, detail: "ecdsa"},
 		{name: "nil key", r: nilResolver{}, reason: Key},
+		{name: "previousProof unknown", edit: func(_, proof map[string]any) { proof["previousProof"] = "urn:uuid:1" },
+			reason: MalformedProof, detail: "urn:uuid:1"},
+		{name: "previousProof itself", edit: func(_, proof map[string]any) { proof["id"] = "urn:uuid:1"; proof["previousProof"] = "urn:uuid:1" },
+			reason: MalformedProof},
+		{name: "previousProof null", edit: func(_, proof map[string]any) { proof["previousProof"] = nil }, reason: MalformedProof},
+		{name: "previousProof empty", edit: func(_, proof map[string]any) { proof["previousProof"] = []any{} }, reason: MalformedProof},
+		{name: "previousProof number", edit: func(_, proof map[string]any) { proof["previousProof"] = 1.0 }, reason: MalformedProof},
+		{name: "previousProof array of numbers", edit: func(_, proof map[string]any) { proof["previousProof"] = []any{1.0} }, reason: MalformedProof},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
