@@ -206,20 +206,24 @@ func (v *verifier) check(i int, p any) ProofResult {
 		return fail(Canonicalization, err, "cannot canonicalize the proof configuration")
 	}
 
+	vm := truncate(pr.VerificationMethod)
 	key, err := v.r.Resolve(v.ctx, pr.VerificationMethod)
 	if err != nil {
-		return fail(Key, err, "cannot get the key %q", pr.VerificationMethod)
+		return fail(Key, err, "cannot get the key %q", vm)
 	}
 	if key == nil {
-		return fail(Key, nil, "no key found for %q", pr.VerificationMethod)
+		return fail(Key, nil, "no key found for %q", vm)
 	}
 	pr.Key = key
 	pub, ok := key.Public.(ed25519.PublicKey)
 	if !ok || len(pub) != ed25519.PublicKeySize {
-		return fail(KeyType, nil, "the key %q is %s, not an Ed25519 public key", pr.VerificationMethod, describeKey(key.Public))
+		return fail(KeyType, nil, "the key %q is %s, not an Ed25519 public key", vm, describeKey(key.Public))
 	}
+	// Only a controller document the resolver read can say what a key
+	// is for; a key taken from a URL fragment or a JWT header has no
+	// such document, and its Authenticated is false.
 	if key.Authenticated && !key.AssertionMethod {
-		return fail(KeyNotForPurpose, nil, "the controller document of %q does not list it under assertionMethod", pr.VerificationMethod)
+		return fail(KeyNotForPurpose, nil, "the controller document of %q does not list it under assertionMethod", vm)
 	}
 	if !ed25519.Verify(pub, append(proofHash, docHash...), sig) {
 		return fail(SignatureMismatch, nil, "signature does not match: the credential was changed after signing, or signed with another key")

@@ -21,8 +21,10 @@ const (
 	// UnsupportedCryptosuite: a DataIntegrityProof whose cryptosuite is
 	// missing or not an EdDSA RDFC one.
 	UnsupportedCryptosuite Reason = "unsupported cryptosuite"
-	// MalformedProof: the proof is not an object, or its proofValue,
-	// created, verificationMethod or @context is missing or invalid.
+	// MalformedProof: the proof is not an object; its proofValue,
+	// created, proofPurpose, verificationMethod, @context or
+	// previousProof is missing or invalid; or it is beyond the number of
+	// proofs checked.
 	MalformedProof Reason = "malformed proof"
 	// WrongPurpose: proofPurpose is not assertionMethod, the purpose an
 	// issuer's signature on a credential has.
