@@ -131,7 +131,11 @@ func (r *run) checkSchema(doc map[string]any) {
 // checkCredentialSchemas validates against each credentialSchema the
 // credential names (VALIDATE_CREDENTIAL_SCHEMA).
 func (r *run) checkCredentialSchemas(doc map[string]any) {
-	for _, s := range objectsOf(doc["credentialSchema"]) {
+	for i, s := range objectsOf(doc["credentialSchema"]) {
+		if i == maxListed {
+			r.res.Warnf(CheckValidateCredentialSchema, id(doc), "credentialSchema", "Only the first %d credential schemas were checked", maxListed)
+			return
+		}
 		url, _ := s["id"].(string)
 		typ := stringsOf(s["type"])
 		switch {
@@ -279,10 +283,15 @@ func (r *run) checkRecipient(c *credential, profile map[string]any) {
 		r.res.Errorf(CheckRecipient, id(c.doc), "", "The expected recipient profile names no identity (email, url, telephone or id)")
 		return
 	}
+	types := make([]string, 0, len(candidates))
+	for typ := range candidates {
+		types = append(types, typ)
+	}
+	slices.Sort(types) // the same identity is reported from run to run
 	for _, s := range objectsOf(c.doc["credentialSubject"]) {
 		if sid, ok := s["id"].(string); ok {
-			for typ, values := range candidates {
-				for _, want := range values {
+			for _, typ := range types {
+				for _, want := range candidates[typ] {
 					if subjectIDMatches(sid, typ, want) {
 						r.res.Report.RecipientProfile = map[string]string{typ: want}
 						return

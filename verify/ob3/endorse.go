@@ -9,8 +9,8 @@ import (
 	"github.com/badgebake/badgebake/report"
 )
 
-// maxEndorsements bounds how many endorsements of one credential are
-// verified: each may cost fetches and proof checks.
+// maxEndorsements bounds how many endorsements one verification checks,
+// at every depth together: each may cost fetches and proof checks.
 const maxEndorsements = 64
 
 // endorsement is an embedded endorsement found in a credential.
@@ -30,15 +30,16 @@ func (r *run) checkEndorsements(c *credential) {
 	findEndorsements(c.doc, "", &found, 0)
 	node := id(c.doc)
 	for i, e := range found {
-		if i == maxEndorsements {
-			r.res.Warnf(CheckVerifyEndorsement, node, "endorsement", "%d more endorsements were not verified: at most %d are", len(found)-i, maxEndorsements)
-			return
-		}
 		name := e.name()
 		if r.depth+1 > r.v.maxDepth {
 			r.res.Warnf(CheckVerifyEndorsement, node, e.path, "The endorsement %s was not verified: endorsements are verified %d levels deep", name, r.v.maxDepth)
 			continue
 		}
+		if *r.endorsements >= maxEndorsements {
+			r.res.Warnf(CheckVerifyEndorsement, node, "endorsement", "%d more endorsements were not verified: at most %d are, in all", len(found)-i, maxEndorsements)
+			return
+		}
+		*r.endorsements++
 		var p *payload.Payload
 		if e.jwt != "" {
 			var err error
@@ -53,7 +54,7 @@ func (r *run) checkEndorsements(c *credential) {
 		} else {
 			p = &payload.Payload{Kind: payload.KindJSON, Generation: payload.OB3, Version: "3.0", Object: e.doc}
 		}
-		sub := r.v.verifyAt(r.ctx, p, newResult("", inputType(p.Kind)), nil, r.depth+1)
+		sub := r.v.verifyAt(r.ctx, p, newResult("", inputType(p.Kind)), nil, r.depth+1, r.endorsements)
 		if sub.Status == report.StatusValid {
 			continue
 		}

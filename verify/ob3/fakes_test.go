@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -172,7 +174,7 @@ func (n *fakeNet) RoundTrip(req *http.Request) (*http.Response, error) {
 	d, ok := n.docs[url]
 	n.mu.Unlock()
 	if d.fail {
-		return nil, errors.New("connection refused")
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
 	}
 	if !ok {
 		d = served{status: 404, body: []byte("not found")}

@@ -184,7 +184,14 @@ func (v *Verifier) verifyFetched(ctx context.Context, url string, resp *fetch.Re
 	res := newResult(url, report.InputURL)
 	body, err := responseBody(url, resp, err)
 	if err != nil {
-		addFetchFailure(res, CheckParseCredential, url, "the credential", err)
+		// The credential's own URL: a server that is down makes the
+		// result indeterminate, but one that answers 404 has no
+		// credential there.
+		if ff := err.(*fetchFailure); ff.transient {
+			addFetchFailure(res, CheckParseCredential, url, "the credential", err)
+		} else {
+			res.Errorf(CheckParseCredential, url, "", "Could not fetch the credential at %s: %v", url, err)
+		}
 		return finish(res, nil)
 	}
 	p, perr := payload.Parse(body)
@@ -228,10 +235,12 @@ func finish(res *report.Result, cred map[string]any) *report.Result {
 // fetchFailure is a document that could not be had: no response, or an
 // HTTP error status.
 type fetchFailure struct {
-	url         string
-	status      int
-	err         error
-	unavailable bool
+	url    string
+	status int
+	err    error
+	// transient: the network or the server failed, not the document
+	// (fetch.IsTransient, fetch.TransientStatus).
+	transient bool
 }
 
 func (e *fetchFailure) Error() string {
@@ -245,10 +254,10 @@ func (e *fetchFailure) Error() string {
 // 400, or a *fetchFailure.
 func responseBody(url string, resp *fetch.Response, err error) ([]byte, error) {
 	if err != nil {
-		return nil, &fetchFailure{url: url, err: err, unavailable: true}
+		return nil, &fetchFailure{url: url, err: err, transient: fetch.IsTransient(err)}
 	}
 	if resp.Status >= 400 {
-		return nil, &fetchFailure{url: url, status: resp.Status, unavailable: true}
+		return nil, &fetchFailure{url: url, status: resp.Status, transient: fetch.TransientStatus(resp.Status)}
 	}
 	return resp.Body, nil
 }
@@ -260,9 +269,9 @@ func (v *Verifier) get(ctx context.Context, url, accept string) ([]byte, error) 
 }
 
 // addFetchFailure reports that what (e.g. "the status list") at url could
-// not be fetched. Every such failure makes the result indeterminate, as
-// the issue asks: a document that cannot be had says nothing about the
-// credential.
+// not be fetched. Such a failure makes the result indeterminate, whatever
+// the reason (a 404 included): a key, status list or schema that cannot be
+// had says nothing about the credential itself.
 func addFetchFailure(res *report.Result, check, url, what string, err error) {
 	res.Unavailablef(check, url, "", "Could not fetch %s at %s: %v", what, url, err)
 }

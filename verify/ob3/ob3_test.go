@@ -321,6 +321,15 @@ func TestURLInput(t *testing.T) {
 		h.net.down(url)
 		expect(t, h.verify(url, nil), report.StatusIndeterminate, "ERROR PARSE_CREDENTIAL")
 	})
+	t.Run("not found", func(t *testing.T) {
+		h := newHarness(t)
+		expect(t, h.verify(url, nil), report.StatusInvalid, "ERROR PARSE_CREDENTIAL")
+	})
+	t.Run("server error", func(t *testing.T) {
+		h := newHarness(t)
+		h.net.serveStatus(url, 502, nil)
+		expect(t, h.verify(url, nil), report.StatusIndeterminate, "ERROR PARSE_CREDENTIAL")
+	})
 	t.Run("not a credential", func(t *testing.T) {
 		h := newHarness(t)
 		h.net.serve(url, []byte("<html>hello</html>"))
@@ -426,5 +435,26 @@ func TestParseCredential(t *testing.T) {
 	} {
 		res := v.Verify(context.Background(), p, nil)
 		expect(t, res, report.StatusInvalid, "ERROR PARSE_CREDENTIAL")
+	}
+}
+
+// TestConcurrent verifies credentials sharing a status list from many
+// goroutines with one Verifier (run with -race).
+func TestConcurrent(t *testing.T) {
+	h := newHarness(t)
+	h.net.serve(statusURL, statusListCredential(t, "revocation", "good", 1))
+	done := make(chan *report.Result)
+	for i := range 16 {
+		go func() {
+			doc := withStatus(sampleCredential(), bitstringEntry("revocation", []string{"1", "2"}[i%2]))
+			done <- h.v.Verify(context.Background(), parse(t, doc), map[string]any{"id": "did:example:alice"})
+		}()
+	}
+	counts := map[report.Status]int{}
+	for range 16 {
+		counts[(<-done).Status]++
+	}
+	if counts[report.StatusRevoked] != 8 || counts[report.StatusValid] != 8 {
+		t.Errorf("statuses %v", counts)
 	}
 }

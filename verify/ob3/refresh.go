@@ -46,7 +46,7 @@ func (r *run) refresh(c *credential) *credential {
 		return c
 	}
 	scratch := newResult(r.res.Input.Value, r.res.Input.InputType)
-	fresh := &run{v: r.v, ctx: r.ctx, res: scratch, depth: r.depth}
+	fresh := &run{v: r.v, ctx: r.ctx, res: scratch, depth: r.depth, endorsements: r.endorsements}
 	rc := fresh.parse(p)
 	if rc != nil {
 		fresh.conform(rc)

@@ -1,6 +1,7 @@
 package ob3
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -174,17 +175,36 @@ func TestEndorsements(t *testing.T) {
 		if n := h.proofs.n("di"); n != 2 {
 			t.Errorf("%d proof checks, want 2 (credential and outer endorsement)", n)
 		}
-		h.v.maxDepth = 0
-		h.v.maxDepth = DefaultMaxDepth
 	})
 	t.Run("depth limit reached at the top", func(t *testing.T) {
 		h := newHarness(t)
-		r := &run{v: h.v, depth: h.v.maxDepth, res: newResult("", report.InputJSON)}
+		r := &run{v: h.v, depth: h.v.maxDepth, res: newResult("", report.InputJSON), endorsements: new(int)}
 		doc := sampleCredential()
 		doc["endorsement"] = endorsementOf("urn:uuid:deep", "good")
 		r.checkEndorsements(&credential{doc: doc})
 		if !r.res.Has(CheckVerifyEndorsement, report.Warning) || !strings.Contains(message(r.res, report.Warning, CheckVerifyEndorsement), "levels deep") {
 			t.Errorf("messages %+v", r.res.Report.Messages)
+		}
+	})
+	t.Run("at most maxEndorsements in all", func(t *testing.T) {
+		h := newHarness(t)
+		var level []any
+		for i := range 20 {
+			e := endorsementOf("urn:uuid:inner-"+strconv.Itoa(i), "good")
+			level = append(level, e)
+		}
+		var outer []any
+		for i := range 20 {
+			e := endorsementOf("urn:uuid:outer-"+strconv.Itoa(i), "good")
+			e["endorsement"] = level
+			outer = append(outer, e)
+		}
+		doc := sampleCredential()
+		doc["endorsement"] = outer
+		res := h.verify(doc, nil)
+		expect(t, res, report.StatusValid, "WARNING VERIFY_ENDORSEMENT")
+		if n := h.proofs.n("di"); n != 1+maxEndorsements {
+			t.Errorf("%d proof checks, want %d", n, 1+maxEndorsements)
 		}
 	})
 	t.Run("endorsements of endorsements to any depth end", func(t *testing.T) {

@@ -14,6 +14,10 @@ type run struct {
 	ctx   context.Context
 	res   *report.Result
 	depth int // 0 for the credential given, 1 for its endorsements, …
+	// endorsements counts the endorsements verified so far in the whole
+	// verification, shared by the runs of the endorsements, so that a
+	// credential cannot ask for more than maxEndorsements in all.
+	endorsements *int
 }
 
 // credential is a credential being verified and what its proof check
@@ -27,14 +31,14 @@ type credential struct {
 
 // verifyTop verifies the credential the user gave, reporting into res.
 func (v *Verifier) verifyTop(ctx context.Context, p *payload.Payload, res *report.Result, recipient map[string]any) *report.Result {
-	return v.verifyAt(ctx, p, res, recipient, 0)
+	return v.verifyAt(ctx, p, res, recipient, 0, new(int))
 }
 
 // verifyAt runs every check on p at an endorsement depth. The refresh
 // service is followed for the credential given only (depth 0): an
 // endorsement is verified as it stands.
-func (v *Verifier) verifyAt(ctx context.Context, p *payload.Payload, res *report.Result, recipient map[string]any, depth int) *report.Result {
-	r := &run{v: v, ctx: ctx, res: res, depth: depth}
+func (v *Verifier) verifyAt(ctx context.Context, p *payload.Payload, res *report.Result, recipient map[string]any, depth int, endorsements *int) *report.Result {
+	r := &run{v: v, ctx: ctx, res: res, depth: depth, endorsements: endorsements}
 	c := r.parse(p)
 	if c == nil {
 		return finish(r.res, nil)

@@ -20,6 +20,11 @@ const (
 	defaultListCacheTTL  = 5 * time.Minute
 )
 
+// maxListed bounds how many credentialStatus and credentialSchema entries
+// of one credential are checked: each may cost a fetch, and Open Badges
+// 3.0 allows one status and expects one or two schemas.
+const maxListed = 8
+
 // acceptJSON is what a 1EdTech revocation list is asked for with, as the
 // 1EdTech validator does.
 const acceptJSON = "application/json"
@@ -35,7 +40,11 @@ func (r *run) checkStatus(c *credential) {
 		r.res.Errorf(CheckStatus, id(c.doc), "credentialStatus", "The credential's credentialStatus is not an object or a list of objects")
 		return
 	}
-	for _, e := range entries {
+	for i, e := range entries {
+		if i == maxListed {
+			r.res.Warnf(CheckStatus, id(c.doc), "credentialStatus", "Only the first %d status entries were checked", maxListed)
+			return
+		}
 		types := stringsOf(e["type"])
 		switch {
 		case slices.Contains(types, statuslist.TypeEntry), slices.Contains(types, statuslist.TypeEntry2021):

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -217,4 +218,23 @@ func TestStatusArray(t *testing.T) {
 		bitstringEntry("revocation", "9"),
 	}), nil)
 	expect(t, res, report.StatusRevoked, "WARNING CHECK_STATUS", "ERROR CHECK_STATUS")
+}
+
+func TestStatusEntriesBounded(t *testing.T) {
+	h := newHarness(t)
+	var entries []any
+	for i := range 20 {
+		entries = append(entries, map[string]any{"id": "https://issuer.test/revocations/" + strconv.Itoa(i), "type": "1EdTechRevocationList"})
+	}
+	for i := range 20 {
+		h.net.serve("https://issuer.test/revocations/"+strconv.Itoa(i), []byte(`{"revokedCredential":[]}`))
+	}
+	expect(t, h.verify(withStatus(sampleCredential(), entries), nil), report.StatusValid, "WARNING CHECK_STATUS")
+	fetched := 0
+	for i := range 20 {
+		fetched += h.net.count("https://issuer.test/revocations/" + strconv.Itoa(i))
+	}
+	if fetched != maxListed {
+		t.Errorf("%d lists fetched, want %d", fetched, maxListed)
+	}
 }
