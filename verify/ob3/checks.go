@@ -274,8 +274,8 @@ var profileIdentityTypes = map[string]string{
 // matching identityType, hashed with its salt or plain.
 func (r *run) checkRecipient(c *credential, profile map[string]any) {
 	candidates := map[string][]string{}
-	for k, v := range profile {
-		if s := stringsOf(v); len(s) > 0 {
+	for _, k := range []string{"email", "id", "telephone", "url"} {
+		if s := stringsOf(profile[k]); len(s) > 0 {
 			candidates[k] = s
 		}
 	}

@@ -370,6 +370,8 @@ func TestRecipient(t *testing.T) {
 		{"plain, mismatch", withIdentifier(map[string]any{"type": "IdentityObject", "identityType": "studentId", "hashed": false, "identityHash": "12345"}), map[string]any{"id": "54321"}, false},
 		{"subject DID", sampleCredential(), map[string]any{"id": "did:example:alice"}, true},
 		{"subject DID, mismatch", sampleCredential(), map[string]any{"id": "did:example:bob"}, false},
+		{"OB 2.0 profile with a context", sampleCredential(), map[string]any{"@context": "did:example:alice", "email": "x@example.com"}, false},
+		{"empty profile", sampleCredential(), map[string]any{}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)

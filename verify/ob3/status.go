@@ -82,6 +82,12 @@ func (r *run) checkStatusListEntry(c *credential, raw map[string]any) {
 		}
 		return
 	}
+	if now := r.v.now(); list.validUntil != nil && now.After(*list.validUntil) {
+		// A list past its validUntil is stale: the issuer may have
+		// changed the credential's status since.
+		r.res.Unavailablef(CheckStatus, node, "credentialStatus", "The status list %s expired on %s, so it no longer tells the credential's status", entry.ListURL, list.validUntil.UTC().Format(time.RFC3339))
+		return
+	}
 	if list.purpose != entry.Purpose {
 		r.res.Errorf(CheckStatus, node, "credentialStatus", "The status list %s is for %q, but the credential's entry is for %q", entry.ListURL, list.purpose, entry.Purpose)
 		return
@@ -113,8 +119,9 @@ func (r *run) checkStatusListEntry(c *credential, raw map[string]any) {
 
 // verifiedList is a status list credential that verified.
 type verifiedList struct {
-	bits    *statuslist.List
-	purpose string
+	bits       *statuslist.List
+	purpose    string
+	validUntil *time.Time // the list credential's validUntil (expirationDate), if any
 }
 
 // statusList fetches, verifies and decodes the status list credential at
@@ -147,6 +154,16 @@ func (r *run) statusList(url string) (*verifiedList, error) {
 		return nil, err
 	}
 	l := &verifiedList{bits: bits, purpose: purpose}
+	for _, prop := range []string{"validUntil", "expirationDate"} {
+		if s, ok := doc[prop].(string); ok {
+			t, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil {
+				return nil, fmt.Errorf("its %s %q is not a date and time with a time zone", prop, clip(s))
+			}
+			l.validUntil = &t
+			break
+		}
+	}
 	r.v.lists.put(url, l)
 	return l, nil
 }

@@ -111,6 +111,20 @@ func TestBitstringStatus(t *testing.T) {
 	}
 }
 
+func TestStatusListExpired(t *testing.T) {
+	h := newHarness(t)
+	var list map[string]any
+	if err := json.Unmarshal(statusListCredential(t, "revocation", "good"), &list); err != nil {
+		t.Fatal(err)
+	}
+	list["validUntil"] = "2025-05-01T00:00:00Z"
+	h.net.serve(statusURL, mustJSON(t, list))
+	expect(t, h.verify(withStatus(sampleCredential(), bitstringEntry("revocation", "3")), nil), report.StatusIndeterminate, "ERROR CHECK_STATUS")
+	// As of a time the list was current, it tells.
+	h.v.now = func() time.Time { return time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC) }
+	expect(t, h.verify(withStatus(sampleCredential(), bitstringEntry("revocation", "3")), nil), report.StatusValid)
+}
+
 func TestStatusListUnfetchable(t *testing.T) {
 	for name, serve := range map[string]func(n *fakeNet){
 		"connection refused": func(n *fakeNet) { n.down(statusURL) },
