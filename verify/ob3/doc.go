@@ -9,7 +9,8 @@
 // algorithm in its order and reports each failing one as a message named
 // after it:
 //
-//	PARSE_CREDENTIAL            the input is a credential (JSON object, JWT payload, "vc" claim)
+//	PARSE_CREDENTIAL            the input is a credential (JSON object, JWT payload, "vc" claim);
+//	                            for a URL, the credential could be fetched
 //	VALIDATE_CONTEXT            @context: the VC base context first, an OB 3.0 context present
 //	VALIDATE_TYPE               VerifiableCredential and an OB credential type
 //	VALIDATE_SCHEMA             the built-in OB 3.0 JSON schemas (Schemas.Validate)

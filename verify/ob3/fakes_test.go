@@ -187,14 +187,14 @@ func (n *fakeNet) RoundTrip(req *http.Request) (*http.Response, error) {
 var testNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	net     *fakeNet
 	proofs  *fakeProofs
 	schemas *fakeSchemas
 	v       *Verifier
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	h := &harness{t: t, net: newFakeNet(), proofs: &fakeProofs{}, schemas: &fakeSchemas{}}
 	h.v = New(Options{Client: fetch.New(fetch.Options{Transport: h.net}), Now: func() time.Time { return testNow },
 		Proofs: h.proofs, Schemas: h.schemas})
@@ -202,7 +202,7 @@ func newHarness(t *testing.T) *harness {
 }
 
 // parse turns a document into a payload as the verifier's callers do.
-func parse(t *testing.T, doc any) *payload.Payload {
+func parse(t testing.TB, doc any) *payload.Payload {
 	t.Helper()
 	var b []byte
 	switch doc := doc.(type) {
@@ -218,7 +218,7 @@ func parse(t *testing.T, doc any) *payload.Payload {
 	return p
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {

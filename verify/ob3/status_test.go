@@ -33,7 +33,7 @@ func readCorpusJSON(t *testing.T, rel string) map[string]any {
 
 // statusListCredential is a BitstringStatusListCredential with the given
 // entries set, signed as the fake checks (proofValue).
-func statusListCredential(t *testing.T, purpose, proofValue string, set ...int) []byte {
+func statusListCredential(t testing.TB, purpose, proofValue string, set ...int) []byte {
 	t.Helper()
 	list := statuslist.New(statuslist.MinBits)
 	for _, i := range set {
