@@ -160,6 +160,16 @@ func TestEndorsements(t *testing.T) {
 			t.Errorf("%d JWT checks", h.proofs.n("jwt"))
 		}
 	})
+	t.Run("an endorsement's refresh service is not followed", func(t *testing.T) {
+		h := newHarness(t)
+		doc := sampleCredential()
+		doc["endorsement"] = withRefresh(endorsementOf("urn:uuid:e1", "good"))
+		h.net.serve(refreshURL, mustJSON(t, endorsementOf("urn:uuid:e1-new", "good")))
+		expect(t, h.verify(doc, nil), report.StatusValid)
+		if n := h.net.count(refreshURL); n != 0 {
+			t.Errorf("refresh service fetched %d times", n)
+		}
+	})
 	t.Run("depth limit", func(t *testing.T) {
 		h := newHarness(t)
 		h.v.maxDepth = 1

@@ -111,6 +111,21 @@ func TestBitstringStatus(t *testing.T) {
 	}
 }
 
+func TestStatusMessage(t *testing.T) {
+	h := newHarness(t)
+	h.net.serve(statusURL, statusListCredential(t, "message", "good", 4))
+	entry := bitstringEntry("message", "4")
+	entry["statusMessage"] = []any{
+		map[string]any{"status": "0x0", "message": "pending review"},
+		map[string]any{"status": "0x1", "message": "accepted"},
+	}
+	res := h.verify(withStatus(sampleCredential(), entry), nil)
+	expect(t, res, report.StatusValid, "WARNING CHECK_STATUS")
+	if msg := message(res, report.Warning, CheckStatus); !strings.Contains(msg, "0x1: accepted") {
+		t.Errorf("message %q", msg)
+	}
+}
+
 func TestStatusListExpired(t *testing.T) {
 	h := newHarness(t)
 	var list map[string]any
