@@ -38,6 +38,12 @@ const DefaultMaxDepth = 3
 // Proofs checks the proofs of credentials. Its errors may be *CheckError,
 // to say which check failed and whether for want of a document; any other
 // error counts as a VERIFY_PROOF failure.
+//
+// Credentials are given as payload.Parse decodes them (numbers are
+// json.Number) and are shared with the report: a Proofs must not modify
+// them. The same Proofs checks status list credentials, whose issuer may
+// differ from the credential's (CheckIssuer is not asked about them), and
+// endorsements.
 type Proofs interface {
 	// DataIntegrity verifies the embedded proof (one object or an array;
 	// any one valid proof suffices) of a credential as decoded from JSON.
