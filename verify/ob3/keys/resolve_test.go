@@ -102,7 +102,7 @@ func TestResolveDIDWeb(t *testing.T) {
 		{"key-3", k.p256.Public(), false},
 		{"key-4", k.ed2.Public(), true},
 		{"key-5", k.rsa.Public(), true},
-		{"key-7", k.p384.Public(), true},  // embedded in assertionMethod
+		{"key-7", k.p384.Public(), true}, // embedded in assertionMethod
 		{"key-10", k.ed2.Public(), true}, // relative method id
 	}
 	for _, c := range good {

@@ -14,8 +14,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"maps"
+	"math/big"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
