@@ -54,7 +54,7 @@ func (r *Resolver) CheckIssuer(ctx context.Context, k *Key, issuerID string) err
 		return r.checkDIDIssuer(ctx, k, issuerID)
 	case strings.HasPrefix(issuerID, "https://"):
 		if k.Source != SourceHTTPS {
-			return fail("the issuer is an https URL but the key is a %s key", k.Source)
+			return fail("the issuer is an https URL but the key comes from a %s", k.Source)
 		}
 		if k.Controller == issuerID {
 			return nil

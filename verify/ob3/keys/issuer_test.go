@@ -52,7 +52,7 @@ func TestCheckIssuer(t *testing.T) {
 		{"did:web key not for assertion", resolve(web + "#key-3"), web, "lists the key, but not under assertionMethod"},
 		{"did:key listed by a did:web issuer", resolve(didKey), "did:web:example.com:delegates", ""},
 		{"did:key not listed by a did:web issuer", resolve(otherDIDKey), "did:web:example.com:delegates", "does not list the key"},
-		{"did:web key, https issuer", resolve(web + "#key-1"), "https://example.com/issuer", "is a did:web key"},
+		{"did:web key, https issuer", resolve(web + "#key-1"), "https://example.com/issuer", "comes from a did:web"},
 		{"https key, same origin", resolve("https://example.com/jwks#ec-1"), "https://example.com/issuer", ""},
 		{"https key, other port", resolve("https://example.com:8443/jwks#ec-1"), "https://example.com/issuer", "served from https://example.com:8443"},
 		{"https key, DID issuer", resolve("https://example.com/jwks#ec-1"), web, "does not list the key"},
