@@ -70,7 +70,12 @@ func keyFromDocument(id, base, frag, docURL string, doc map[string]any, didDoc b
 		return &found{km: km, methodID: id, controller: controller, kind: docKey}, nil
 	}
 
-	// A controller (or DID) document: find the method by id.
+	// A controller (or DID) document: find the method by id. An https
+	// document may only speak for its own origin: its id is what
+	// CheckIssuer compares with the issuer's.
+	if !didDoc && docID != "" && origin(docID) != origin(base) {
+		return fail("%s says it is %s, on another origin", what, display(docID))
+	}
 	subject := docID
 	if subject == "" {
 		subject = base
@@ -114,8 +119,8 @@ func keyFromDocument(id, base, frag, docURL string, doc map[string]any, didDoc b
 	controller, _ := vm["controller"].(string)
 	if controller == "" {
 		controller = subject
-	} else if docID != "" && controller != docID {
-		return fail("%s lists the key with controller %s, but the document is %s's (controller mismatch)", what, display(controller), display(docID))
+	} else if controller != subject {
+		return fail("%s lists the key with controller %s, but the document is %s's (controller mismatch)", what, display(controller), display(subject))
 	}
 	return &found{km: km, methodID: vmID, controller: controller, assertionMethod: listsAssertion(doc, vmID, subject), kind: docController}, nil
 }

@@ -205,6 +205,12 @@ func TestResolveHTTPS(t *testing.T) {
 	w.put("example.com/jwks", map[string]any{"keys": []any{jwkOf(k.rsa.Public(), "rsa-1"), jwkOf(k.p256.Public(), "ec-1")}})
 	w.put("example.com/one-jwks", map[string]any{"keys": []any{jwkOf(k.p384.Public(), "only")}})
 	w.put("example.com/not-json", "<html>")
+	// A document claiming to speak for another origin, or listing a key
+	// whose controller is someone else.
+	w.put("example.com/impostor", map[string]any{"id": "https://victim.example/issuer",
+		"verificationMethod": []any{map[string]any{"id": "https://victim.example/issuer#k", "controller": "https://victim.example/issuer", "type": "Multikey", "publicKeyMultibase": multibase(k.ed.Public())}}})
+	w.put("example.com/claims", map[string]any{
+		"verificationMethod": []any{map[string]any{"id": "#k", "controller": "https://victim.example/issuer", "type": "Multikey", "publicKeyMultibase": multibase(k.ed.Public())}}})
 	r := keys.NewResolver(client)
 	ctx := context.Background()
 
@@ -242,6 +248,8 @@ func TestResolveHTTPS(t *testing.T) {
 		{issuer + "#k9", "has no verification method with that id"},
 		{"http://example.com/jwk", "only fetched over https"},
 		{"urn:uuid:1234", "neither a DID nor an https URL"},
+		{"https://example.com/impostor#k", "says it is https://victim.example/issuer, on another origin"},
+		{"https://example.com/claims#k", "controller mismatch"},
 	}
 	for _, c := range bad {
 		_, err := r.Resolve(ctx, c.id)

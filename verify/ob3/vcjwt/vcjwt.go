@@ -329,6 +329,12 @@ func show(v any) string {
 	if v == nil {
 		return "null"
 	}
+	if s, ok := v.(string); ok {
+		if len(s) > 200 {
+			s = s[:197] + "..."
+		}
+		return s
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "?"
