@@ -40,7 +40,7 @@ type page struct {
 	body   string
 }
 
-func newFakeWeb(t *testing.T) (*fakeWeb, *fetch.Client) {
+func newFakeWeb(t testing.TB) (*fakeWeb, *fetch.Client) {
 	t.Helper()
 	w := &fakeWeb{docs: map[string]page{}, hits: map[string]int{}}
 	w.srv = httptest.NewTLSServer(http.HandlerFunc(w.serve))

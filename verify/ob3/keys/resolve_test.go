@@ -361,3 +361,59 @@ func TestResolveCache(t *testing.T) {
 		t.Errorf("cached key changed through a returned copy: %q", k2.Controller)
 	}
 }
+
+func TestResolveConcurrent(t *testing.T) {
+	w, client := newFakeWeb(t)
+	w.put("example.com/.well-known/did.json", didWebDoc())
+	r := keys.NewResolver(client)
+	ctx := context.Background()
+	done := make(chan error)
+	for i := range 16 {
+		go func() {
+			var err error
+			for j := range 50 {
+				id := web + "#key-" + []string{"1", "3", "4", "7"}[(i+j)%4]
+				var k *keys.Key
+				if k, err = r.Resolve(ctx, id); err == nil {
+					err = r.CheckIssuer(ctx, k, web)
+					if id == web+"#key-3" {
+						err = nil // listed, but not under assertionMethod
+					}
+				}
+				if err != nil {
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 16 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := w.hitCount("example.com/.well-known/did.json"); n != 1 {
+		t.Errorf("fetched %d times, want 1", n)
+	}
+}
+
+func BenchmarkResolveDIDWebCached(b *testing.B) {
+	w, client := newFakeWeb(b)
+	w.put("example.com/.well-known/did.json", didWebDoc())
+	r := keys.NewResolver(client)
+	ctx := context.Background()
+	if _, err := r.Resolve(ctx, web+"#key-1"); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		r.Resolve(ctx, web+"#key-1")
+	}
+}
+
+func BenchmarkResolveDIDKey(b *testing.B) {
+	r := keys.NewResolver(nil)
+	id := "did:key:" + multibase(testKeys().ed.Public())
+	for b.Loop() {
+		r.Resolve(context.Background(), id)
+	}
+}

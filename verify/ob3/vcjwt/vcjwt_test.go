@@ -509,3 +509,36 @@ func TestSignRefuses(t *testing.T) {
 		t.Errorf("Sign changed the credential")
 	}
 }
+
+func BenchmarkVerify(b *testing.B) {
+	k := testKeys()
+	r := keys.NewResolver(nil)
+	for _, c := range []struct {
+		name string
+		key  crypto.Signer
+	}{{"EdDSA", k.ed}, {"ES256", k.p256}} {
+		did := didKeyOf(c.key.Public())
+		tok, err := Sign(credential(did), c.key, SignOptions{Kid: did})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name+"/did:key", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Verify(context.Background(), tok, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	tok, err := Sign(credential("https://issuer.example/p"), k.rsa, SignOptions{EmbedJWK: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("RS256/jwk", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Verify(context.Background(), tok, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
