@@ -73,7 +73,19 @@ type Result struct {
 	NotBefore, Expires *time.Time
 }
 
-// Verify checks the VC-JWT token, finding its key with r. Errors:
+// Verify checks the VC-JWT token, finding its key with r (nil: only an
+// inline jwk can be used).
+//
+// The header must have an accepted alg (see Algorithms) that fits the
+// key, exactly one of kid and jwk, no crit, and a typ, if any, of "JWT" or
+// "vc+jwt" (the VC-JOSE-COSE value, accepted too). Other header
+// parameters are ignored; in particular jku and x5u are never fetched. A
+// kid "#frag" is resolved against the iss claim.
+//
+// Each of the claims iss, jti, nbf, exp and sub is compared with the
+// credential when both are present; a missing claim is not an error (the
+// 1EdTech validator does not require sub, and VCDM 2.0 tokens may carry
+// none). Errors:
 // *jws.FormatError (not a compact JWS), *HeaderError, *PayloadError,
 // *SignatureError, *ClaimError, and r's errors unchanged
 // (*keys.UnavailableError, *keys.KeyError).
