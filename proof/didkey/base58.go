@@ -1,5 +1,7 @@
 package didkey
 
+import "fmt"
+
 // base58btc is the Bitcoin base58 alphabet: the digits and letters
 // without 0, O, I and l.
 const base58btc = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -77,4 +79,19 @@ func encodeBase58(b []byte) string {
 		out[zeros+i] = base58btc[d]
 	}
 	return string(out)
+}
+
+// DecodeBase58 decodes s, base58btc digits without a multibase prefix (as
+// in an Ed25519VerificationKey2018's publicKeyBase58). Like Parse it
+// refuses text longer than any key (128 characters), base58 decoding being
+// quadratic in the length. Errors are *Error.
+func DecodeBase58(s string) ([]byte, error) {
+	if len(s) > maxMultibase {
+		return nil, &Error{Reason: WrongKeyLength, Detail: fmt.Sprintf("the base58 value takes %d characters, longer than any supported key (at most %d)", len(s), maxMultibase)}
+	}
+	b, bad, ok := decodeBase58(s)
+	if !ok {
+		return nil, &Error{Reason: NotBase58btc, Detail: fmt.Sprintf("character %q at position %d is not a base58btc digit", s[bad], bad)}
+	}
+	return b, nil
 }

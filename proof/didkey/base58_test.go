@@ -3,6 +3,8 @@ package didkey
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +39,19 @@ func TestBase58(t *testing.T) {
 		if _, i, ok := decodeBase58(c.s); ok || i != c.bad {
 			t.Errorf("decode %q: ok=%v at %d, want failure at %d", c.s, ok, i, c.bad)
 		}
+	}
+}
+
+func TestDecodeBase58(t *testing.T) {
+	b, err := DecodeBase58("1112")
+	if err != nil || len(b) != 4 || b[3] != 1 || b[0] != 0 {
+		t.Fatalf("DecodeBase58(1112) = %v, %v", b, err)
+	}
+	var e *Error
+	if _, err := DecodeBase58("10O"); !errors.As(err, &e) || e.Reason != NotBase58btc {
+		t.Fatalf("DecodeBase58(10O) error = %v", err)
+	}
+	if _, err := DecodeBase58(strings.Repeat("2", 200)); !errors.As(err, &e) || e.Reason != WrongKeyLength {
+		t.Fatalf("DecodeBase58(long) error = %v", err)
 	}
 }

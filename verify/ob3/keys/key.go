@@ -40,4 +40,11 @@ type Key struct {
 	// AssertionMethod is true when the controller document lists the key
 	// under assertionMethod (always for did:key).
 	AssertionMethod bool
+	// URL is the address the key's document was fetched from, without
+	// fragment (SourceDIDWeb and SourceHTTPS); "" for keys that needed
+	// no fetch.
+	URL string
+	// Alg is the "alg" of a key that came as a JWK naming one; "" when
+	// the key does not restrict its algorithm.
+	Alg string
 }
