@@ -1,11 +1,12 @@
 // Peer benchmark for badgebake's Open Badges 3.0 verifier (see README.md).
 //
-//   node peer.mjs issue  --out DIR [--n 100] [--seed HEX] [--jwt]
+//   node peer.mjs issue  --out DIR [--n 100] [--seed HEX] [--suite S] [--jwt]
 //   node peer.mjs verify [--runs 3] [--schemas DIR] [--online] PATH...
 //   node peer.mjs verify-jwt [--runs 3] PATH...
 //
-// issue signs N Open Badges 3.0 credentials (eddsa-rdfc-2022, did:key
-// Ed25519) into DIR/di/credential-NNNNN.json and, with --jwt, the same
+// issue signs N Open Badges 3.0 credentials (eddsa-rdfc-2022, or with
+// --suite ed25519-2020 Ed25519Signature2020; did:key Ed25519) into
+// DIR/di/credential-NNNNN.json and, with --jwt, the same
 // credentials as VC-JWTs (EdDSA, kid = the did:key method) into
 // DIR/jwt/credential-NNNNN.jwt, so that badgebake and the peers verify the
 // same files. verify runs @digitalcredentials/verifier-core on every JSON
@@ -43,7 +44,7 @@ switch (command) {
   case 'verify': await verifyDI(); break;
   case 'verify-jwt': await verifyJWT(); break;
   default:
-    console.error('usage: node peer.mjs issue --out DIR [--n N] [--seed HEX] [--jwt]\n' +
+    console.error('usage: node peer.mjs issue --out DIR [--n N] [--seed HEX] [--suite eddsa-rdfc-2022|ed25519-2020] [--jwt]\n' +
       '       node peer.mjs verify [--runs R] [--schemas DIR] [--online] PATH...\n' +
       '       node peer.mjs verify-jwt [--runs R] PATH...');
     process.exit(2);
@@ -83,7 +84,18 @@ async function issue() {
   const documentLoader = securityLoader().build();
   // A fixed proof date too: Ed25519 signatures are deterministic, so the
   // files are byte for byte the same on every run.
-  const suite = new DataIntegrityProof({ signer: key.signer(), date: '2024-01-01T00:00:00Z', cryptosuite });
+  const date = '2024-01-01T00:00:00Z';
+  let suite;
+  const suiteName = opts.suite ?? 'eddsa-rdfc-2022';
+  if (suiteName === 'eddsa-rdfc-2022') {
+    suite = new DataIntegrityProof({ signer: key.signer(), date, cryptosuite });
+  } else if (suiteName === 'ed25519-2020') {
+    const { Ed25519Signature2020 } = await import('@digitalcredentials/ed25519-signature-2020');
+    suite = new Ed25519Signature2020({ signer: key.signer(), date });
+  } else {
+    console.error(`--suite is eddsa-rdfc-2022 or ed25519-2020, not ${suiteName}`);
+    process.exit(2);
+  }
 
   let jwk;
   if (jose) {
@@ -96,7 +108,9 @@ async function issue() {
   for (let i = 1; i <= n; i++) {
     const name = `credential-${String(i).padStart(width, '0')}`;
     const credential = template(did, i);
-    const signed = await vc.issue({ credential: structuredClone(credential), suite, documentLoader });
+    const unsigned = structuredClone(credential);
+    if (suiteName === 'ed25519-2020') unsigned['@context'].push('https://w3id.org/security/suites/ed25519-2020/v1');
+    const signed = await vc.issue({ credential: unsigned, suite, documentLoader });
     await writeFile(join(opts.out, 'di', name + '.json'), JSON.stringify(signed, null, 2) + '\n');
     if (jose) {
       const claims = {

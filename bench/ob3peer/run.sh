@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Peer benchmark of badgebake's Open Badges 3.0 verifier (see README.md).
 #
-#   bash bench/ob3peer/run.sh [-n N] [-runs R] [-dir DIR] [-keep] [-schemas DIR] [PATH...]
+#   bash bench/ob3peer/run.sh [-n N] [-runs R] [-suite S] [-dir DIR] [-keep] [-schemas DIR] [PATH...]
 #
 # Installs the pinned peers (package-lock.json) into bench/ob3peer/node_modules
 # with npm ci, issues N (default 300) OB 3.0 credentials signed with
-# eddsa-rdfc-2022 by a did:key Ed25519 key, and the same credentials as
+# eddsa-rdfc-2022 (-suite ed25519-2020: Ed25519Signature2020) by a did:key
+# Ed25519 key, and the same credentials as
 # EdDSA VC-JWTs, into a temporary folder (under -dir; kept with -keep), then
 # verifies them fully offline: the Data Integrity files with
 # @digitalcredentials/verifier-core, the JWTs with jose. PATHs given are
@@ -17,15 +18,16 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-n=300 runs=3 parent="${TMPDIR:-/tmp}" keep=0 schemas="" paths=()
+n=300 runs=3 suite=eddsa-rdfc-2022 parent="${TMPDIR:-/tmp}" keep=0 schemas="" paths=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) n=$2; shift 2 ;;
 	-runs) runs=$2; shift 2 ;;
+	-suite) suite=$2; shift 2 ;;
 	-dir) parent=$2; shift 2 ;;
 	-keep) keep=1; shift ;;
 	-schemas) schemas=$2; shift 2 ;;
-	-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,17p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown flag $1" >&2; exit 2 ;;
 	*) paths+=("$1"); shift ;;
 	esac
@@ -48,10 +50,10 @@ else
 fi
 
 echo "== node $(node --version), $(nproc) CPU(s), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-node "$here/peer.mjs" issue --out "$work" --n "$n" --jwt
+node "$here/peer.mjs" issue --out "$work" --n "$n" --suite "$suite" --jwt
 schema_args=()
 [ -n "$schemas" ] && schema_args=(--schemas "$schemas")
-echo "== @digitalcredentials/verifier-core $(node -p 'require(process.argv[1]).version' "$here/node_modules/@digitalcredentials/verifier-core/package.json"), eddsa-rdfc-2022"
+echo "== @digitalcredentials/verifier-core $(node -p 'require(process.argv[1]).version' "$here/node_modules/@digitalcredentials/verifier-core/package.json"), $suite"
 node "$here/peer.mjs" verify --runs "$runs" "${schema_args[@]}" "$work/di" ${paths[@]+"${paths[@]}"}
 echo "== jose $(node -p 'require(process.argv[1]).version' "$here/node_modules/jose/package.json"), VC-JWT EdDSA"
 node "$here/peer.mjs" verify-jwt --runs "$runs" "$work/jwt"
