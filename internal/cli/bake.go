@@ -24,6 +24,7 @@ type bakeOptions struct {
 	lenient           bool
 	quiet             bool
 	network           networkOptions
+	at                instant
 }
 
 const bakeLong = `Bake embeds PAYLOAD into IMAGE (a PNG or SVG, told apart by content) and
@@ -83,6 +84,7 @@ func newBakeCmd(streams IO) *cobra.Command {
 	f.BoolVar(&o.noVerify, "no-verify", false, "skip the verifier (structure checks still run)")
 	f.BoolVar(&o.lenient, "lenient", false, "accept PNG text chunks with a wrong CRC")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	addAtFlag(cmd, &o.at, "verify the payload")
 	o.network.addFlags(cmd)
 	_ = cmd.MarkFlagFilename("output", "png", "svg")
 	cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -145,7 +147,7 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 		if !o.quiet {
 			warn = streams.Err
 		}
-		v, err := o.network.verifier(warn)
+		v, err := o.network.verifier(warn, o.at.clock())
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +44,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"serve-www": serveWWW},
 		Setup: func(env *testscript.Env) error {
 			for k, v := range noNetwork {
 				env.Setenv(k, v)
@@ -58,6 +61,35 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// serveWWW is the script command "serve-www": it serves the files under
+// $WORK/www on a loopback port for the rest of the script, with every
+// "{{base}}" in them replaced by the server's URL, and sets $BASE to that
+// URL, so that a script can hold hosted badges whose ids are their own
+// addresses.
+func serveWWW(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: serve-www")
+	}
+	root := ts.MkAbs("www")
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(filepath.Clean("/"+r.URL.Path))))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, ".png") {
+			w.Header().Set("Content-Type", "image/png")
+		} else {
+			w.Header().Set("Content-Type", "application/ld+json")
+			b = bytes.ReplaceAll(b, []byte("{{base}}"), []byte(srv.URL))
+		}
+		w.Write(b)
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv("BASE", srv.URL)
 }
 
 func TestBakeRefusesTerminal(t *testing.T) {

@@ -72,6 +72,8 @@ func hint(err error) string {
 		return "badgebake never expands entities; remove the DOCTYPE entity declarations from the SVG"
 	case errors.Is(err, unbake.ErrNoBadge):
 		return ""
+	case isInstantError(err):
+		return instantHint
 	}
 	return ""
 }

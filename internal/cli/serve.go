@@ -39,6 +39,7 @@ type serveOptions struct {
 	logFormat       string
 	offline         bool
 	corsOrigins     []string
+	at              instant
 }
 
 const serveLong = `Serve runs badgebake as an HTTP service: a drop-in replacement for
@@ -126,6 +127,7 @@ func newServeCmd(streams IO) *cobra.Command {
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	f.StringSliceVar(&o.corsOrigins, "cors-origin", nil, "let scripts on web `ORIGIN` (e.g. https://badges.example.org; repeatable; * for any) call POST /results and /unbake")
 	f.BoolVar(&o.offline, "offline", false, "never use the network: only JSON, JWS and images whose documents need no fetch verify")
+	addAtFlag(cmd, &o.at, "verify every request")
 	return cmd
 }
 
@@ -191,7 +193,7 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 	}
 	client := fetch.New(fopts)
 	srv := server.New(server.Options{
-		Verifier: verify.New(verify.Config{Client: client}), Fetch: client, CacheStats: cache.Stats,
+		Verifier: verify.New(verify.Config{Client: client, Now: o.at.clock()}), Fetch: client, CacheStats: cache.Stats, Now: o.at.clock(),
 		MaxUpload: int64(o.maxUpload), RequestTimeout: o.requestTimeout, MaxConcurrent: o.maxConcurrent, BodyTimeout: o.bodyTimeout,
 		Logger: logger, Version: version(), CORSOrigins: trimSlashes(o.corsOrigins),
 	})
@@ -230,6 +232,9 @@ func runServe(ctx context.Context, streams IO, o *serveOptions) error {
 	}
 	logger.Info("listening", "url", "http://"+displayAddr(ln.Addr()), "version", version(), "fetches", guard,
 		"max_upload", int64(o.maxUpload), "max_concurrent", o.maxConcurrent, "body_timeout", o.bodyTimeout.String(), "cache_size", int64(o.cacheSize), "cache_ttl", o.cacheTTL.String())
+	if o.at.set {
+		logger.Info("verifying as of another time (--at)", "at", o.at.String())
+	}
 	if !o.allowPrivate && proxyConfigured() {
 		logger.Warn("a proxy is set (HTTPS_PROXY/HTTP_PROXY): host names are resolved by the proxy, which must refuse private addresses itself; IP addresses in URLs are still checked here")
 	}

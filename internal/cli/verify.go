@@ -58,7 +58,8 @@ func (n *networkOptions) addFlags(cmd *cobra.Command) {
 // with --cache-dir, that cache sits in front of a disk cache, and with
 // --cache, in front of Redis (after the disk cache if both are given).
 // Warnings about the settings go to warn (nil: none).
-func (n *networkOptions) verifier(warn io.Writer) (*verify.Verifier, error) {
+// now is the verifier's clock (nil: the real one; see --at).
+func (n *networkOptions) verifier(warn io.Writer, now func() time.Time) (*verify.Verifier, error) {
 	opts := fetch.Options{UserAgent: "badgebake/" + version(), Offline: n.offline, Timeout: n.timeout, MaxBytes: fetch.DefaultMaxBytes}
 	if n.cacheTTL <= 0 {
 		return nil, usagef("--cache-ttl must be positive, not %v", n.cacheTTL)
@@ -86,11 +87,12 @@ func (n *networkOptions) verifier(warn io.Writer) (*verify.Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return verify.New(verify.Config{Client: fetch.New(opts)}), nil
+	return verify.New(verify.Config{Client: fetch.New(opts), Now: now}), nil
 }
 
 type verifyOptions struct {
 	network   networkOptions
+	at        instant
 	data      string
 	recipient string
 	json      bool
@@ -199,6 +201,7 @@ func newVerifyCmd(streams IO) *cobra.Command {
 	f.BoolVar(&o.lenient, "lenient", false, "accept PNG chunks with a wrong CRC (with a warning), as unbake --lenient does")
 	f.IntVar(&o.retry, "retry", 0, "verify a badge that could not be checked (indeterminate) again up to `N` times, with back-off (batch: each such file)")
 	f.Var(&o.color, "color", "colour the verdict: `auto` (on a terminal, unless NO_COLOR is set), always or never")
+	addAtFlag(cmd, &o.at, "verify")
 	o.network.addFlags(cmd)
 	o.batch.addFlags(cmd)
 	return cmd
@@ -219,7 +222,7 @@ func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string)
 	if err != nil {
 		return err
 	}
-	v, err := o.network.verifier(streams.Err)
+	v, err := o.network.verifier(streams.Err, o.at.clock())
 	if err != nil {
 		return err
 	}
@@ -534,7 +537,7 @@ func runVerifyBatch(ctx context.Context, streams IO, o *verifyOptions, args []st
 	if err != nil {
 		return err
 	}
-	v, err := o.network.verifier(streams.Err)
+	v, err := o.network.verifier(streams.Err, o.at.clock())
 	if err != nil {
 		return err
 	}
