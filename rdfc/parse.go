@@ -144,6 +144,7 @@ func (p *parser) iri() (string, error) {
 			p.i++
 			return b.String(), nil
 		}
+		at := p.i
 		var r rune
 		if c == '\\' {
 			var err error
@@ -159,7 +160,7 @@ func (p *parser) iri() (string, error) {
 			p.i += size
 		}
 		if !iriChar(r) {
-			p.i--
+			p.i = at
 			return "", p.errorf("character not allowed in an IRI")
 		}
 		b.WriteRune(r)
