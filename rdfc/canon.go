@@ -10,6 +10,7 @@ import (
 	"hash"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/errkind"
@@ -76,6 +77,7 @@ func Canonicalize(quads []Quad, opts *Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer c.release()
 	if err := c.label(); err != nil {
 		return nil, err
 	}
@@ -89,95 +91,170 @@ func Labels(quads []Quad, opts *Options) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer c.release()
 	if err := c.label(); err != nil {
 		return nil, err
 	}
-	m := make(map[string]string, len(c.nodes))
-	for i := range c.nodes {
-		m[c.nodes[i].label] = c.canonical[i]
+	m := make(map[string]string, len(c.labels))
+	for i, l := range c.labels {
+		m[l] = "c14n" + strconv.Itoa(int(c.canonical[i]))
 	}
 	return m, nil
 }
 
-// iquad is a quad prepared for hashing: each position's N-Quads text,
-// and for blank nodes the node's index instead (bn[i] >= 0).
+// iquad is a distinct input quad with, for each position holding a blank
+// node, the node's index (-1 elsewhere).
 type iquad struct {
-	text     [4]string
-	bn       [4]int32
-	hasGraph bool
+	q  *Quad
+	bn [4]int32
 }
 
-type bnode struct {
-	label string
-	quads []int32 // the quads that mention the node (its mention set)
-	hash  string  // first-degree hash
-}
-
+// canon is the canonicalization state. Blank nodes are numbered in the
+// order they are met; their mention sets are kept in one slice (node n's
+// is mentions[mentionStart[n]:mentionStart[n+1]]) and their first-degree
+// hashes, in hex, in one buffer. A canon is pooled with its buffers.
 type canon struct {
-	quads     []iquad
-	nodes     []bnode
-	canonical []string // canonical label per node, "" until issued
-	issued    int
-	work      int
-	maxWork   int
-	hasher    hash.Hash
-	sum       []byte
-	lines     lineSet
+	alg          crypto.Hash
+	hasher       hash.Hash
+	hexLen       int
+	quads        []iquad
+	labels       []string // input label per node
+	index        map[string]int32
+	mentionStart []int32
+	mentions     []int32
+	hashes       []byte
+	canonical    []int32 // canonical number per node, -1 until issued
+	issued       int32
+	work         int
+	maxWork      int
+	sum          []byte
+	dup          []bool
+	lines        lineSet
 }
+
+var canonPool sync.Pool
+
+// A canon that grew beyond this many bytes of lines is not kept.
+const maxPooledBuffer = 1 << 20
 
 func newCanon(quads []Quad, opts *Options) (*canon, error) {
-	h := opts.hash()
-	if !h.Available() {
-		return nil, errkind.Mark(errkind.Usage, errors.New("rdfc: hash function "+h.String()+" is not available"))
+	alg := opts.hash()
+	if !alg.Available() {
+		return nil, errkind.Mark(errkind.Usage, errors.New("rdfc: hash function "+alg.String()+" is not available"))
 	}
-	c := &canon{maxWork: opts.maxWork(), hasher: h.New()}
-	maxNodes := opts.maxBlankNodes()
-	index := make(map[string]int32)
-	seen := make(map[string]struct{}, len(quads))
-	var key []byte
-	c.quads = make([]iquad, 0, len(quads))
-	for qi, q := range quads {
-		if err := checkQuad(qi, q); err != nil {
+	c, _ := canonPool.Get().(*canon)
+	if c == nil {
+		c = &canon{index: make(map[string]int32)}
+	}
+	if c.alg != alg {
+		c.alg, c.hasher, c.hexLen = alg, alg.New(), 2*alg.Size()
+	}
+	c.maxWork, c.work, c.issued = opts.maxWork(), 0, 0
+	for i := range quads {
+		if err := checkQuad(i, &quads[i]); err != nil {
+			c.release()
 			return nil, err
 		}
-		key = appendQuadTerms(key[:0], q)
-		if _, dup := seen[string(key)]; dup {
+	}
+	// RDF datasets are sets: find repeated quads by sorting their lines.
+	// Only repeats that mention blank nodes would change the hashes;
+	// output drops the others.
+	c.dup = slices.Grow(c.dup[:0], len(quads))[:len(quads)]
+	clear(c.dup)
+	c.lines.reset()
+	for i := range quads {
+		q := &quads[i]
+		if q.Subject.Kind == BlankNode || q.Object.Kind == BlankNode || q.Graph.Kind == BlankNode {
+			c.lines.buf = appendQuadTerms(c.lines.buf, *q)
+			c.lines.end(int32(i))
+		}
+	}
+	c.lines.sort()
+	for i := 1; i < len(c.lines.spans); i++ {
+		if c.lines.equal(i-1, i) {
+			c.dup[c.lines.spans[i].quad] = true
+		}
+	}
+	// Number the blank nodes and count the quads that mention each.
+	maxNodes := opts.maxBlankNodes()
+	c.mentionStart = append(c.mentionStart[:0], 0)
+	for i := range quads {
+		if c.dup[i] {
 			continue
 		}
-		seen[string(key)] = struct{}{}
-		var iq iquad
-		iq.hasGraph = q.Graph.Kind != None
-		for pos, t := range [4]Term{q.Subject, q.Predicate, q.Object, q.Graph} {
-			iq.bn[pos] = -1
-			if t.Kind != BlankNode {
-				if t.Kind != None {
-					iq.text[pos] = string(appendTerm(nil, t))
-				}
+		q := &quads[i]
+		iq := iquad{q: q, bn: [4]int32{-1, -1, -1, -1}}
+		for pos, t := range [4]*Term{&q.Subject, nil, &q.Object, &q.Graph} {
+			if t == nil || t.Kind != BlankNode {
 				continue
 			}
-			n, ok := index[t.Value]
+			n, ok := c.index[t.Value]
 			if !ok {
-				if len(c.nodes) >= maxNodes {
+				if len(c.labels) >= maxNodes {
+					c.release()
 					return nil, &LimitError{Limit: limitBlankNodes, Max: maxNodes}
 				}
-				n = int32(len(c.nodes))
-				index[t.Value] = n
-				c.nodes = append(c.nodes, bnode{label: t.Value})
+				n = int32(len(c.labels))
+				c.index[t.Value] = n
+				c.labels = append(c.labels, t.Value)
+				c.mentionStart = append(c.mentionStart, 0)
 			}
 			iq.bn[pos] = n
 			// The mention set holds each quad once, even when the node
 			// is in it twice.
-			if ms := c.nodes[n].quads; len(ms) == 0 || ms[len(ms)-1] != int32(len(c.quads)) {
-				c.nodes[n].quads = append(ms, int32(len(c.quads)))
+			if !(pos > 0 && iq.bn[0] == n) && !(pos == 3 && iq.bn[2] == n) {
+				c.mentionStart[n+1]++
 			}
 		}
 		c.quads = append(c.quads, iq)
 	}
-	c.canonical = make([]string, len(c.nodes))
+	for n := 1; n < len(c.mentionStart); n++ {
+		c.mentionStart[n] += c.mentionStart[n-1]
+	}
+	total := c.mentionStart[len(c.mentionStart)-1]
+	c.mentions = slices.Grow(c.mentions[:0], int(total))[:total]
+	fill := c.canonical[:0] // borrowed as the fill cursor per node
+	fill = append(fill, c.mentionStart[:len(c.labels)]...)
+	for qi := range c.quads {
+		bn := &c.quads[qi].bn
+		for pos, n := range bn {
+			if n < 0 || (pos > 0 && bn[0] == n) || (pos == 3 && bn[2] == n) {
+				continue
+			}
+			c.mentions[fill[n]] = int32(qi)
+			fill[n]++
+		}
+	}
+	c.canonical = fill
+	for i := range c.canonical {
+		c.canonical[i] = -1
+	}
+	c.hashes = slices.Grow(c.hashes[:0], len(c.labels)*c.hexLen)[:len(c.labels)*c.hexLen]
 	return c, nil
 }
 
-func checkQuad(i int, q Quad) error {
+// release returns c to the pool, dropping its references to the input.
+func (c *canon) release() {
+	clear(c.quads)
+	c.quads = c.quads[:0]
+	clear(c.labels)
+	c.labels = c.labels[:0]
+	clear(c.index)
+	if cap(c.lines.buf) > maxPooledBuffer || cap(c.quads) > maxPooledBuffer/32 {
+		return
+	}
+	canonPool.Put(c)
+}
+
+func (c *canon) mentionSet(n int32) []int32 {
+	return c.mentions[c.mentionStart[n]:c.mentionStart[n+1]]
+}
+
+func (c *canon) nodeHash(n int32) []byte {
+	return c.hashes[int(n)*c.hexLen : int(n+1)*c.hexLen]
+}
+
+func checkQuad(i int, q *Quad) error {
 	bad := func(reason string) error { return &QuadError{Index: i, Reason: reason} }
 	if k := q.Subject.Kind; k != IRI && k != BlankNode {
 		return bad("subject is not an IRI or a blank node")
@@ -202,24 +279,28 @@ func checkQuad(i int, q Quad) error {
 // label issues a canonical label to every blank node (RDFC-1.0 §4.4.3
 // steps 3 to 5).
 func (c *canon) label() error {
+	n := int32(len(c.labels))
 	// Step 3: first-degree hashes.
-	for i := range c.nodes {
-		c.nodes[i].hash = c.hashFirstDegree(int32(i))
+	for i := int32(0); i < n; i++ {
+		c.hashFirstDegree(i)
 	}
 	// Steps 4 and 5 go through the hashes in code point order; a hash
 	// shared by several nodes keeps them in the order they were met.
-	order := make([]int32, len(c.nodes))
+	order := make([]int32, n)
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(a, b int32) int {
-		return compareStrings(c.nodes[a].hash, c.nodes[b].hash)
+	slices.SortFunc(order, func(a, b int32) int {
+		if d := bytes.Compare(c.nodeHash(a), c.nodeHash(b)); d != 0 {
+			return d
+		}
+		return int(a - b)
 	})
 	type group struct{ from, to int }
 	var shared []group
 	for from := 0; from < len(order); {
 		to := from + 1
-		for to < len(order) && c.nodes[order[to]].hash == c.nodes[order[from]].hash {
+		for to < len(order) && bytes.Equal(c.nodeHash(order[to]), c.nodeHash(order[from])) {
 			to++
 		}
 		if to-from == 1 {
@@ -238,7 +319,7 @@ func (c *canon) label() error {
 	for _, g := range shared {
 		var results []result
 		for _, n := range order[g.from:g.to] {
-			if c.canonical[n] != "" {
+			if c.canonical[n] >= 0 {
 				continue
 			}
 			temp := &issuer{}
@@ -252,7 +333,7 @@ func (c *canon) label() error {
 		slices.SortStableFunc(results, func(a, b result) int { return compareStrings(a.hash, b.hash) })
 		for _, r := range results {
 			for _, n := range r.issuer.order {
-				if c.canonical[n] == "" {
+				if c.canonical[n] < 0 {
 					c.issueCanonical(n)
 				}
 			}
@@ -272,54 +353,68 @@ func compareStrings(a, b string) int {
 }
 
 func (c *canon) issueCanonical(n int32) {
-	c.canonical[n] = "c14n" + strconv.Itoa(c.issued)
+	c.canonical[n] = c.issued
 	c.issued++
+}
+
+func appendCanonicalLabel(b []byte, id int32) []byte {
+	b = append(b, "_:c14n"...)
+	return strconv.AppendInt(b, int64(id), 10)
+}
+
+// Ways appendQuad writes blank nodes.
+const (
+	firstDegree = iota // the node hashed as _:a, the others _:z
+	canonical          // canonical labels
+)
+
+// appendQuad appends q as an N-Quads line with its blank nodes written as
+// mode says.
+func (c *canon) appendQuad(b []byte, q *iquad, mode int, self int32) []byte {
+	for pos, t := range [4]*Term{&q.q.Subject, &q.q.Predicate, &q.q.Object, &q.q.Graph} {
+		if pos == 3 && t.Kind == None {
+			break
+		}
+		if pos > 0 {
+			b = append(b, ' ')
+		}
+		switch n := q.bn[pos]; {
+		case n < 0:
+			b = appendTerm(b, *t)
+		case mode == canonical:
+			b = appendCanonicalLabel(b, c.canonical[n])
+		case n == self:
+			b = append(b, "_:a"...)
+		default:
+			b = append(b, "_:z"...)
+		}
+	}
+	return append(b, " .\n"...)
 }
 
 // hashFirstDegree is RDFC-1.0's Hash First Degree Quads: the hash of the
 // sorted N-Quads of n's mention set, n written _:a and every other blank
-// node _:z.
-func (c *canon) hashFirstDegree(n int32) string {
+// node _:z. It stores the hash in c.hashes.
+func (c *canon) hashFirstDegree(n int32) {
 	c.lines.reset()
-	for _, qi := range c.nodes[n].quads {
-		q := &c.quads[qi]
-		b := c.lines.buf
-		for pos := 0; pos < 4; pos++ {
-			if pos == 3 && !q.hasGraph {
-				break
-			}
-			if pos > 0 {
-				b = append(b, ' ')
-			}
-			switch q.bn[pos] {
-			case -1:
-				b = append(b, q.text[pos]...)
-			case n:
-				b = append(b, "_:a"...)
-			default:
-				b = append(b, "_:z"...)
-			}
-		}
-		c.lines.buf = append(b, " .\n"...)
-		c.lines.end()
+	for _, qi := range c.mentionSet(n) {
+		c.lines.buf = c.appendQuad(c.lines.buf, &c.quads[qi], firstDegree, n)
+		c.lines.end(qi)
 	}
 	c.lines.sort()
 	c.hasher.Reset()
 	for _, l := range c.lines.spans {
 		c.hasher.Write(c.lines.buf[l.from:l.to])
 	}
-	return c.hashString()
-}
-
-func (c *canon) hashString() string {
 	c.sum = c.hasher.Sum(c.sum[:0])
-	return hex.EncodeToString(c.sum)
+	hex.Encode(c.nodeHash(n), c.sum)
 }
 
 func (c *canon) hashBytes(data []byte) string {
 	c.hasher.Reset()
 	c.hasher.Write(data)
-	return c.hashString()
+	c.sum = c.hasher.Sum(c.sum[:0])
+	return hex.EncodeToString(c.sum)
 }
 
 // hashRelated is RDFC-1.0's Hash Related Blank Node: the hash of the
@@ -328,15 +423,14 @@ func (c *canon) hashBytes(data []byte) string {
 func (c *canon) hashRelated(related int32, q *iquad, iss *issuer, pos int, buf []byte) (string, []byte) {
 	buf = append(buf[:0], "spog"[pos]) // s, o or g: position 1, the predicate, is never a blank node
 	if pos != 3 {
-		buf = append(buf, q.text[1]...) // the predicate's <iri>
+		buf = appendTerm(buf, q.q.Predicate)
 	}
-	if l := c.canonical[related]; l != "" {
-		buf = append(buf, "_:"...)
-		buf = append(buf, l...)
+	if l := c.canonical[related]; l >= 0 {
+		buf = appendCanonicalLabel(buf, l)
 	} else if id, ok := iss.lookup(related); ok {
 		buf = appendTempID(buf, id)
 	} else {
-		buf = append(buf, c.nodes[related].hash...)
+		buf = append(buf, c.nodeHash(related)...)
 	}
 	return c.hashBytes(buf), buf
 }
@@ -367,7 +461,7 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 	}
 	var rels []related
 	var buf []byte
-	for _, qi := range c.nodes[n].quads {
+	for _, qi := range c.mentionSet(n) {
 		q := &c.quads[qi]
 		for _, pos := range [3]int{0, 2, 3} {
 			r := q.bn[pos]
@@ -383,7 +477,7 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 		if d := compareStrings(a.hash, b.hash); d != 0 {
 			return d
 		}
-		return compareStrings(c.nodes[a.node].label, c.nodes[b.node].label)
+		return compareStrings(c.labels[a.node], c.labels[b.node])
 	})
 	// Step 5: for each related hash, the path through its nodes that
 	// sorts first over all their orders.
@@ -403,7 +497,7 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 		from = to
 		chosen = chosen[:0]
 		var chosenIssuer *issuer
-		for more := true; more; more = nextPermutation(perm, c.nodes) {
+		for more := true; more; more = nextPermutation(perm, c.labels) {
 			if err := c.spend(); err != nil {
 				return "", nil, err
 			}
@@ -415,9 +509,8 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 			}
 			skip := false
 			for _, r := range perm {
-				if l := c.canonical[r]; l != "" {
-					path = append(path, "_:"...)
-					path = append(path, l...)
+				if l := c.canonical[r]; l >= 0 {
+					path = appendCanonicalLabel(path, l)
 				} else {
 					id, ok := copyIss.lookup(r)
 					if !ok {
@@ -467,8 +560,8 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 // nextPermutation rearranges p into the next permutation in the order of
 // the nodes' labels and reports whether there was one; started from the
 // sorted order it visits every distinct order once.
-func nextPermutation(p []int32, nodes []bnode) bool {
-	less := func(a, b int32) bool { return nodes[a].label < nodes[b].label }
+func nextPermutation(p []int32, labels []string) bool {
+	less := func(a, b int32) bool { return labels[a] < labels[b] }
 	i := len(p) - 2
 	for i >= 0 && !less(p[i], p[i+1]) {
 		i--
@@ -531,39 +624,20 @@ func (s *issuer) clone() *issuer {
 }
 
 // output writes the canonical N-Quads: each quad with canonical labels,
-// sorted, duplicates dropped.
+// sorted, repeats dropped.
 func (c *canon) output() []byte {
 	c.lines.reset()
-	for i := range c.quads {
-		q := &c.quads[i]
-		b := c.lines.buf
-		for pos := 0; pos < 4; pos++ {
-			if pos == 3 && !q.hasGraph {
-				break
-			}
-			if pos > 0 {
-				b = append(b, ' ')
-			}
-			if n := q.bn[pos]; n >= 0 {
-				b = append(b, "_:"...)
-				b = append(b, c.canonical[n]...)
-			} else {
-				b = append(b, q.text[pos]...)
-			}
-		}
-		c.lines.buf = append(b, " .\n"...)
-		c.lines.end()
+	for qi := range c.quads {
+		c.lines.buf = c.appendQuad(c.lines.buf, &c.quads[qi], canonical, -1)
+		c.lines.end(int32(qi))
 	}
 	c.lines.sort()
 	out := make([]byte, 0, len(c.lines.buf))
-	var prev []byte
 	for i, l := range c.lines.spans {
-		line := c.lines.buf[l.from:l.to]
-		if i > 0 && bytes.Equal(line, prev) {
+		if i > 0 && c.lines.equal(i-1, i) {
 			continue
 		}
-		out = append(out, line...)
-		prev = line
+		out = append(out, c.lines.buf[l.from:l.to]...)
 	}
 	return out
 }
@@ -576,7 +650,11 @@ type lineSet struct {
 	start int
 }
 
-type span struct{ from, to int }
+// span is a line of a lineSet and the index of the quad it was made from.
+type span struct {
+	from, to int
+	quad     int32
+}
 
 func (l *lineSet) reset() {
 	l.buf = l.buf[:0]
@@ -585,13 +663,23 @@ func (l *lineSet) reset() {
 }
 
 // end closes the line written to buf since the previous end.
-func (l *lineSet) end() {
-	l.spans = append(l.spans, span{l.start, len(l.buf)})
+func (l *lineSet) end(quad int32) {
+	l.spans = append(l.spans, span{l.start, len(l.buf), quad})
 	l.start = len(l.buf)
 }
 
+// sort sorts the lines by code point (UTF-8 byte order is code point
+// order), equal lines by quad index.
 func (l *lineSet) sort() {
 	slices.SortFunc(l.spans, func(a, b span) int {
-		return bytes.Compare(l.buf[a.from:a.to], l.buf[b.from:b.to])
+		if d := bytes.Compare(l.buf[a.from:a.to], l.buf[b.from:b.to]); d != 0 {
+			return d
+		}
+		return int(a.quad - b.quad)
 	})
+}
+
+func (l *lineSet) equal(i, j int) bool {
+	a, b := l.spans[i], l.spans[j]
+	return bytes.Equal(l.buf[a.from:a.to], l.buf[b.from:b.to])
 }

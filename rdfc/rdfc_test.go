@@ -314,3 +314,23 @@ func TestLabels(t *testing.T) {
 		t.Errorf("Labels = %v", got)
 	}
 }
+
+func TestRepeatedQuadsOnce(t *testing.T) {
+	iri := func(v string) Term { return Term{Kind: IRI, Value: v} }
+	plain := Quad{Subject: iri("urn:s"), Predicate: iri("urn:p"), Object: Term{Kind: Literal, Value: "v"}}
+	typed := plain
+	typed.Object.Datatype = xsdString // the same literal, its datatype spelled out
+	blank := Quad{Subject: Term{Kind: BlankNode, Value: "x"}, Predicate: iri("urn:p"), Object: iri("urn:o")}
+	once, err := Canonicalize([]Quad{plain, blank}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := Canonicalize([]Quad{blank, plain, typed, blank, plain}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<urn:s> <urn:p> \"v\" .\n_:c14n0 <urn:p> <urn:o> .\n"
+	if string(once) != want || string(twice) != want {
+		t.Errorf("got\n%s\nand\n%s\nwant\n%s", once, twice, want)
+	}
+}
