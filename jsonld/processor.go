@@ -72,12 +72,14 @@ func newOptions(l *Loader) *ld.JsonLdOptions {
 	return opts
 }
 
-// Expand expands doc (a decoded JSON value; it is not modified).
+// Expand expands doc (a decoded JSON value; it is not modified). A json-gold
+// panic (on some malformed contexts) is a *PanicError.
 //
 // When doc's @context is an embedded URL, or an array starting with
 // embedded URLs, a copy of the cached active context for them is used
 // instead of processing the contexts again; see withActiveContext.
-func (p *Processor) Expand(doc any) ([]any, error) {
+func (p *Processor) Expand(doc any) (_ []any, err error) {
+	defer recoverPanic("expansion", &err)
 	out, err := p.expand(doc)
 	if err != nil {
 		return nil, fmt.Errorf("jsonld: expand: %w", err)
@@ -109,7 +111,8 @@ func (p *Processor) expandWith(doc any, opts *ld.JsonLdOptions) ([]any, error) {
 //
 // Term selection is json-gold's, not PyLD 0.7's: see the package
 // documentation (HostedBadge comes out as "hosted").
-func (p *Processor) Compact(doc any, ldContext any) (map[string]any, error) {
+func (p *Processor) Compact(doc any, ldContext any) (_ map[string]any, err error) {
+	defer recoverPanic("compaction", &err)
 	out, err := p.compact(doc, ldContext)
 	if err != nil {
 		return nil, fmt.Errorf("jsonld: compact: %w", err)

@@ -397,3 +397,14 @@ func TestCachedContextsHaveNoPreviousContext(t *testing.T) {
 	}
 	check("VC 2.0 + OB 3.0.3", active)
 }
+
+func TestExpandCompactPanicIsAnError(t *testing.T) {
+	doc := map[string]any{"@context": map[string]any{"@protected": "yes", "x": "urn:x"}, "x": 1.0}
+	var perr *PanicError
+	if _, err := NewProcessor(nil).Expand(doc); !errors.As(err, &perr) {
+		t.Errorf("Expand: %v, want a PanicError", err)
+	}
+	if _, err := NewProcessor(nil).Compact(doc, ContextV2); !errors.As(err, &perr) {
+		t.Errorf("Compact: %v, want a PanicError", err)
+	}
+}
