@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/badgebake/badgebake/internal/testkit/testcorpus"
@@ -407,4 +408,28 @@ func TestExpandCompactPanicIsAnError(t *testing.T) {
 	if _, err := NewProcessor(nil).Compact(doc, ContextV2); !errors.As(err, &perr) {
 		t.Errorf("Compact: %v, want a PanicError", err)
 	}
+}
+
+// TestToRDFConcurrent is meant for go test -race: one Processor, many
+// goroutines converting OB 3.0 credentials over the shared cached contexts.
+func TestToRDFConcurrent(t *testing.T) {
+	cred, _ := ob3Vector(t, "1edtech-ob-v3p0-test-vector/credential-unsigned.json")
+	_, want := ob3Vector(t, "1edtech-ob-v3p0-test-vector/document-canon.txt")
+	p := NewProcessor(nil)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 5 {
+				quads, err := p.WithContext(context.Background()).ToRDF(cred)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if got := urdna2015(t, quads); got != want {
+					t.Error("canonical N-Quads differ")
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
