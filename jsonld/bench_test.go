@@ -1,6 +1,7 @@
 package jsonld
 
 import (
+	"context"
 	"testing"
 )
 
@@ -93,6 +94,38 @@ func BenchmarkProcessContext(b *testing.B) {
 	for b.Loop() {
 		if _, err := e.process(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkToRDF turns the 1EdTech OB 3.0 test vector's credential (minus
+// its proof) into quads: "cached" reuses the processed VC 2.0 + OB 3.0
+// contexts, "plain" lets json-gold process them on every call (what the
+// Processor did for arrays of contexts before they were cached).
+func BenchmarkToRDF(b *testing.B) {
+	signed, _ := ob3Vector(b, "1edtech-ob-v3p0-test-vector/signed-credential.json")
+	ctx := context.Background()
+	docs := []struct {
+		name string
+		doc  map[string]any
+	}{
+		{"ob3-vector", withoutProof(signed)},
+		{"ob3-vector+ed25519-2020", withContexts(withoutProof(signed),
+			ContextCredentialsV2, ContextOB3, ContextEd25519Signature2020)},
+		{"ob3-vector+proof", signed},
+	}
+	for _, d := range docs {
+		for _, pp := range benchProcessors() {
+			b.Run(d.name+"/"+pp.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					// One verification each: the Loader's limits count per
+					// WithContext.
+					if _, err := pp.p.WithContext(ctx).ToRDF(d.doc); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }

@@ -18,6 +18,31 @@ const (
 	ContextLegacyV1 = "https://w3id.org/openbadges/legacy-v1"
 )
 
+// The contexts of Open Badges 3.0 credentials and of the documents their
+// verification reads (DID documents, keys, status lists). All are embedded.
+const (
+	ContextCredentialsV2       = "https://www.w3.org/ns/credentials/v2"
+	ContextCredentialsV1       = "https://www.w3.org/2018/credentials/v1"
+	ContextCredentialsExamples = "https://www.w3.org/ns/credentials/examples/v2"
+	// ContextOB3 is the current Open Badges 3.0 context; ContextOB3v300,
+	// ContextOB3v301 and ContextOB3v302 are the earlier versions, which
+	// credentials issued under them still name.
+	ContextOB3                    = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+	ContextOB3v300                = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
+	ContextOB3v301                = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"
+	ContextOB3v302                = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
+	ContextOB3Extensions          = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+	ContextDataIntegrityV1        = "https://w3id.org/security/data-integrity/v1"
+	ContextDataIntegrityV2        = "https://w3id.org/security/data-integrity/v2"
+	ContextEd25519Signature2020   = "https://w3id.org/security/suites/ed25519-2020/v1"
+	ContextX25519KeyAgreement2020 = "https://w3id.org/security/suites/x25519-2020/v1"
+	ContextMultikey               = "https://w3id.org/security/multikey/v1"
+	ContextBitstringStatusList    = "https://www.w3.org/ns/credentials/status/v1"
+	ContextStatusList2021         = "https://w3id.org/vc/status-list/2021/v1"
+	ContextDIDv1                  = "https://www.w3.org/ns/did/v1"
+	ContextDCCv1                  = "https://w3id.org/dcc/v1"
+)
+
 // Extensions lists the official Open Badges 2.0 extensions whose contexts are
 // embedded, by the folder name used in their URLs
 // (https://w3id.org/openbadges/extensions/<name>/context.json).
@@ -88,6 +113,16 @@ var (
 // from the specification's own context documents (ob_v2p0/v2/context.json,
 // v1/context.json, v1/legacy-v1.json, extensions/<name>/context.json).
 //
+// The Open Badges 3.0 contexts and those of Verifiable Credentials, Data
+// Integrity, status lists, DIDs and keys (contexts/ob3, vc, security, did,
+// dcc) carry the term definitions of the published context documents, laid
+// out for badgebake: keyword aliases, then prefixes, then classes, then
+// properties, each group in alphabetical order. contexts/security/
+// multikey-v1.json was written from the Controlled Identifiers
+// specification's Multikey section (a type-scoped Multikey term defining
+// controller, expires, revoked, publicKeyMultibase and secretKeyMultibase).
+// Each is served only at the URL it is published at.
+//
 // equivalence_test.go proves each file means the same as the official copy.
 func buildRegistry() []*embeddedContext {
 	r := []*embeddedContext{
@@ -100,7 +135,25 @@ func buildRegistry() []*embeddedContext {
 			ExtensionContextURL(name),
 			"https://openbadgespec.org/extensions/"+name+"/context.json"))
 	}
-	return r
+	return append(r,
+		newEmbedded("contexts/vc/credentials-v2.json", ContextCredentialsV2),
+		newEmbedded("contexts/vc/credentials-v1.json", ContextCredentialsV1),
+		newEmbedded("contexts/vc/examples-v2.json", ContextCredentialsExamples),
+		newEmbedded("contexts/vc/status-v1.json", ContextBitstringStatusList),
+		newEmbedded("contexts/vc/status-list-2021-v1.json", ContextStatusList2021),
+		newEmbedded("contexts/ob3/context-3.0.3.json", ContextOB3),
+		newEmbedded("contexts/ob3/context-3.0.2.json", ContextOB3v302),
+		newEmbedded("contexts/ob3/context-3.0.1.json", ContextOB3v301),
+		newEmbedded("contexts/ob3/context-3.0.0.json", ContextOB3v300),
+		newEmbedded("contexts/ob3/extensions.json", ContextOB3Extensions),
+		newEmbedded("contexts/security/data-integrity-v1.json", ContextDataIntegrityV1),
+		newEmbedded("contexts/security/data-integrity-v2.json", ContextDataIntegrityV2),
+		newEmbedded("contexts/security/ed25519-2020-v1.json", ContextEd25519Signature2020),
+		newEmbedded("contexts/security/x25519-2020-v1.json", ContextX25519KeyAgreement2020),
+		newEmbedded("contexts/security/multikey-v1.json", ContextMultikey),
+		newEmbedded("contexts/did/did-v1.json", ContextDIDv1),
+		newEmbedded("contexts/dcc/dcc-v1.json", ContextDCCv1),
+	)
 }
 
 func newEmbedded(file string, urls ...string) *embeddedContext {

@@ -28,8 +28,14 @@ func TestIsEmbedded(t *testing.T) {
 		{"https://w3id.org/openbadges/v2#", false},
 		{"HTTPS://w3id.org/openbadges/v2", false},
 		{"https://w3id.org/openbadges/extensions/licenseExtension/schema.json", false},
-		{"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", false},
-		{"https://www.w3.org/2018/credentials/v1", false},
+		{"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", true},
+		{"http://purl.imsglobal.org/spec/ob/v3p0/context.json", true},
+		{"https://www.w3.org/2018/credentials/v1", true},
+		{"https://www.w3.org/ns/credentials/v2", true},
+		{"https://w3id.org/security/multikey/v1", true},
+		{"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.4.json", false},
+		{"https://www.w3.org/ns/credentials/v2/", false},
+		{"https://w3id.org/security/v2", false},
 		{"", false},
 	}
 	for _, tt := range tests {
@@ -41,8 +47,9 @@ func TestIsEmbedded(t *testing.T) {
 
 func TestEmbeddedURLs(t *testing.T) {
 	urls := EmbeddedURLs()
-	// v2 and v1 (w3id + openbadgespec), legacy-v1, two URLs per extension.
-	if want := 2 + 2 + 1 + 2*len(Extensions); len(urls) != want {
+	// v2 and v1 (w3id + openbadgespec), legacy-v1, two URLs per extension,
+	// then one URL for each of the 17 OB 3.0 and VC contexts.
+	if want := 2 + 2 + 1 + 2*len(Extensions) + 17; len(urls) != want {
 		t.Errorf("%d URLs, want %d: %v", len(urls), want, urls)
 	}
 	if !slices.IsSorted(urls) {

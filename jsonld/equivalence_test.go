@@ -23,13 +23,16 @@ type loaderFunc func(u string) (*ld.RemoteDocument, error)
 func (f loaderFunc) LoadDocument(u string) (*ld.RemoteDocument, error) { return f(u) }
 
 // TestCorpusIndexMatchesRegistry checks that the embedded contexts are exactly
-// the OB 1.x/2.0 contexts of the corpus index, each alias naming one file.
+// the contexts of the corpus index (JSON schemas aside) plus those kept in
+// testdata/official, each alias naming one file.
 func TestCorpusIndexMatchesRegistry(t *testing.T) {
 	official := newOfficialLoader(t)
 	for _, e := range registry {
 		want, ok := official.file(e.urls[0])
 		if !ok {
-			t.Errorf("%s is embedded but not in the corpus index", e.urls[0])
+			if _, inTestdata := officialTestdata[e.urls[0]]; !inTestdata {
+				t.Errorf("%s is embedded but not in the corpus index", e.urls[0])
+			}
 			continue
 		}
 		for _, u := range e.urls[1:] {
@@ -39,17 +42,10 @@ func TestCorpusIndexMatchesRegistry(t *testing.T) {
 		}
 	}
 	for u, f := range official.index {
-		if isOB2Context(u) && !IsEmbedded(u) {
+		if !strings.HasSuffix(u, "schema.json") && !IsEmbedded(u) {
 			t.Errorf("corpus context %s (%s) is not embedded", u, f)
 		}
 	}
-}
-
-// isOB2Context reports whether an index URL is an OB 1.x/2.0 context (not a
-// JSON schema, not OB 3.0 or VC).
-func isOB2Context(u string) bool {
-	ob := strings.HasPrefix(u, "https://w3id.org/openbadges/") || strings.HasPrefix(u, "https://openbadgespec.org/")
-	return ob && !strings.HasSuffix(u, "schema.json")
 }
 
 // inlineTerms returns the term names of a context document's inline
@@ -189,8 +185,14 @@ func newDocGen(ctx *ld.Context) *docGen {
 
 func (g *docGen) document(t *testing.T, contextURL string) map[string]any {
 	t.Helper()
-	root := map[string]any{"@context": contextURL, g.idKey: "https://example.org/root"}
-	var types, aliasUses []any
+	root := map[string]any{
+		"@context": contextURL,
+		g.idKey:    "https://example.org/root",
+		// Defined by no term: dropped, or mapped by @vocab where the
+		// context has one.
+		"notDefinedByAnyTerm": "undefined",
+	}
+	var types, aliasUses, typed []any
 	for _, term := range g.terms {
 		td := g.ctx.TermDefinitions[term]
 		root[term+":prop"] = "compact IRI key " + term
@@ -204,17 +206,71 @@ func (g *docGen) document(t *testing.T, contextURL string) map[string]any {
 			t.Fatalf("term %s aliases %s, which the generator does not handle", term, td.ID)
 		default:
 			root[term] = g.container(t, term, td, g.values(term, td))
-			types = append(types, term)
+			if td.HasContext {
+				// A type-scoped context is tried in a node of its own: two
+				// of them on one node may clash over protected terms.
+				if n := g.typedNode(t, term, td); n != nil {
+					typed = append(typed, n)
+				}
+			} else {
+				types = append(types, term)
+			}
 		}
 	}
 	for _, p := range g.prefixes {
 		types = append(types, p+":Thing")
 	}
-	root[g.typeKey] = types
+	root[g.typeKey] = append(types, "NotDefinedByAnyTerm")
 	if len(aliasUses) > 0 {
 		root["https://example.org/keywordAliases"] = aliasUses
 	}
+	if len(typed) > 0 {
+		root["https://example.org/typedNodes"] = typed
+	}
 	return root
+}
+
+// typedNode is a node of type term, whose definition has a scoped context,
+// using every term that scoped context defines, so that those terms are
+// compared too.
+func (g *docGen) typedNode(t *testing.T, term string, td *ld.TermDefinition) map[string]any {
+	t.Helper()
+	node := map[string]any{g.typeKey: term, g.idKey: "https://example.org/typed/" + term}
+	scoped, err := g.ctx.Parse(td.Context)
+	if err != nil {
+		// A property-scoped context may override protected terms, which
+		// Parse refuses; the term is still used as a property, and its
+		// scoped context is compared by TestTermDefinitionsMatchOfficial.
+		return nil
+	}
+	sg := newDocGen(scoped)
+	// Prefixes a scoped context defines do not reach nested nodes, where a
+	// compact IRI would stay unexpanded and break compaction.
+	sg.prefixes = nil
+	for _, st := range sg.terms {
+		std := scoped.TermDefinitions[st]
+		top := g.ctx.TermDefinitions[st]
+		if strings.HasPrefix(std.ID, "@") || (top != nil && ld.DeepCompareTermDef(std, top, true)) {
+			continue // keyword aliases, and terms the top level already covers
+		}
+		node[st] = sg.container(t, st, std, sg.scopedValues(st, std))
+	}
+	return node
+}
+
+// scopedValues are values for a term of a scoped context: like values, but
+// nested nodes are untyped, so that no further type-scoped context applies.
+func (g *docGen) scopedValues(term string, td *ld.TermDefinition) []any {
+	var out []any
+	for _, v := range g.values(term, td) {
+		if m, ok := v.(map[string]any); ok && m[g.typeKey] != nil {
+			m = maps.Clone(m)
+			delete(m, g.typeKey)
+			v = m
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func (g *docGen) keywordValue(keyword, term string) any {
@@ -277,6 +333,9 @@ func (g *docGen) container(t *testing.T, term string, td *ld.TermDefinition, val
 	switch {
 	case len(c) == 0, slices.Equal(c, []string{"@set"}), slices.Equal(c, []string{"@list"}):
 		return values
+	case slices.Contains(c, "@graph"):
+		// Graph containers hold node objects.
+		return []any{g.nested(term), map[string]any{g.idKey: "https://example.org/graph/" + term}}
 	case slices.Contains(c, "@language"):
 		return map[string]any{"en": "english " + term, "fr": []any{"un", "deux"}, "@none": "none"}
 	case slices.Contains(c, "@index"):
@@ -301,7 +360,9 @@ func expandAndCompact(t *testing.T, l ld.DocumentLoader, doc map[string]any, url
 	}
 	compacted, err := p.Compact(expanded, url, optionsWith(l))
 	if err != nil {
-		t.Fatalf("compact: %v", err)
+		// json-gold refuses to compact some documents (e.g. "IRI confused
+		// with prefix" for VC 1.1's sec: terms); then the errors must agree.
+		return expanded, map[string]any{"compaction error": err.Error()}
 	}
 	return expanded, compacted
 }
@@ -348,6 +409,9 @@ func TestGeneratedDocumentsCatchEveryTermChange(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, term := range inlineTerms(t, ours) {
+				if strings.HasPrefix(term, "@") && term != "@vocab" {
+					continue // @protected, @version: not mappings
+				}
 				changed := redefine(t, ours, term, "urn:changed:"+term)
 				l := loaderFunc(func(u string) (*ld.RemoteDocument, error) {
 					if lookupEmbedded(u) == e {

@@ -80,3 +80,48 @@ func ExampleNewLoader() {
 	// 2 properties
 	// 2 properties
 }
+
+// An Open Badges 3.0 credential as RDF, offline, in safe mode: what a Data
+// Integrity proof covers. A property no context defines is refused rather
+// than silently left unsigned.
+func ExampleProcessor_ToRDF() {
+	var credential map[string]any
+	err := json.Unmarshal([]byte(`{
+		"@context": [
+			"https://www.w3.org/ns/credentials/v2",
+			"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+		],
+		"id": "urn:uuid:4c1bb2e2-7b8e-4d43-9c4b-9f6d8a8e2a10",
+		"type": ["VerifiableCredential", "OpenBadgeCredential"],
+		"issuer": {"id": "https://example.edu/issuers/1", "type": "Profile", "name": "Example"},
+		"validFrom": "2024-01-01T00:00:00Z",
+		"credentialSubject": {
+			"type": "AchievementSubject",
+			"achievement": {
+				"id": "https://example.edu/achievements/1",
+				"type": "Achievement",
+				"name": "Teamwork",
+				"criteria": {"narrative": "Worked well with others."}
+			}
+		}
+	}`), &credential)
+	if err != nil {
+		panic(err)
+	}
+	p := jsonld.NewProcessor(nil)
+	quads, err := p.ToRDF(credential)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(quads), "quads")
+
+	credential["favouriteColour"] = "blue"
+	_, err = p.ToRDF(credential)
+	var undefined *jsonld.UndefinedTermError
+	fmt.Println(errors.As(err, &undefined), undefined.Term)
+	fmt.Println(err)
+	// Output:
+	// 13 quads
+	// true favouriteColour
+	// jsonld: the credential uses "favouriteColour", which no @context defines: it would not be covered by the signature
+}

@@ -2,9 +2,12 @@ package jsonld
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/piprate/json-gold/ld"
 )
 
 // FuzzContextDocuments serves two fuzzed context documents, A and B, from an
@@ -59,4 +62,64 @@ func FuzzContextDocuments(f *testing.F) {
 			t.Errorf("%d documents fetched, more than the limit %d", len(h.fetches), MaxRemoteContexts)
 		}
 	})
+}
+
+// FuzzToRDF turns arbitrary JSON into RDF under the embedded contexts a
+// credential names (its own @context, if any, comes after them): no panic,
+// and every failure is one of the package's typed errors or json-gold's.
+func FuzzToRDF(f *testing.F) {
+	for _, seed := range []string{
+		`{"id": "urn:x", "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "n"}`,
+		`{"undefinedTopLevel": "x"}`,
+		`{"type": "Nope", "credentialSubject": {"id": "relative", "type": "AchievementSubject"}}`,
+		`{"@context": {"@protected": "yes"}, "x": 1}`,
+		`{"@context": {"x": {"@id": "urn:x", "@type": "@json"}}, "x": {"a": [1, 2.5, null]}}`,
+		`{"@context": [null], "name": "x"}`,
+		`{"proof": {"type": "DataIntegrityProof", "created": "nope", "proofValue": "z1"}}`,
+		`{"credentialSubject": {"@context": {"@vocab": "urn:v:"}, "anything": {"@list": [1, {"@id": "_:b"}]}}}`,
+		`{"@graph": [{"@id": "urn:a", "urn:p": {"@value": "v", "@language": "en"}}]}`,
+		`[1, "two", {"name": 3}]`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var doc any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return
+		}
+		if m, ok := doc.(map[string]any); ok {
+			m["@context"] = append([]any{ContextCredentialsV2, ContextOB3}, arrayOf(m["@context"])...)
+		}
+		for _, p := range []*Processor{NewProcessor(nil), plainProcessor()} {
+			quads, err := p.ToRDF(doc)
+			if err == nil {
+				for _, q := range quads {
+					if q.Subject.Kind == 0 || q.Predicate.Kind == 0 || q.Object.Kind == 0 {
+						t.Fatalf("quad with an empty term: %+v", q)
+					}
+				}
+				continue
+			}
+			if !typedError(err) {
+				t.Fatalf("untyped error %T: %v", err, err)
+			}
+		}
+	})
+}
+
+// typedError reports whether err is, or wraps, one of the package's error
+// types or json-gold's.
+func typedError(err error) bool {
+	var (
+		undefined   *UndefinedTermError
+		relative    *RelativeIRIError
+		panicked    *PanicError
+		notEmbedded *NotEmbeddedError
+		limit       *ContextLimitError
+		recursive   *RecursiveContextError
+		jsonld      *ld.JsonLdError
+	)
+	return errors.As(err, &undefined) || errors.As(err, &relative) || errors.As(err, &panicked) ||
+		errors.As(err, &notEmbedded) || errors.As(err, &limit) || errors.As(err, &recursive) ||
+		errors.As(err, &jsonld)
 }

@@ -275,7 +275,11 @@ func TestJSONGoldLeavesOtherDocumentsAlone(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		compact(newDocGen(active).document(t, e.urls[0]), e.urls[0])
+		doc := newDocGen(active).document(t, e.urls[0])
+		if _, err := p.Compact(doc, e.urls[0], optionsWith(NewLoader(nil))); err != nil {
+			continue // json-gold cannot compact it (see compactionCases)
+		}
+		compact(doc, e.urls[0])
 	}
 	for u, doc := range s.docs {
 		fresh, _ := lookupEmbedded(u).parse()

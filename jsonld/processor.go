@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strings"
+	"sync"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -17,7 +19,9 @@ import (
 type Processor struct {
 	loader *Loader
 	opts   *ld.JsonLdOptions
-	proc   *ld.JsonLdProcessor
+	// safeOpts is opts with json-gold's safe mode on, for ToRDF.
+	safeOpts *ld.JsonLdOptions
+	proc     *ld.JsonLdProcessor
 
 	// reuseContexts is always true outside tests and benchmarks, which turn
 	// it off to compare against plain json-gold.
@@ -30,9 +34,12 @@ func NewProcessor(l *Loader) *Processor {
 	if l == nil {
 		l = NewLoader(nil)
 	}
+	safe := newOptions(l)
+	safe.SafeMode = true
 	return &Processor{
 		loader:        l,
 		opts:          newOptions(l),
+		safeOpts:      safe,
 		proc:          ld.NewJsonLdProcessor(),
 		reuseContexts: true,
 	}
@@ -65,13 +72,14 @@ func newOptions(l *Loader) *ld.JsonLdOptions {
 	return opts
 }
 
-// Expand expands doc (a decoded JSON value; it is not modified).
+// Expand expands doc (a decoded JSON value; it is not modified). A json-gold
+// panic (on some malformed contexts) is a *PanicError.
 //
-// When doc's @context is a single embedded URL and doc holds no other
-// @context, a copy of the cached active context is used instead of processing
-// the context again. Other documents (e.g. with extensions, which carry their
-// own @context) take json-gold's normal path; see withActiveContext.
-func (p *Processor) Expand(doc any) ([]any, error) {
+// When doc's @context is an embedded URL, or an array starting with
+// embedded URLs, a copy of the cached active context for them is used
+// instead of processing the contexts again; see withActiveContext.
+func (p *Processor) Expand(doc any) (_ []any, err error) {
+	defer recoverPanic("expansion", &err)
 	out, err := p.expand(doc)
 	if err != nil {
 		return nil, fmt.Errorf("jsonld: expand: %w", err)
@@ -80,10 +88,16 @@ func (p *Processor) Expand(doc any) ([]any, error) {
 }
 
 func (p *Processor) expand(doc any) ([]any, error) {
+	return p.expandWith(doc, p.opts)
+}
+
+// expandWith expands doc with opts (p.opts, or p.safeOpts), using the cached
+// contexts when it can.
+func (p *Processor) expandWith(doc any, opts *ld.JsonLdOptions) ([]any, error) {
 	if p.reuseContexts {
-		doc = withActiveContext(doc)
+		doc = withActiveContext(doc, opts)
 	}
-	return p.proc.Expand(doc, p.opts)
+	return p.proc.Expand(doc, opts)
 }
 
 // Compact compacts doc (a decoded JSON value; it is not modified) with
@@ -97,7 +111,8 @@ func (p *Processor) expand(doc any) ([]any, error) {
 //
 // Term selection is json-gold's, not PyLD 0.7's: see the package
 // documentation (HostedBadge comes out as "hosted").
-func (p *Processor) Compact(doc any, ldContext any) (map[string]any, error) {
+func (p *Processor) Compact(doc any, ldContext any) (_ map[string]any, err error) {
+	defer recoverPanic("compaction", &err)
 	out, err := p.compact(doc, ldContext)
 	if err != nil {
 		return nil, fmt.Errorf("jsonld: compact: %w", err)
@@ -155,68 +170,119 @@ func (p *Processor) compactWith(doc any, url string, active *ld.Context) (map[st
 	}
 }
 
-// withActiveContext returns doc with its top-level @context replaced by a
-// copy of the cached active context, when that is safe: the @context is one
-// embedded URL (json-gold accepts a *ld.Context in place of a context) and no
-// nested @context would be processed on top of it. Otherwise, or if the
-// context cannot be processed, doc is returned unchanged and json-gold
-// reports any error itself.
+// withActiveContext returns doc with its top-level @context replaced by
+// cached, already processed contexts, when it starts with embedded context
+// URLs: a single URL, or the leading URLs of an array, as OB 3.0 credentials
+// name them (["https://www.w3.org/ns/credentials/v2", ContextOB3, ...]).
+// json-gold accepts a *ld.Context in place of a context, and processes
+// whatever follows it in the array (an extension's URL, an inline context)
+// on top of it, exactly as if it had processed the URLs itself. If the
+// contexts cannot be processed, or too many combinations are cached already,
+// doc is returned unchanged and json-gold does the work (and reports any
+// error) itself.
 //
-// Why so narrow: a json-gold Context carries the options, and so the loader,
-// it was processed with, and json-gold loads contexts met further down the
-// document with the loader of the active context there. The cached contexts
-// were processed offline, so a nested extension context would bypass this
-// Processor's Fetcher. Arrays of contexts are left to json-gold too; they are
-// rare in OB 2.0 documents.
-func withActiveContext(doc any) any {
+// The copy is given opts: a json-gold Context carries the options, and so
+// the loader and safe mode, that expansion of the document below it uses —
+// a nested @context (an extension's, in an achievement) is then loaded
+// through this Processor's Loader and counted against its limits, as on
+// json-gold's own path.
+func withActiveContext(doc any, opts *ld.JsonLdOptions) any {
 	m, ok := doc.(map[string]any)
 	if !ok {
 		return doc
 	}
-	url, ok := m["@context"].(string)
-	if !ok {
+	var entries []any
+	switch c := m["@context"].(type) {
+	case string:
+		entries = []any{c}
+	case []any:
+		entries = c
+	default:
 		return doc
 	}
-	e := lookupEmbedded(url)
-	if e == nil {
-		return doc
-	}
-	for k, v := range m {
-		if k != "@context" && hasContext(v) {
-			return doc
+	var lead []*embeddedContext
+	for _, v := range entries[:min(len(entries), maxCachedListLen)] {
+		u, ok := v.(string)
+		e := lookupEmbedded(u)
+		if !ok || e == nil {
+			break
 		}
+		lead = append(lead, e)
 	}
-	active, err := e.active()
-	if err != nil {
+	if len(lead) == 0 {
+		return doc
+	}
+	active, err := activeContextOf(lead)
+	if err != nil || active == nil {
 		return doc
 	}
 	shallow := maps.Clone(m)
-	// A copy, because json-gold writes the processing mode into a *ld.Context
-	// it is given as a context. CopyContext copies the term definition map
-	// (pointers to immutable definitions) but not the inverse context, which
-	// expansion does not use: still far cheaper than processing the context.
-	shallow["@context"] = ld.CopyContext(active)
+	if len(lead) == len(entries) {
+		shallow["@context"] = contextCopy(active, opts)
+	} else {
+		rest := entries[len(lead):]
+		shallow["@context"] = append([]any{contextCopy(active, opts)}, rest...)
+	}
 	return shallow
 }
 
-// hasContext reports whether v contains an "@context" key at any depth.
-func hasContext(v any) bool {
-	switch v := v.(type) {
-	case map[string]any:
-		if _, ok := v["@context"]; ok {
-			return true
-		}
-		for _, e := range v {
-			if hasContext(e) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range v {
-			if hasContext(e) {
-				return true
-			}
-		}
+// contextCopy returns a copy of the shared active context with opts, for one
+// call. A copy, because json-gold writes into a *ld.Context it is given as a
+// context (the processing mode, new term definitions). Term definitions are
+// immutable once made, so the copy shares them; the inverse context, which
+// expansion does not use, is left out: still far cheaper than processing the
+// contexts. (ld.CopyContext would keep the options the context was processed
+// with, offline and without safe mode.) The embedded contexts set no
+// "@propagate": false at the top level, so there is no previous context to
+// carry over (TestCachedContextsHaveNoPreviousContext).
+func contextCopy(active *ld.Context, opts *ld.JsonLdOptions) *ld.Context {
+	c := ld.NewContext(nil, opts)
+	*c.Values = *active.Values
+	maps.Copy(c.TermDefinitions, active.TermDefinitions)
+	maps.Copy(c.Protected, active.Protected)
+	return c
+}
+
+// Cached combinations of embedded contexts. Documents name a few
+// combinations (VC 2.0 + OB 3.0.3, maybe + the Ed25519 suite); a hostile
+// stream of documents could name a new one each time, so only the first
+// maxCachedLists are kept, and only the first maxCachedListLen URLs of an
+// array count (json-gold processes the rest on top of them).
+const (
+	maxCachedLists   = 64
+	maxCachedListLen = 8
+)
+
+var contextLists = struct {
+	sync.Mutex
+	m map[string]func() (*ld.Context, error)
+}{m: map[string]func() (*ld.Context, error){}}
+
+// activeContextOf returns the shared active context that processing the
+// embedded contexts es in order gives, or nil when it is not cached and the
+// cache is full.
+func activeContextOf(es []*embeddedContext) (*ld.Context, error) {
+	if len(es) == 1 {
+		return es[0].active()
 	}
-	return false
+	urls := make([]any, len(es))
+	keys := make([]string, len(es))
+	for i, e := range es {
+		urls[i], keys[i] = e.urls[0], e.urls[0]
+	}
+	key := strings.Join(keys, " ")
+	contextLists.Lock()
+	f, ok := contextLists.m[key]
+	if !ok {
+		if len(contextLists.m) >= maxCachedLists {
+			contextLists.Unlock()
+			return nil, nil
+		}
+		f = sync.OnceValues(func() (*ld.Context, error) {
+			return ld.NewContext(nil, newOptions(NewLoader(nil))).Parse(urls)
+		})
+		contextLists.m[key] = f
+	}
+	contextLists.Unlock()
+	return f()
 }

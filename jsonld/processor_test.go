@@ -43,7 +43,13 @@ func compactionCases(t *testing.T) []compactionCase {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cases = append(cases, compactionCase{"generated", newDocGen(active).document(t, e.urls[0]), e.urls[0]})
+		doc := newDocGen(active).document(t, e.urls[0])
+		if _, err := plainProcessor().Compact(doc, e.urls[0]); err != nil {
+			// json-gold cannot compact some generated documents (VC 1.1's
+			// scoped sec: prefix: "IRI confused with prefix").
+			continue
+		}
+		cases = append(cases, compactionCase{"generated", doc, e.urls[0]})
 	}
 	two := []any{testdoc(t, "issuer.json"), testdoc(t, "badgeclass.json")}
 	cases = append(cases,
@@ -95,16 +101,24 @@ func TestWithActiveContext(t *testing.T) {
 	}{
 		{"one embedded URL", testdoc(t, "assertion-signed.json"), true},
 		{"http alias", map[string]any{"@context": "http://w3id.org/openbadges/v2", "name": "x"}, true},
-		{"nested extension context", testdoc(t, "assertion.json"), false},
-		{"array", map[string]any{"@context": []any{ContextV2}, "name": "x"}, false},
+		{"nested extension context", testdoc(t, "assertion.json"), true},
+		{"array", map[string]any{"@context": []any{ContextV2}, "name": "x"}, true},
+		{"OB 3.0 array", map[string]any{"@context": []any{ContextCredentialsV2, ContextOB3}}, true},
+		{"embedded, then unknown", map[string]any{"@context": []any{ContextCredentialsV2, unknownContext}}, true},
+		{"unknown, then embedded", map[string]any{"@context": []any{unknownContext, ContextCredentialsV2}}, false},
 		{"unknown URL", map[string]any{"@context": unknownContext}, false},
 		{"inline context", map[string]any{"@context": map[string]any{"name": "urn:name"}}, false},
 		{"not an object", []any{testdoc(t, "issuer.json")}, false},
 	}
+	opts := newOptions(NewLoader(nil))
 	for _, tt := range tests {
-		got := withActiveContext(tt.doc)
+		got := withActiveContext(tt.doc, opts)
 		m, _ := got.(map[string]any)
-		_, reused := m["@context"].(*ld.Context)
+		c := m["@context"]
+		if a, ok := c.([]any); ok && len(a) > 0 {
+			c = a[0]
+		}
+		_, reused := c.(*ld.Context)
 		if reused != tt.reused {
 			t.Errorf("%s: reused = %v, want %v", tt.name, reused, tt.reused)
 		}
