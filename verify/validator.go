@@ -13,10 +13,9 @@ import (
 
 // Validator runs the verifier on a payload before it is baked (it
 // implements bake.Validator). A payload with ERROR messages is refused;
-// WARNING messages come back as warnings. Open Badges 2.0 payloads of
-// every kind (hosted URL, JSON, signed JWS) are verified; Open Badges 3.0
-// payloads, which this version cannot verify yet, get the structure check
-// and a warning saying so, never a silent pass.
+// WARNING messages come back as warnings. Payloads of every generation
+// and kind are verified: Open Badges 2.0 hosted URLs, JSON and signed
+// JWS, Open Badges 3.0 credential JSON and VC-JWTs.
 type Validator struct {
 	Verifier *Verifier // nil: a Verifier of its own
 	Options  Options
@@ -64,9 +63,6 @@ func (v Validator) Validate(ctx context.Context, p *payload.Payload) ([]string, 
 	warnings, err := p.CheckStructure()
 	if err != nil {
 		return warnings, err
-	}
-	if p.Generation == payload.OB3 {
-		return append(warnings, fmt.Sprintf("%s %s payloads are not verified by this version of badgebake; only their structure was checked", p.Generation.Describe(), strings.ToUpper(string(p.Kind)))), nil
 	}
 	verifier := v.Verifier
 	if verifier == nil {

@@ -5,10 +5,10 @@
 // openbadges-validator-core's output.
 //
 // A Verifier owns the generations: Open Badges 0.5–2.0 go to package
-// verify/ob2; Open Badges 3.0 will get a package of its own beside it, and
-// until then such credentials are reported as not verifiable, never as
-// valid. Everything above this package (the command, batch, bake's check,
-// the server) calls a Verifier and never a generation.
+// verify/ob2, Open Badges 3.0 credentials (JSON with embedded proofs, or
+// VC-JWTs) to package verify/ob3. Everything above this package (the
+// command, batch, bake's check, the server) calls a Verifier and never a
+// generation.
 package verify
 
 import (
@@ -27,6 +27,7 @@ import (
 	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/badgebake/badgebake/verify/ob2"
+	"github.com/badgebake/badgebake/verify/ob3"
 )
 
 const (
@@ -67,6 +68,7 @@ type Config struct {
 type Verifier struct {
 	client *fetch.Client
 	ob2    Generation
+	ob3    Generation
 }
 
 // New returns a Verifier.
@@ -77,6 +79,13 @@ func New(cfg Config) *Verifier {
 	return &Verifier{
 		client: cfg.Client,
 		ob2:    ob2.New(ob2.Options{Client: cfg.Client, Now: cfg.Now, MaxDepth: cfg.MaxDepth}),
+		ob3: ob3.New(ob3.Options{
+			Client:   cfg.Client,
+			Now:      cfg.Now,
+			MaxDepth: cfg.MaxDepth,
+			Proofs:   ob3.NewProofs(cfg.Client),
+			Schemas:  nil,
+		}),
 	}
 }
 
@@ -201,18 +210,23 @@ func (v *Verifier) verifyURL(ctx context.Context, p *payload.Payload, opts *Opti
 			return res
 		}
 	}
-	if g, ok := v.ob2.(fetchedVerifier); ok && p.Generation != payload.OB3 {
+	// A URL says nothing of its generation: what it serves does.
+	gen := v.ob2
+	if resp.Status < 400 {
+		if served, err := payload.Parse(resp.Body); err == nil && served.Generation == payload.OB3 {
+			gen = v.ob3
+		}
+	}
+	if g, ok := gen.(fetchedVerifier); ok {
 		return g.VerifyFetched(ctx, u, resp, opts.Recipient)
 	}
-	return v.verifyPayload(ctx, p, u, opts)
+	return gen.Verify(ctx, p, opts.Recipient)
 }
 
 // verifyPayload hands p to its generation.
 func (v *Verifier) verifyPayload(ctx context.Context, p *payload.Payload, value string, opts *Options) *report.Result {
 	if p.Generation == payload.OB3 {
-		res := report.New(value, inputType(p.Kind))
-		res.Errorf(taskDetectInputType, "", "", "This is an Open Badges 3.0 credential; badgebake does not verify Open Badges 3.0 yet")
-		return res.Finish()
+		return v.ob3.Verify(ctx, p, opts.Recipient)
 	}
 	return v.ob2.Verify(ctx, p, opts.Recipient)
 }

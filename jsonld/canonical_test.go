@@ -1,7 +1,5 @@
 package jsonld
 
-// This file is canonical_test.go: rename it with canonical.go.txt.
-
 import (
 	"errors"
 	"testing"

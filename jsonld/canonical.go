@@ -1,9 +1,5 @@
 package jsonld
 
-// This file is canonical.go: rename it once package rdfc provides
-// Canonicalize and Options (it does not link before), together with
-// canonical_test.go.txt.
-
 import (
 	"fmt"
 
