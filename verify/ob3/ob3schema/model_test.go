@@ -27,13 +27,13 @@ type class struct {
 	closed   bool // additionalProperties false
 }
 
-func s(name string) prop          { return prop{name: name, kind: "str"} }
-func dt(name string) prop         { return prop{name: name, kind: "datetime"} }
-func ref(name, c string) prop     { return prop{name: name, kind: "ref", ref: c} }
-func refs(name, c string) prop    { return prop{name: name, kind: "ref", ref: c, many: true} }
-func strs(name string) prop       { return prop{name: name, kind: "str", many: true} }
-func num(name string) prop        { return prop{name: name, kind: "num"} }
-func jwts(name string) prop       { return prop{name: name, kind: "jws", many: true} }
+func s(name string) prop       { return prop{name: name, kind: "str"} }
+func dt(name string) prop      { return prop{name: name, kind: "datetime"} }
+func ref(name, c string) prop  { return prop{name: name, kind: "ref", ref: c} }
+func refs(name, c string) prop { return prop{name: name, kind: "ref", ref: c, many: true} }
+func strs(name string) prop    { return prop{name: name, kind: "str", many: true} }
+func num(name string) prop     { return prop{name: name, kind: "num"} }
+func jwts(name string) prop    { return prop{name: name, kind: "jws", many: true} }
 func extEnum(name string, values ...string) prop {
 	return prop{name: name, kind: "str", enum: values, ext: true}
 }
@@ -326,10 +326,10 @@ func marshalSorted(v any) ([]byte, error) {
 
 // generated lists the embedded files and what renders each.
 var generated = []struct {
-	file   string
-	f      flavour
-	root   string
-	title  string
+	file  string
+	f     flavour
+	root  string
+	title string
 }{
 	{"json_achievementcredential.json", flavourJSON, "AchievementCredential", "OB 3.0 AchievementCredential (JSON form), written for badgebake"},
 	{"json_endorsementcredential.json", flavourJSON, "EndorsementCredential", "OB 3.0 EndorsementCredential (JSON form), written for badgebake"},
