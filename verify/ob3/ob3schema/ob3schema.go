@@ -67,10 +67,7 @@ var files = map[string]string{
 
 // embeddedFile returns the file served for url, in http or https form.
 func embeddedFile(url string) (string, bool) {
-	if rest, ok := strings.CutPrefix(url, "http://"); ok {
-		url = "https://" + rest
-	}
-	f, ok := files[url]
+	f, ok := files[httpsForm(url)]
 	return f, ok
 }
 
@@ -85,6 +82,13 @@ func IsEmbedded(url string) bool {
 type Invalid struct {
 	Schema   string // the schema's URL
 	Problems []string
+	// CompactedFormPasses is set when Schema is an embedded formal (json/)
+	// schema and the credential passes the JSON-LD form of the same class
+	// (json-ld/, the "any" variant for credentials, which also admits VCDM
+	// 1.1): the credential differs from the formal JSON form only as JSON-LD
+	// compaction or VCDM 1.1 make it differ. 1EdTech's validator reports that
+	// as a warning, not a failure.
+	CompactedFormPasses bool
 }
 
 func (e *Invalid) Error() string {
@@ -144,7 +148,29 @@ func (s *Set) ValidateCredentialSchema(ctx context.Context, schemaURL string, cr
 	if err != nil {
 		return err
 	}
-	return validateWith(sch, schemaURL, credential)
+	err = validateWith(sch, schemaURL, credential)
+	var inv *Invalid
+	if tolerant, ok := compactedForm[httpsForm(schemaURL)]; ok && errors.As(err, &inv) {
+		if tsch, terr := s.inner.Schema(ctx, tolerant); terr == nil && tsch.Validate(credential) == nil {
+			inv.CompactedFormPasses = true
+		}
+	}
+	return err
+}
+
+// compactedForm maps each formal schema to the JSON-LD one that tolerates
+// what compaction (and VCDM 1.1) do to the same class.
+var compactedForm = map[string]string{
+	AchievementCredentialURL: AnyAchievementCredentialURL,
+	EndorsementCredentialURL: AnyEndorsementCredentialURL,
+	ProfileURL:               ProfileJSONLDURL,
+}
+
+func httpsForm(url string) string {
+	if rest, ok := strings.CutPrefix(url, "http://"); ok {
+		return "https://" + rest
+	}
+	return url
 }
 
 func validateWith(sch *obschema.Schema, url string, credential map[string]any) error {

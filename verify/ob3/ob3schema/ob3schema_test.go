@@ -133,6 +133,8 @@ func TestCompactedAndFormal(t *testing.T) {
 	var inv *Invalid
 	if !errors.As(err, &inv) || !slices.ContainsFunc(inv.Problems, func(p string) bool { return strings.HasPrefix(p, "at /proof: ") }) {
 		t.Errorf("json: want a problem at /proof, got %v", err)
+	} else if !inv.CompactedFormPasses {
+		t.Error("json: CompactedFormPasses not set for a compacted proof")
 	}
 	c["proof"] = []any{proof}
 	if err := set.ValidateCredentialSchema(ctx, AchievementCredentialURL, c); err != nil {
@@ -146,9 +148,17 @@ func TestCompactedAndFormal(t *testing.T) {
 	if err := set.ValidateCredentialSchema(ctx, AchievementCredentialJSONLDURL, v1); err == nil {
 		t.Error("json-ld accepted a VCDM 1.1 credential")
 	}
+	err = set.ValidateCredentialSchema(ctx, strings.Replace(AchievementCredentialURL, "https:", "http:", 1), v1)
+	if !errors.As(err, &inv) || !inv.CompactedFormPasses {
+		t.Errorf("formal schema, VCDM 1.1 credential: %v", err)
+	}
 	delete(v1, "issuanceDate")
 	if err := set.ValidateCredentialSchema(ctx, AnyAchievementCredentialURL, v1); err == nil || !strings.Contains(err.Error(), "issuanceDate") {
 		t.Errorf("any without issuanceDate: %v", err)
+	}
+	err = set.ValidateCredentialSchema(ctx, AchievementCredentialURL, v1)
+	if !errors.As(err, &inv) || inv.CompactedFormPasses {
+		t.Errorf("formal schema, VCDM 1.1 credential without issuanceDate: %v, %+v", err, inv)
 	}
 }
 
@@ -225,5 +235,53 @@ func TestFetchedSchema(t *testing.T) {
 	err = NewSet(nil).ValidateCredentialSchema(ctx, u, c)
 	if !errors.Is(err, obschema.ErrNotEmbedded) {
 		t.Errorf("offline: %v", err)
+	}
+}
+
+// TestCredentialSchemaEntries: every embedded credentialSchema a fixture
+// names (at any depth, as endorsements name theirs) either accepts its
+// credential or fails only in compacted form, unless the fixture table
+// expects VALIDATE_SCHEMA; none is fetched.
+func TestCredentialSchemaEntries(t *testing.T) {
+	f := &countingFetcher{}
+	set := NewSet(f.fetch)
+	checked := 0
+	var walk func(name string, v any)
+	walk = func(name string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			entries, _ := x["credentialSchema"].([]any)
+			for _, e := range entries {
+				m, _ := e.(map[string]any)
+				u, _ := m["id"].(string)
+				if m["type"] != "1EdTechJsonSchemaValidator2019" || !IsEmbedded(u) {
+					continue
+				}
+				checked++
+				err := set.ValidateCredentialSchema(context.Background(), u, x)
+				var inv *Invalid
+				if err != nil && !(errors.As(err, &inv) && inv.CompactedFormPasses) {
+					t.Errorf("%s: %s: %v", name, u, err)
+				}
+			}
+			for _, e := range x {
+				walk(name, e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(name, e)
+			}
+		}
+	}
+	for _, fx := range ob3fixtures.All() {
+		if (fx.Format == "json" || fx.Format == "jwt") && fx.WantMessage != "VALIDATE_SCHEMA" && !slices.Contains(fx.AlsoMessages, "VALIDATE_SCHEMA") {
+			walk(fx.Name, fixture(t, fx.Path))
+		}
+	}
+	if checked < 5 {
+		t.Errorf("only %d credentialSchema entries checked", checked)
+	}
+	if n := f.calls.Load(); n != 0 {
+		t.Errorf("%d fetches", n)
 	}
 }
