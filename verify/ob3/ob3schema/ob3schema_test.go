@@ -16,7 +16,7 @@ import (
 )
 
 // fixture decodes a JSON fixture (or a JWT fixture's credential).
-func fixture(t *testing.T, path string) map[string]any {
+func fixture(t testing.TB, path string) map[string]any {
 	t.Helper()
 	b, err := ob3fixtures.Read(path)
 	if err != nil {
