@@ -84,7 +84,7 @@ func New(cfg Config) *Verifier {
 			Now:      cfg.Now,
 			MaxDepth: cfg.MaxDepth,
 			Proofs:   ob3.NewProofs(cfg.Client),
-			Schemas:  nil,
+			Schemas:  ob3.NewSchemas(cfg.Client),
 		}),
 	}
 }

@@ -123,7 +123,10 @@ func (r *run) checkSchema(doc map[string]any) {
 	}
 	for _, s := range objectsOf(doc["credentialSubject"]) {
 		if _, hasID := s["id"]; !hasID && len(objectsOf(s["identifier"])) == 0 {
-			r.res.Errorf(CheckValidateSchema, id(doc), "credentialSubject", "The credential's subject has neither an id nor an identifier, so it names no recipient")
+			// The specification requires one, but credentials without
+			// either are issued and verified widely (the DCC's among
+			// them): say so, and let a --recipient check fail on it.
+			r.res.Warnf(CheckValidateSchema, id(doc), "credentialSubject", "The credential's subject has neither an id nor an identifier, as Open Badges 3.0 requires: it names no recipient")
 		}
 	}
 }
@@ -157,10 +160,10 @@ func (r *run) checkCredentialSchemas(doc map[string]any) {
 // a *CheckError names (else fallback), as unavailable when it says so.
 // format has one %v, for the error.
 func (r *run) addCheckError(err error, fallback, node, format string) {
-	check, unavailable := fallback, false
+	check, unavailable, warning := fallback, false, false
 	var ce *CheckError
 	if errors.As(err, &ce) {
-		unavailable = ce.Unavailable
+		unavailable, warning = ce.Unavailable, ce.Warning
 		if ce.Check != "" && ce.Check != fallback {
 			check = ce.Check
 			format = checkFormats[check]
@@ -169,9 +172,12 @@ func (r *run) addCheckError(err error, fallback, node, format string) {
 			}
 		}
 	}
-	if unavailable {
+	switch {
+	case warning:
+		r.res.Warnf(check, node, "", format, err)
+	case unavailable:
 		r.res.Unavailablef(check, node, "", format, err)
-	} else {
+	default:
 		r.res.Errorf(check, node, "", format, err)
 	}
 }

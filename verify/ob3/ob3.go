@@ -98,7 +98,12 @@ type Schemas interface {
 type CheckError struct {
 	Check       string
 	Unavailable bool
-	Err         error
+	// Warning reports the failure as a WARNING, not an ERROR: the check
+	// could not be made in full (a schema in a dialect badgebake does not
+	// read), or what failed is a form the specification allows elsewhere
+	// (a compacted credential against a schema for the expanded form).
+	Warning bool
+	Err     error
 }
 
 func (e *CheckError) Error() string {

@@ -67,6 +67,14 @@ func (p *realProofs) DataIntegrity(ctx context.Context, credential map[string]an
 	if err != nil {
 		return nil, classify(err)
 	}
+	// A proof no context defines is an undefined term in the credential,
+	// even beside a proof that verifies: safe mode refuses the document.
+	for _, pr := range res.Proofs {
+		var pe *dataintegrity.ProofError
+		if errors.As(pr.Err, &pe) && pe.Reason == dataintegrity.Canonicalization {
+			return nil, classify(pr.Err)
+		}
+	}
 	v := res.Valid
 	suite := v.Cryptosuite
 	if suite == "" {

@@ -88,7 +88,7 @@ func TestBitstringStatus(t *testing.T) {
 		{"list's key unavailable", "revocation", "keydown", nil, bitstringEntry("revocation", "3"), report.StatusIndeterminate, []string{"ERROR CHECK_STATUS"}},
 		{"purpose mismatch", "suspension", "good", nil, bitstringEntry("revocation", "3"), report.StatusInvalid, []string{"ERROR CHECK_STATUS"}},
 		{"bad entry", "revocation", "good", nil, map[string]any{"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-			"statusListIndex": 3, "statusListCredential": statusURL}, report.StatusInvalid, []string{"ERROR CHECK_STATUS"}},
+			"statusListIndex": "three", "statusListCredential": statusURL}, report.StatusInvalid, []string{"ERROR CHECK_STATUS"}},
 		{"index past the list", "revocation", "good", nil, bitstringEntry("revocation", "200000"), report.StatusInvalid, []string{"ERROR CHECK_STATUS"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

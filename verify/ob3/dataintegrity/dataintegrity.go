@@ -153,6 +153,16 @@ func (v *verifier) check(i int, p any) ProofResult {
 	pr.Created, _ = proof["created"].(string)
 
 	if reason, detail := checkSuite(proof); reason != "" {
+		if reason == UnsupportedType {
+			// A proof badgebake cannot check is still part of the
+			// credential: safe mode refuses it when no context defines
+			// its terms, as it would anywhere else in the document.
+			if docContext, err := documentContext(v.credential, proof); err == nil {
+				if _, err := canonicalHash(v.ctx, v.c, proofConfig(proof, docContext)); err != nil {
+					return fail(Canonicalization, err, "the proof of type %s cannot be read", describe(proof["type"]))
+				}
+			}
+		}
 		return fail(reason, nil, "%s", detail)
 	}
 	pv, ok := proof["proofValue"].(string)
@@ -176,6 +186,11 @@ func (v *verifier) check(i int, p any) ProofResult {
 	}
 	if pr.VerificationMethod == "" {
 		return fail(MalformedProof, nil, "the proof has no verificationMethod string")
+	}
+	if !absoluteURI(pr.VerificationMethod) {
+		// Said before canonicalization, which would refuse the relative
+		// IRI in terms of JSON-LD rather than of keys.
+		return fail(Key, &keys.KeyError{ID: truncate(pr.VerificationMethod), Reason: "the verificationMethod is not a URL or DID"}, "cannot get the key %q", truncate(pr.VerificationMethod))
 	}
 	docContext, err := documentContext(v.credential, proof)
 	if err != nil {
@@ -423,4 +438,21 @@ func describeKey(k any) string {
 		return "missing"
 	}
 	return fmt.Sprintf("a %T", k)
+}
+
+// absoluteURI reports whether s starts with a URI scheme (RFC 3986:
+// a letter, then letters, digits, "+", "-" or ".", then ":").
+func absoluteURI(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
 }

@@ -122,6 +122,10 @@ func TestVerifyFailures(t *testing.T) {
 		{name: "purpose authentication", edit: func(_, proof map[string]any) { proof["proofPurpose"] = "authentication" },
 			reason: WrongPurpose, kind: errkind.NotVerified, detail: `"authentication"`},
 		{name: "no purpose", edit: func(_, proof map[string]any) { delete(proof, "proofPurpose") }, reason: MalformedProof},
+		{name: "relative verificationMethod", edit: func(_, proof map[string]any) {
+			proof["verificationMethod"] = "z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x"
+		},
+			reason: Key, kind: errkind.NotVerified, detail: "cannot get the key"},
 		{name: "proofValue not base58", edit: func(_, proof map[string]any) { proof["proofValue"] = "z0OIl" },
 			reason: MalformedProof, kind: errkind.NotVerified, detail: "base58btc"},
 		{name: "proofValue base64", edit: func(_, proof map[string]any) { proof["proofValue"] = "uAAAA" }, reason: MalformedProof, detail: "multibase"},

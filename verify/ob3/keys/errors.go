@@ -16,7 +16,7 @@ import (
 // reports the credential as indeterminate.
 type UnavailableError struct {
 	ID  string // the key id (or issuer id) being resolved
-	Err error  // why: a *fetch.Error, a *StatusError, ErrOffline or ErrUnsupportedDID
+	Err error  // why: a *fetch.Error, a *StatusError or ErrOffline
 }
 
 func (e *UnavailableError) Error() string {
@@ -43,8 +43,8 @@ var (
 	// ErrOffline is the Err of an *UnavailableError from a Resolver
 	// without a fetch client, for a key that needs the network.
 	ErrOffline = errors.New("no network access: only did:key and keys written in the URL resolve offline")
-	// ErrUnsupportedDID is the Err of an *UnavailableError for a DID of a
-	// method other than did:key and did:web.
+	// ErrUnsupportedDID is the Err of a *KeyError for a DID of a method
+	// other than did:key and did:web.
 	ErrUnsupportedDID = errors.New("only did:key and did:web identifiers are resolved")
 	// ErrPrivateKey is the Err of a *KeyError for a key published with
 	// its private part.

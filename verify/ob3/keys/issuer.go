@@ -79,7 +79,7 @@ func (r *Resolver) checkDIDIssuer(ctx context.Context, k *Key, issuerID string) 
 		return fail("the issuer's did:key document lists only the issuer's own key")
 	}
 	if !strings.HasPrefix(issuerID, DIDWebPrefix) {
-		return &UnavailableError{ID: issuerID, Err: wrapf(ErrUnsupportedDID, "the issuer is a %s", issuerID)}
+		return &KeyError{ID: issuerID, Reason: "the issuer's DID method is not supported", Err: ErrUnsupportedDID}
 	}
 	doc, err := r.controllerDocument(ctx, issuerID, strings.SplitN(issuerID, "#", 2)[0])
 	if err != nil {

@@ -103,7 +103,8 @@ func (r *Resolver) resolve(ctx context.Context, id string) (*Key, error, bool) {
 		return r.resolveDIDWeb(ctx, id)
 	case strings.HasPrefix(id, "did:"):
 		method, _, _ := strings.Cut(strings.TrimPrefix(id, "did:"), ":")
-		return nil, &UnavailableError{ID: id, Err: wrapf(ErrUnsupportedDID, "did:%s", method)}, false
+		// Not a failure of the network: asking again will not help.
+		return nil, &KeyError{ID: id, Reason: "the DID method did:" + method + " is not supported", Err: ErrUnsupportedDID}, true
 	case strings.HasPrefix(id, "https://"):
 		return r.resolveHTTPS(ctx, id)
 	case strings.HasPrefix(id, "http://"):

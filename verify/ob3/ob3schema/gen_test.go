@@ -32,7 +32,11 @@ func TestSchemasUpToDate(t *testing.T) {
 			t.Errorf("%s is not what the model renders: go test -run TestSchemasUpToDate -update", path)
 		}
 	}
-	if len(generated) != len(files) {
-		t.Errorf("%d files rendered, %d served", len(generated), len(files))
+	served := map[string]bool{}
+	for _, f := range files {
+		served[f] = true
+	}
+	if len(generated) != len(served) {
+		t.Errorf("%d files rendered, %d served", len(generated), len(served))
 	}
 }

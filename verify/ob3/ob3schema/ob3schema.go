@@ -51,6 +51,12 @@ const (
 	ProfileJSONLDURL               = "https://" + purlBase + "json-ld/ob_v3p0_profile_schema.json"
 	AnyAchievementCredentialURL    = "https://" + purlBase + "json-ld/ob_v3p0_anyachievementcredential_schema.json"
 	AnyEndorsementCredentialURL    = "https://" + purlBase + "json-ld/ob_v3p0_anyendorsementcredential_schema.json"
+
+	// The "any" schemas were published under json/ before the
+	// specification's links moved to json-ld/ (v1.3); credentials issued
+	// then, and the 1EdTech validator's own fixtures, still name them there.
+	AnyAchievementCredentialLegacyURL = "https://" + purlBase + "json/ob_v3p0_anyachievementcredential_schema.json"
+	AnyEndorsementCredentialLegacyURL = "https://" + purlBase + "json/ob_v3p0_anyendorsementcredential_schema.json"
 )
 
 // files maps each official URL (https form) to its embedded file.
@@ -63,6 +69,9 @@ var files = map[string]string{
 	ProfileJSONLDURL:               "jsonld_profile.json",
 	AnyAchievementCredentialURL:    "jsonld_anyachievementcredential.json",
 	AnyEndorsementCredentialURL:    "jsonld_anyendorsementcredential.json",
+
+	AnyAchievementCredentialLegacyURL: "jsonld_anyachievementcredential.json",
+	AnyEndorsementCredentialLegacyURL: "jsonld_anyendorsementcredential.json",
 }
 
 // embeddedFile returns the file served for url, in http or https form.

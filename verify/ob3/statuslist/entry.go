@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"strconv"
 )
 
 // Entry and list types, and the purposes the specification defines.
@@ -172,7 +173,13 @@ func index(v any) (int, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return 0, &FieldError{Field: field, Reason: "want a string of digits, got " + kind(v)}
+		// The specification wants a string, but deployed issuers (and the
+		// 1EdTech validator's own fixtures) write a JSON number: take a
+		// whole number as its digits.
+		s, ok = wholeNumber(v)
+		if !ok {
+			return 0, &FieldError{Field: field, Reason: "want a string of digits, got " + kind(v)}
+		}
 	}
 	if s == "" || len(s) > maxIndexDigits {
 		return 0, &FieldError{Field: field, Reason: fmt.Sprintf("want 1 to %d digits, got %d characters", maxIndexDigits, len(s))}
@@ -188,6 +195,26 @@ func index(v any) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// wholeNumber gives the decimal digits of a non-negative whole JSON number
+// (json.Number or float64).
+func wholeNumber(v any) (string, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		s := string(n)
+		for _, c := range []byte(s) {
+			if c < '0' || c > '9' {
+				return "", false
+			}
+		}
+		return s, s != ""
+	case float64:
+		if n >= 0 && n <= MaxIndex && n == math.Trunc(n) {
+			return strconv.FormatInt(int64(n), 10), true
+		}
+	}
+	return "", false
 }
 
 func size(v any) (int, error) {

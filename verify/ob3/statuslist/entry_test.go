@@ -28,6 +28,14 @@ func TestParseEntry(t *testing.T) {
 		t.Fatalf("got %+v, want %+v", *e, want)
 	}
 
+	// A number, as the 1EdTech validator's fixtures write it, is read as
+	// its digits.
+	e, err = ParseEntry(obj(t, `{"type":"BitstringStatusListEntry","statusPurpose":"revocation","statusListIndex":23,
+		"statusListCredential":"https://example.com/sl"}`))
+	if err != nil || e.Index != 23 {
+		t.Fatalf("numeric index: %+v, %v", e, err)
+	}
+
 	e, err = ParseEntry(obj(t, `{"type":["StatusList2021Entry"],"statusPurpose":"suspension","statusListIndex":"0",
 		"statusListCredential":"https://example.com/sl"}`))
 	if err != nil || e.Type != TypeEntry2021 || e.Index != 0 {
@@ -52,7 +60,8 @@ func TestParseEntryErrors(t *testing.T) {
 		{"no purpose", `{"type":"BitstringStatusListEntry","statusListIndex":"1","statusListCredential":"https://e.com/sl"}`, "statusPurpose"},
 		{"empty purpose", `{"type":"BitstringStatusListEntry","statusPurpose":"","statusListIndex":"1","statusListCredential":"https://e.com/sl"}`, "statusPurpose"},
 		{"no index", `{` + base + `}`, "statusListIndex"},
-		{"numeric index", `{` + base + `,"statusListIndex":5}`, "statusListIndex"},
+		{"fractional index", `{` + base + `,"statusListIndex":5.5}`, "statusListIndex"},
+		{"negative index", `{` + base + `,"statusListIndex":-5}`, "statusListIndex"},
 		{"signed index", `{` + base + `,"statusListIndex":"+5"}`, "statusListIndex"},
 		{"negative index", `{` + base + `,"statusListIndex":"-5"}`, "statusListIndex"},
 		{"empty index", `{` + base + `,"statusListIndex":""}`, "statusListIndex"},
