@@ -21,14 +21,14 @@ const (
 	// DefaultMaxBlankNodes bounds the blank nodes of a dataset. A
 	// credential has a handful; thousands mean something is wrong.
 	DefaultMaxBlankNodes = 4096
-	// DefaultMaxWork bounds the steps of the Hash N-Degree Quads
-	// algorithm (calls plus permutations examined). Datasets whose blank
-	// nodes all have distinct neighbourhoods, as credentials do, need
-	// none; the hardest non-poison W3C test (test044, 12 blank nodes in
-	// two symmetric rings) needs 3,348; the W3C's 10-node clique
-	// (test074) would need millions and is refused after this many, in
-	// tens of milliseconds.
-	DefaultMaxWork = 20000
+	// DefaultMaxWork bounds the work of the Hash N-Degree Quads
+	// algorithm, in the units Options.MaxWork describes. Datasets whose
+	// blank nodes all have distinct neighbourhoods, as credentials do,
+	// need none; the hardest non-poison W3C test (test044, 12 blank nodes
+	// in two symmetric rings) needs 17,724; the W3C's 10-node clique
+	// (test074) would need billions and is refused after this many, in a
+	// few tens of milliseconds.
+	DefaultMaxWork = 200_000
 )
 
 // Options bound the work of Canonicalize and choose its hash function. The
@@ -37,9 +37,13 @@ type Options struct {
 	// MaxBlankNodes is the most blank nodes a dataset may have
 	// (0: DefaultMaxBlankNodes).
 	MaxBlankNodes int
-	// MaxWork is the most Hash N-Degree Quads steps — recursive calls
-	// plus permutations examined — Canonicalize may take before it
-	// refuses the dataset with a *LimitError (0: DefaultMaxWork).
+	// MaxWork is the most work the Hash N-Degree Quads algorithm may do
+	// before Canonicalize refuses the dataset with a *LimitError
+	// (0: DefaultMaxWork). A call costs one unit plus one per quad that
+	// mentions its blank node; a permutation examined costs one unit plus
+	// one per blank node permuted plus one per two temporary identifiers
+	// issued so far. So the limit bounds time (about 50–300 ns a unit),
+	// not only the number of calls.
 	MaxWork int
 	// Hash is RDFC-1.0's hash algorithm parameter (0: SHA-256, which
 	// eddsa-rdfc-2022 uses). SHA-384 is the other common choice.
@@ -440,8 +444,10 @@ func appendTempID(b []byte, id int) []byte {
 	return strconv.AppendInt(b, int64(id), 10)
 }
 
-func (c *canon) spend() error {
-	c.work++
+// spend counts units of work (see Options.MaxWork) and fails once they
+// exceed the limit.
+func (c *canon) spend(units int) error {
+	c.work += units
 	if c.work > c.maxWork {
 		return &LimitError{Limit: limitWork, Max: c.maxWork}
 	}
@@ -451,7 +457,7 @@ func (c *canon) spend() error {
 // hashNDegree is RDFC-1.0's Hash N-Degree Quads. iss is not modified: the
 // issuer returned is a new one when identifiers were issued.
 func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
-	if err := c.spend(); err != nil {
+	if err := c.spend(1 + len(c.mentionSet(n))); err != nil {
 		return "", nil, err
 	}
 	// Steps 1–3: the related blank nodes, by the hash of how they relate.
@@ -498,7 +504,7 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 		chosen = chosen[:0]
 		var chosenIssuer *issuer
 		for more := true; more; more = nextPermutation(perm, c.labels) {
-			if err := c.spend(); err != nil {
+			if err := c.spend(1 + len(perm) + len(iss.order)/2); err != nil {
 				return "", nil, err
 			}
 			copyIss := iss.clone()

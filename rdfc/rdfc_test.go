@@ -301,6 +301,26 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// TestLimitsBoundLargePermutations checks that the work limit counts the
+// size of permutations, not only their number: two blank nodes sharing
+// 2,000 look-alike neighbours are refused.
+func TestLimitsBoundLargePermutations(t *testing.T) {
+	var quads []Quad
+	for i := 0; i < 2000; i++ {
+		for _, hub := range []string{"h1", "h2"} {
+			quads = append(quads, Quad{
+				Subject:   Term{Kind: BlankNode, Value: hub},
+				Predicate: Term{Kind: IRI, Value: "urn:p"},
+				Object:    Term{Kind: BlankNode, Value: "leaf" + strconv.Itoa(i)},
+			})
+		}
+	}
+	var le *LimitError
+	if _, err := Canonicalize(quads, nil); !errors.As(err, &le) || le.Limit != "work" || le.Max != DefaultMaxWork {
+		t.Errorf("got %v, want a *LimitError for work", err)
+	}
+}
+
 func TestLabels(t *testing.T) {
 	quads, err := ParseNQuads([]byte("_:x <urn:p> _:y .\n_:y <urn:q> \"v\" .\n"))
 	if err != nil {
