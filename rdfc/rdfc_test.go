@@ -354,3 +354,44 @@ func TestRepeatedQuadsOnce(t *testing.T) {
 		t.Errorf("got\n%s\nand\n%s\nwant\n%s", once, twice, want)
 	}
 }
+
+// TestConcurrent canonicalizes from several goroutines at once, as a
+// batch verifier does, sharing the pooled state (run with -race).
+func TestConcurrent(t *testing.T) {
+	var inputs [][]Quad
+	var wants [][]byte
+	for _, tc := range w3cTests(t) {
+		if tc.kind != "TRUE" || tc.hash != crypto.SHA256 {
+			continue
+		}
+		quads, err := ParseNQuads(readTestFile(t, tc.id+"-in.nq"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, quads)
+		wants = append(wants, readTestFile(t, tc.id+"-rdfc10.nq"))
+	}
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for round := 0; round < 3; round++ {
+				for i, in := range inputs {
+					got, err := Canonicalize(in, nil)
+					if err == nil && !bytes.Equal(got, wants[i]) {
+						err = errors.New("wrong output for input " + strconv.Itoa(i))
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
