@@ -10,6 +10,7 @@ import (
 	"hash"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -272,12 +273,52 @@ func checkQuad(i int, q *Quad) error {
 	if k := q.Graph.Kind; k != None && k != IRI && k != BlankNode {
 		return bad("graph name is not an IRI or a blank node")
 	}
-	for _, t := range [4]Term{q.Subject, q.Predicate, q.Object, q.Graph} {
-		if !utf8.ValidString(t.Value) || !utf8.ValidString(t.Datatype) || !utf8.ValidString(t.Language) {
-			return bad("term is not UTF-8")
+	for _, t := range [4]*Term{&q.Subject, &q.Predicate, &q.Object, &q.Graph} {
+		switch t.Kind {
+		case IRI:
+			if !unambiguousIRI(t.Value) {
+				return bad("IRI holds '>', a control character or bytes that are not UTF-8")
+			}
+		case BlankNode:
+			if strings.ContainsFunc(t.Value, func(r rune) bool { return r <= ' ' }) {
+				return bad("blank node label holds a space or a control character")
+			}
+		case Literal:
+			if !utf8.ValidString(t.Value) {
+				return bad("literal is not UTF-8")
+			}
+			if t.Language != "" {
+				if !isLanguageTag(t.Language) {
+					return bad("language tag holds other characters than letters, digits and '-'")
+				}
+			} else if !unambiguousIRI(t.Datatype) {
+				return bad("datatype IRI holds '>', a control character or bytes that are not UTF-8")
+			}
 		}
 	}
 	return nil
+}
+
+// unambiguousIRI reports whether an IRI, written as it is between < and >
+// as RDFC-1.0 says, leaves the N-Quads line unambiguous: otherwise two
+// different datasets could have the same canonical bytes, and so share a
+// signature.
+func unambiguousIRI(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '>' || c < ' ' {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
+func isLanguageTag(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(isAlpha(c) || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // label issues a canonical label to every blank node (RDFC-1.0 §4.4.3

@@ -27,6 +27,13 @@
 // non-poison W3C test through and refuse the W3C's 10-node clique in
 // milliseconds.
 //
+// Because IRIs are written as they are, Canonicalize refuses (with a
+// *QuadError) an IRI holding '>' or a control character, a blank node
+// label holding a space or a control character, and a language tag
+// holding anything but letters, digits and '-': such terms would make the
+// N-Quads ambiguous, and two different datasets could then share canonical
+// bytes, hence a signature. JSON-LD processors do not produce them.
+//
 // ParseNQuads reads N-Quads, for tests, fuzzing and tools.
 package rdfc
 

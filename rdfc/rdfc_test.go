@@ -261,6 +261,12 @@ func TestCanonicalizeRefusesBadQuads(t *testing.T) {
 		{iri, iri, Term{}, Term{}},
 		{iri, iri, iri, lit},
 		{iri, iri, Term{Kind: Literal, Value: "\xff"}, Term{}},
+		{iri, iri, Term{Kind: IRI, Value: "urn:a> <urn:b"}, Term{}},
+		{iri, iri, Term{Kind: IRI, Value: "urn:a\nb"}, Term{}},
+		{iri, iri, Term{Kind: IRI, Value: "urn:\xff"}, Term{}},
+		{iri, iri, Term{Kind: Literal, Value: "x", Datatype: "urn:t> ."}, Term{}},
+		{iri, iri, Term{Kind: Literal, Value: "x", Language: "en .\n"}, Term{}},
+		{Term{Kind: BlankNode, Value: "a <urn:p> _:b"}, iri, iri, Term{}},
 	} {
 		_, err := Canonicalize([]Quad{{iri, iri, iri, Term{}}, q}, nil)
 		var qe *QuadError
