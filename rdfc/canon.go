@@ -134,6 +134,8 @@ type canon struct {
 	maxWork      int
 	sum          []byte
 	dup          []bool
+	scratch      []*ndScratch // per recursion depth of Hash N-Degree Quads
+	depth        int
 	lines        lineSet
 }
 
@@ -245,6 +247,10 @@ func (c *canon) release() {
 	clear(c.labels)
 	c.labels = c.labels[:0]
 	clear(c.index)
+	if len(c.scratch) > 64 { // a deep recursion's buffers are not kept
+		clear(c.scratch[64:])
+		c.scratch = c.scratch[:64]
+	}
 	if cap(c.lines.buf) > maxPooledBuffer || cap(c.quads) > maxPooledBuffer/32 {
 		return
 	}
@@ -367,7 +373,7 @@ func (c *canon) label() error {
 			if c.canonical[n] >= 0 {
 				continue
 			}
-			temp := &issuer{}
+			temp := newIssuer(len(c.labels))
 			temp.issue(n)
 			h, iss, err := c.hashNDegree(n, temp)
 			if err != nil {
@@ -501,13 +507,16 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 	if err := c.spend(1 + len(c.mentionSet(n))); err != nil {
 		return "", nil, err
 	}
-	// Steps 1–3: the related blank nodes, by the hash of how they relate.
-	type related struct {
-		hash string
-		node int32
+	// Each level of recursion has its own scratch buffers, kept in c.
+	if c.depth == len(c.scratch) {
+		c.scratch = append(c.scratch, new(ndScratch))
 	}
-	var rels []related
-	var buf []byte
+	sc := c.scratch[c.depth]
+	c.depth++
+	defer func() { c.depth-- }()
+	// Steps 1–3: the related blank nodes, by the hash of how they relate.
+	rels, buf := sc.rels[:0], sc.buf
+	defer func() { sc.rels, sc.buf = rels, buf }()
 	for _, qi := range c.mentionSet(n) {
 		q := &c.quads[qi]
 		for _, pos := range [3]int{0, 2, 3} {
@@ -528,18 +537,19 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 	})
 	// Step 5: for each related hash, the path through its nodes that
 	// sorts first over all their orders.
-	var data []byte
-	var path, chosen []byte
-	var recursion []int32
+	data, path, chosen, recursion, perm := sc.data[:0], sc.path[:0], sc.chosen[:0], sc.recursion[:0], sc.perm[:0]
+	defer func() {
+		sc.data, sc.path, sc.chosen, sc.recursion, sc.perm = data, path, chosen, recursion, perm
+	}()
 	for from := 0; from < len(rels); {
 		to := from + 1
 		for to < len(rels) && rels[to].hash == rels[from].hash {
 			to++
 		}
 		data = append(data, rels[from].hash...)
-		perm := make([]int32, to-from)
-		for i := range perm {
-			perm[i] = rels[from+i].node
+		perm = perm[:0]
+		for _, r := range rels[from:to] {
+			perm = append(perm, r.node)
 		}
 		from = to
 		chosen = chosen[:0]
@@ -551,9 +561,6 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 			copyIss := iss.clone()
 			path = path[:0]
 			recursion = recursion[:0]
-			worse := func() bool {
-				return chosenIssuer != nil && len(path) >= len(chosen) && bytes.Compare(path, chosen) > 0
-			}
 			skip := false
 			for _, r := range perm {
 				if l := c.canonical[r]; l >= 0 {
@@ -566,7 +573,7 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 					}
 					path = appendTempID(path, id)
 				}
-				if worse() {
+				if chosenIssuer != nil && worse(path, chosen) {
 					skip = true
 					break
 				}
@@ -585,7 +592,7 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 				path = append(path, h...)
 				path = append(path, '>')
 				copyIss = resIss
-				if worse() {
+				if chosenIssuer != nil && worse(path, chosen) {
 					skip = true
 					break
 				}
@@ -602,6 +609,26 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 		iss = chosenIssuer
 	}
 	return c.hashBytes(data), iss, nil
+}
+
+// worse reports whether path can no longer sort before chosen
+// (RDFC-1.0 §4.8.3 steps 5.4.4.2 and 5.4.5.5).
+func worse(path, chosen []byte) bool {
+	return len(path) >= len(chosen) && bytes.Compare(path, chosen) > 0
+}
+
+// related is a blank node related to the one Hash N-Degree Quads hashes,
+// and the hash of how it relates.
+type related struct {
+	hash string
+	node int32
+}
+
+// ndScratch holds the buffers of one level of Hash N-Degree Quads.
+type ndScratch struct {
+	rels                    []related
+	buf, data, path, chosen []byte
+	recursion, perm         []int32
 }
 
 // nextPermutation rearranges p into the next permutation in the order of
@@ -626,14 +653,18 @@ func nextPermutation(p []int32, labels []string) bool {
 }
 
 // issuer issues temporary identifiers _:b0, _:b1, … in order. It is
-// copied for every permutation, so it is a slice, with a map built only
-// when it grows large enough for scanning to cost more.
+// copied for every permutation, so it is a slice, scanned while short;
+// past issuerScan identifiers a lookup table indexed by node is built
+// (a slice, cheaper to build than a map).
 type issuer struct {
 	order []int32 // order[id] is the node issued id
-	index map[int32]int
+	index []int32 // index[node] is its id + 1, 0 when none; nil while short
+	nodes int     // number of blank nodes, the size of index
 }
 
 const issuerScan = 16
+
+func newIssuer(nodes int) *issuer { return &issuer{nodes: nodes} }
 
 func (s *issuer) lookup(n int32) (int, bool) {
 	if len(s.order) <= issuerScan {
@@ -645,13 +676,13 @@ func (s *issuer) lookup(n int32) (int, bool) {
 		return 0, false
 	}
 	if s.index == nil {
-		s.index = make(map[int32]int, len(s.order))
+		s.index = make([]int32, s.nodes)
 		for id, m := range s.order {
-			s.index[m] = id
+			s.index[m] = int32(id) + 1
 		}
 	}
-	id, ok := s.index[n]
-	return id, ok
+	id := s.index[n]
+	return int(id) - 1, id > 0
 }
 
 func (s *issuer) issue(n int32) int {
@@ -661,13 +692,13 @@ func (s *issuer) issue(n int32) int {
 	id := len(s.order)
 	s.order = append(s.order, n)
 	if s.index != nil {
-		s.index[n] = id
+		s.index[n] = int32(id) + 1
 	}
 	return id
 }
 
 func (s *issuer) clone() *issuer {
-	return &issuer{order: slices.Clip(slices.Clone(s.order))}
+	return &issuer{order: slices.Clip(slices.Clone(s.order)), nodes: s.nodes}
 }
 
 // output writes the canonical N-Quads: each quad with canonical labels,

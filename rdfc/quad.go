@@ -32,7 +32,7 @@
 // label holding a space or a control character, and a language tag
 // holding anything but letters, digits and '-': such terms would make the
 // N-Quads ambiguous, and two different datasets could then share canonical
-// bytes, hence a signature. JSON-LD processors do not produce them.
+// bytes, hence a signature. Credentials have no use for such terms.
 //
 // ParseNQuads reads N-Quads, for tests, fuzzing and tools.
 package rdfc
