@@ -10,6 +10,7 @@ import (
 	"hash"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -21,14 +22,14 @@ const (
 	// DefaultMaxBlankNodes bounds the blank nodes of a dataset. A
 	// credential has a handful; thousands mean something is wrong.
 	DefaultMaxBlankNodes = 4096
-	// DefaultMaxWork bounds the steps of the Hash N-Degree Quads
-	// algorithm (calls plus permutations examined). Datasets whose blank
-	// nodes all have distinct neighbourhoods, as credentials do, need
-	// none; the hardest non-poison W3C test (test044, 12 blank nodes in
-	// two symmetric rings) needs 3,348; the W3C's 10-node clique
-	// (test074) would need millions and is refused after this many, in
-	// tens of milliseconds.
-	DefaultMaxWork = 20000
+	// DefaultMaxWork bounds the work of the Hash N-Degree Quads
+	// algorithm, in the units Options.MaxWork describes. Datasets whose
+	// blank nodes all have distinct neighbourhoods, as credentials do,
+	// need none; the hardest non-poison W3C test (test044, 12 blank nodes
+	// in two symmetric rings) needs 17,724; the W3C's 10-node clique
+	// (test074) would need billions and is refused after this many, in a
+	// few tens of milliseconds.
+	DefaultMaxWork = 200_000
 )
 
 // Options bound the work of Canonicalize and choose its hash function. The
@@ -37,9 +38,13 @@ type Options struct {
 	// MaxBlankNodes is the most blank nodes a dataset may have
 	// (0: DefaultMaxBlankNodes).
 	MaxBlankNodes int
-	// MaxWork is the most Hash N-Degree Quads steps — recursive calls
-	// plus permutations examined — Canonicalize may take before it
-	// refuses the dataset with a *LimitError (0: DefaultMaxWork).
+	// MaxWork is the most work the Hash N-Degree Quads algorithm may do
+	// before Canonicalize refuses the dataset with a *LimitError
+	// (0: DefaultMaxWork). A call costs one unit plus one per quad that
+	// mentions its blank node; a permutation examined costs one unit plus
+	// one per blank node permuted plus one per two temporary identifiers
+	// issued so far. So the limit bounds time (about 50–300 ns a unit),
+	// not only the number of calls.
 	MaxWork int
 	// Hash is RDFC-1.0's hash algorithm parameter (0: SHA-256, which
 	// eddsa-rdfc-2022 uses). SHA-384 is the other common choice.
@@ -129,6 +134,8 @@ type canon struct {
 	maxWork      int
 	sum          []byte
 	dup          []bool
+	scratch      []*ndScratch // per recursion depth of Hash N-Degree Quads
+	depth        int
 	lines        lineSet
 }
 
@@ -240,6 +247,10 @@ func (c *canon) release() {
 	clear(c.labels)
 	c.labels = c.labels[:0]
 	clear(c.index)
+	if len(c.scratch) > 64 { // a deep recursion's buffers are not kept
+		clear(c.scratch[64:])
+		c.scratch = c.scratch[:64]
+	}
 	if cap(c.lines.buf) > maxPooledBuffer || cap(c.quads) > maxPooledBuffer/32 {
 		return
 	}
@@ -268,12 +279,52 @@ func checkQuad(i int, q *Quad) error {
 	if k := q.Graph.Kind; k != None && k != IRI && k != BlankNode {
 		return bad("graph name is not an IRI or a blank node")
 	}
-	for _, t := range [4]Term{q.Subject, q.Predicate, q.Object, q.Graph} {
-		if !utf8.ValidString(t.Value) || !utf8.ValidString(t.Datatype) || !utf8.ValidString(t.Language) {
-			return bad("term is not UTF-8")
+	for _, t := range [4]*Term{&q.Subject, &q.Predicate, &q.Object, &q.Graph} {
+		switch t.Kind {
+		case IRI:
+			if !unambiguousIRI(t.Value) {
+				return bad("IRI holds '>', a control character or bytes that are not UTF-8")
+			}
+		case BlankNode:
+			if strings.ContainsFunc(t.Value, func(r rune) bool { return r <= ' ' }) {
+				return bad("blank node label holds a space or a control character")
+			}
+		case Literal:
+			if !utf8.ValidString(t.Value) {
+				return bad("literal is not UTF-8")
+			}
+			if t.Language != "" {
+				if !isLanguageTag(t.Language) {
+					return bad("language tag holds other characters than letters, digits and '-'")
+				}
+			} else if !unambiguousIRI(t.Datatype) {
+				return bad("datatype IRI holds '>', a control character or bytes that are not UTF-8")
+			}
 		}
 	}
 	return nil
+}
+
+// unambiguousIRI reports whether an IRI, written as it is between < and >
+// as RDFC-1.0 says, leaves the N-Quads line unambiguous: otherwise two
+// different datasets could have the same canonical bytes, and so share a
+// signature.
+func unambiguousIRI(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '>' || c < ' ' {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
+func isLanguageTag(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(isAlpha(c) || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // label issues a canonical label to every blank node (RDFC-1.0 §4.4.3
@@ -322,7 +373,7 @@ func (c *canon) label() error {
 			if c.canonical[n] >= 0 {
 				continue
 			}
-			temp := &issuer{}
+			temp := newIssuer(len(c.labels))
 			temp.issue(n)
 			h, iss, err := c.hashNDegree(n, temp)
 			if err != nil {
@@ -440,8 +491,10 @@ func appendTempID(b []byte, id int) []byte {
 	return strconv.AppendInt(b, int64(id), 10)
 }
 
-func (c *canon) spend() error {
-	c.work++
+// spend counts units of work (see Options.MaxWork) and fails once they
+// exceed the limit.
+func (c *canon) spend(units int) error {
+	c.work += units
 	if c.work > c.maxWork {
 		return &LimitError{Limit: limitWork, Max: c.maxWork}
 	}
@@ -451,16 +504,19 @@ func (c *canon) spend() error {
 // hashNDegree is RDFC-1.0's Hash N-Degree Quads. iss is not modified: the
 // issuer returned is a new one when identifiers were issued.
 func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
-	if err := c.spend(); err != nil {
+	if err := c.spend(1 + len(c.mentionSet(n))); err != nil {
 		return "", nil, err
 	}
-	// Steps 1–3: the related blank nodes, by the hash of how they relate.
-	type related struct {
-		hash string
-		node int32
+	// Each level of recursion has its own scratch buffers, kept in c.
+	if c.depth == len(c.scratch) {
+		c.scratch = append(c.scratch, new(ndScratch))
 	}
-	var rels []related
-	var buf []byte
+	sc := c.scratch[c.depth]
+	c.depth++
+	defer func() { c.depth-- }()
+	// Steps 1–3: the related blank nodes, by the hash of how they relate.
+	rels, buf := sc.rels[:0], sc.buf
+	defer func() { sc.rels, sc.buf = rels, buf }()
 	for _, qi := range c.mentionSet(n) {
 		q := &c.quads[qi]
 		for _, pos := range [3]int{0, 2, 3} {
@@ -481,32 +537,30 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 	})
 	// Step 5: for each related hash, the path through its nodes that
 	// sorts first over all their orders.
-	var data []byte
-	var path, chosen []byte
-	var recursion []int32
+	data, path, chosen, recursion, perm := sc.data[:0], sc.path[:0], sc.chosen[:0], sc.recursion[:0], sc.perm[:0]
+	defer func() {
+		sc.data, sc.path, sc.chosen, sc.recursion, sc.perm = data, path, chosen, recursion, perm
+	}()
 	for from := 0; from < len(rels); {
 		to := from + 1
 		for to < len(rels) && rels[to].hash == rels[from].hash {
 			to++
 		}
 		data = append(data, rels[from].hash...)
-		perm := make([]int32, to-from)
-		for i := range perm {
-			perm[i] = rels[from+i].node
+		perm = perm[:0]
+		for _, r := range rels[from:to] {
+			perm = append(perm, r.node)
 		}
 		from = to
 		chosen = chosen[:0]
 		var chosenIssuer *issuer
 		for more := true; more; more = nextPermutation(perm, c.labels) {
-			if err := c.spend(); err != nil {
+			if err := c.spend(1 + len(perm) + len(iss.order)/2); err != nil {
 				return "", nil, err
 			}
 			copyIss := iss.clone()
 			path = path[:0]
 			recursion = recursion[:0]
-			worse := func() bool {
-				return chosenIssuer != nil && len(path) >= len(chosen) && bytes.Compare(path, chosen) > 0
-			}
 			skip := false
 			for _, r := range perm {
 				if l := c.canonical[r]; l >= 0 {
@@ -519,7 +573,7 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 					}
 					path = appendTempID(path, id)
 				}
-				if worse() {
+				if chosenIssuer != nil && worse(path, chosen) {
 					skip = true
 					break
 				}
@@ -538,7 +592,7 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 				path = append(path, h...)
 				path = append(path, '>')
 				copyIss = resIss
-				if worse() {
+				if chosenIssuer != nil && worse(path, chosen) {
 					skip = true
 					break
 				}
@@ -555,6 +609,26 @@ func (c *canon) hashNDegree(n int32, iss *issuer) (string, *issuer, error) {
 		iss = chosenIssuer
 	}
 	return c.hashBytes(data), iss, nil
+}
+
+// worse reports whether path can no longer sort before chosen
+// (RDFC-1.0 §4.8.3 steps 5.4.4.2 and 5.4.5.5).
+func worse(path, chosen []byte) bool {
+	return len(path) >= len(chosen) && bytes.Compare(path, chosen) > 0
+}
+
+// related is a blank node related to the one Hash N-Degree Quads hashes,
+// and the hash of how it relates.
+type related struct {
+	hash string
+	node int32
+}
+
+// ndScratch holds the buffers of one level of Hash N-Degree Quads.
+type ndScratch struct {
+	rels                    []related
+	buf, data, path, chosen []byte
+	recursion, perm         []int32
 }
 
 // nextPermutation rearranges p into the next permutation in the order of
@@ -579,14 +653,18 @@ func nextPermutation(p []int32, labels []string) bool {
 }
 
 // issuer issues temporary identifiers _:b0, _:b1, … in order. It is
-// copied for every permutation, so it is a slice, with a map built only
-// when it grows large enough for scanning to cost more.
+// copied for every permutation, so it is a slice, scanned while short;
+// past issuerScan identifiers a lookup table indexed by node is built
+// (a slice, cheaper to build than a map).
 type issuer struct {
 	order []int32 // order[id] is the node issued id
-	index map[int32]int
+	index []int32 // index[node] is its id + 1, 0 when none; nil while short
+	nodes int     // number of blank nodes, the size of index
 }
 
 const issuerScan = 16
+
+func newIssuer(nodes int) *issuer { return &issuer{nodes: nodes} }
 
 func (s *issuer) lookup(n int32) (int, bool) {
 	if len(s.order) <= issuerScan {
@@ -598,13 +676,13 @@ func (s *issuer) lookup(n int32) (int, bool) {
 		return 0, false
 	}
 	if s.index == nil {
-		s.index = make(map[int32]int, len(s.order))
+		s.index = make([]int32, s.nodes)
 		for id, m := range s.order {
-			s.index[m] = id
+			s.index[m] = int32(id) + 1
 		}
 	}
-	id, ok := s.index[n]
-	return id, ok
+	id := s.index[n]
+	return int(id) - 1, id > 0
 }
 
 func (s *issuer) issue(n int32) int {
@@ -614,13 +692,13 @@ func (s *issuer) issue(n int32) int {
 	id := len(s.order)
 	s.order = append(s.order, n)
 	if s.index != nil {
-		s.index[n] = id
+		s.index[n] = int32(id) + 1
 	}
 	return id
 }
 
 func (s *issuer) clone() *issuer {
-	return &issuer{order: slices.Clip(slices.Clone(s.order))}
+	return &issuer{order: slices.Clip(slices.Clone(s.order)), nodes: s.nodes}
 }
 
 // output writes the canonical N-Quads: each quad with canonical labels,

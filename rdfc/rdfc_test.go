@@ -261,6 +261,12 @@ func TestCanonicalizeRefusesBadQuads(t *testing.T) {
 		{iri, iri, Term{}, Term{}},
 		{iri, iri, iri, lit},
 		{iri, iri, Term{Kind: Literal, Value: "\xff"}, Term{}},
+		{iri, iri, Term{Kind: IRI, Value: "urn:a> <urn:b"}, Term{}},
+		{iri, iri, Term{Kind: IRI, Value: "urn:a\nb"}, Term{}},
+		{iri, iri, Term{Kind: IRI, Value: "urn:\xff"}, Term{}},
+		{iri, iri, Term{Kind: Literal, Value: "x", Datatype: "urn:t> ."}, Term{}},
+		{iri, iri, Term{Kind: Literal, Value: "x", Language: "en .\n"}, Term{}},
+		{Term{Kind: BlankNode, Value: "a <urn:p> _:b"}, iri, iri, Term{}},
 	} {
 		_, err := Canonicalize([]Quad{{iri, iri, iri, Term{}}, q}, nil)
 		var qe *QuadError
@@ -301,6 +307,26 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// TestLimitsBoundLargePermutations checks that the work limit counts the
+// size of permutations, not only their number: two blank nodes sharing
+// 2,000 look-alike neighbours are refused.
+func TestLimitsBoundLargePermutations(t *testing.T) {
+	var quads []Quad
+	for i := 0; i < 2000; i++ {
+		for _, hub := range []string{"h1", "h2"} {
+			quads = append(quads, Quad{
+				Subject:   Term{Kind: BlankNode, Value: hub},
+				Predicate: Term{Kind: IRI, Value: "urn:p"},
+				Object:    Term{Kind: BlankNode, Value: "leaf" + strconv.Itoa(i)},
+			})
+		}
+	}
+	var le *LimitError
+	if _, err := Canonicalize(quads, nil); !errors.As(err, &le) || le.Limit != "work" || le.Max != DefaultMaxWork {
+		t.Errorf("got %v, want a *LimitError for work", err)
+	}
+}
+
 func TestLabels(t *testing.T) {
 	quads, err := ParseNQuads([]byte("_:x <urn:p> _:y .\n_:y <urn:q> \"v\" .\n"))
 	if err != nil {
@@ -332,5 +358,46 @@ func TestRepeatedQuadsOnce(t *testing.T) {
 	want := "<urn:s> <urn:p> \"v\" .\n_:c14n0 <urn:p> <urn:o> .\n"
 	if string(once) != want || string(twice) != want {
 		t.Errorf("got\n%s\nand\n%s\nwant\n%s", once, twice, want)
+	}
+}
+
+// TestConcurrent canonicalizes from several goroutines at once, as a
+// batch verifier does, sharing the pooled state (run with -race).
+func TestConcurrent(t *testing.T) {
+	var inputs [][]Quad
+	var wants [][]byte
+	for _, tc := range w3cTests(t) {
+		if tc.kind != "TRUE" || tc.hash != crypto.SHA256 {
+			continue
+		}
+		quads, err := ParseNQuads(readTestFile(t, tc.id+"-in.nq"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, quads)
+		wants = append(wants, readTestFile(t, tc.id+"-rdfc10.nq"))
+	}
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for round := 0; round < 3; round++ {
+				for i, in := range inputs {
+					got, err := Canonicalize(in, nil)
+					if err == nil && !bytes.Equal(got, wants[i]) {
+						err = errors.New("wrong output for input " + strconv.Itoa(i))
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
