@@ -119,6 +119,13 @@ only the badge's own documents are fetched (and the context and schema of
 an extension that is not built in). --json prints the whole report in the reference's
 shape: {"report": …, "input": …, "graph": […]}.
 
+Open Badges 3.0 credentials (JSON with a Data Integrity proof, or a
+VC-JWT; bare, baked or at a URL) are verified offline where the credential
+allows: safe-mode JSON-LD with the contexts built in, RDFC-1.0
+canonicalization, the proof and its key (did:key, did:web, HTTPS), the
+issuer, the OB 3.0 schema, dates, status lists, refresh and endorsements.
+--at TIME judges dates as of another instant.
+
 Batch mode: given several PATHs, or a folder (walked recursively), or any of
 --include, --exclude, --follow-symlinks, --shard, --jobs, --report, verify checks every
 file, --jobs at a time, sharing one fetch cache (a badge class or issuer
@@ -173,6 +180,7 @@ func newVerifyCmd(streams IO) *cobra.Command {
   badgebake verify --json baked.svg > report.json
   badgebake verify --data '{"@context": "https://w3id.org/openbadges/v2", …}'
   badgebake verify baked.png --recipient '{"email": "alice@example.org"}'
+  badgebake verify credential.json --at 2025-01-01
   badgebake verify --report report.html exports/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			switch {
