@@ -80,8 +80,9 @@
 // breaking the signature. Processor.ToRDF expands in safe mode and refuses
 // the document with an UndefinedTermError naming the property; it also
 // refuses a type that stays a relative IRI (which json-gold's safe mode
-// lets through) and, with a RelativeIRIError, a relative node id: JSON-LD to
-// RDF drops the statements of both. json-gold panics on some malformed
+// lets through) and, with a DroppedValueError, whatever else JSON-LD to RDF
+// would drop silently: a relative node id, an IRI json-gold's URL check
+// refuses, an invalid language tag, a blank node property. json-gold panics on some malformed
 // contexts (a non-boolean "@protected"): Expand, Compact and ToRDF return a
 // PanicError instead.
 //

@@ -112,14 +112,14 @@ func FuzzToRDF(f *testing.F) {
 func typedError(err error) bool {
 	var (
 		undefined   *UndefinedTermError
-		relative    *RelativeIRIError
+		dropped     *DroppedValueError
 		panicked    *PanicError
 		notEmbedded *NotEmbeddedError
 		limit       *ContextLimitError
 		recursive   *RecursiveContextError
 		jsonld      *ld.JsonLdError
 	)
-	return errors.As(err, &undefined) || errors.As(err, &relative) || errors.As(err, &panicked) ||
+	return errors.As(err, &undefined) || errors.As(err, &dropped) || errors.As(err, &panicked) ||
 		errors.As(err, &notEmbedded) || errors.As(err, &limit) || errors.As(err, &recursive) ||
 		errors.As(err, &jsonld)
 }
