@@ -115,10 +115,30 @@ func (p *Processor) ToRDF(doc any) (quads []rdfc.Quad, err error) {
 		}
 		return nil, fmt.Errorf("jsonld: to RDF: %w", err)
 	}
-	if err := checkIRIs(expanded); err != nil {
+	unusual, err := checkIRIs(expanded)
+	if err != nil {
 		return nil, err
 	}
-	dataset, err := ld.NewJsonLdApi().ToRDF(expanded, p.safeOpts)
+	if !unusual && p.reuseContexts {
+		quads, err := nodeMapQuads(expanded)
+		if err == nil {
+			return quads, nil
+		}
+		if !errors.Is(err, errUnusual) {
+			return nil, fmt.Errorf("jsonld: to RDF: %w", err)
+		}
+		// The node map may have changed the expanded document: start
+		// again (checkIRIs should have seen what nodeMapQuads did not).
+		if expanded, err = p.expandWith(doc, p.safeOpts); err != nil {
+			return nil, fmt.Errorf("jsonld: to RDF: %w", err)
+		}
+	}
+	return jsonGoldQuads(expanded, p.safeOpts)
+}
+
+// jsonGoldQuads is json-gold's own JSON-LD to RDF of an expanded document.
+func jsonGoldQuads(expanded []any, opts *ld.JsonLdOptions) ([]rdfc.Quad, error) {
+	dataset, err := ld.NewJsonLdApi().ToRDF(expanded, opts)
 	if err != nil {
 		return nil, fmt.Errorf("jsonld: to RDF: %w", err)
 	}
@@ -184,23 +204,32 @@ func findVocabKey(v any) string {
 // type (of a node, or a value's datatype) that is not absolute, a relative
 // node id, an http(s) IRI anywhere that json-gold's URL check refuses, an
 // invalid language tag, a blank node property.
-func checkIRIs(expanded any) error {
-	c := iriChecker{}
-	return c.check(expanded)
+//
+// It also reports whether the document holds anything nodeMapQuads leaves
+// to json-gold (a list, a JSON literal, a direction, a json.Number).
+func checkIRIs(expanded any) (unusual bool, err error) {
+	c := newIRIChecker()
+	err = c.check(expanded)
+	return c.unusual, err
 }
 
 // iriChecker remembers the IRIs already checked in one document: the URL
 // check is a costly regular expression and vocabulary IRIs repeat.
-type iriChecker map[string]bool
+type iriChecker struct {
+	seen    map[string]bool
+	unusual bool
+}
 
-func (c iriChecker) valid(iri string) bool {
+func newIRIChecker() *iriChecker { return &iriChecker{seen: map[string]bool{}} }
+
+func (c *iriChecker) valid(iri string) bool {
 	if !strings.HasPrefix(iri, "http://") && !strings.HasPrefix(iri, "https://") {
 		return true
 	}
-	ok, seen := c[iri]
+	ok, seen := c.seen[iri]
 	if !seen {
 		ok = validURL(iri)
-		c[iri] = ok
+		c.seen[iri] = ok
 	}
 	return ok
 }
@@ -233,7 +262,7 @@ func validURL(iri string) bool {
 	return true
 }
 
-func (c iriChecker) check(v any) error {
+func (c *iriChecker) check(v any) error {
 	switch v := v.(type) {
 	case []any:
 		for _, e := range v {
@@ -248,7 +277,9 @@ func (c iriChecker) check(v any) error {
 				for _, t := range arrayOf(v[k]) {
 					s, ok := t.(string)
 					switch {
-					case !ok, isJSONLiteralType(s, v):
+					case !ok:
+					case isJSONLiteralType(s, v):
+						c.unusual = true
 					case !ld.IsAbsoluteIri(s):
 						return &UndefinedTermError{Term: s, Type: true}
 					case !c.valid(s):
@@ -276,7 +307,14 @@ func (c iriChecker) check(v any) error {
 				}
 				continue
 			case "@value":
+				switch v[k].(type) {
+				case string, bool, float64:
+				default:
+					c.unusual = true
+				}
 				continue // a literal, even an object (@json)
+			case "@list", "@direction":
+				c.unusual = true
 			}
 			if strings.HasPrefix(k, "_:") {
 				return &DroppedValueError{Value: k, Reason: BlankNodeProperty}
