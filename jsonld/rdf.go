@@ -56,9 +56,15 @@ type DroppedValueError struct {
 type DropReason uint8
 
 const (
+	// RelativeIRI: a node id with no base IRI to resolve it against.
 	RelativeIRI DropReason = iota + 1
+	// InvalidIRI: an IRI that does not parse, or an http(s) IRI that
+	// json-gold's URL check refuses.
 	InvalidIRI
+	// InvalidLanguageTag: a literal's language tag is not letters and
+	// digits in hyphen-separated parts.
 	InvalidLanguageTag
+	// BlankNodeProperty: a property that is a blank node (generalized RDF).
 	BlankNodeProperty
 )
 
@@ -101,10 +107,17 @@ func recoverPanic(op string, err *error) {
 // Unlike json-gold's Normalize, ToRDF expands in safe mode: a property that
 // does not expand to an absolute IRI is an *UndefinedTermError instead of
 // being dropped. So is a type that stays a relative IRI (json-gold's safe
-// mode lets those through).
+// mode lets those through). Whatever else JSON-LD to RDF would drop
+// silently (a relative node id, an IRI json-gold's URL check refuses, an
+// invalid language tag, a blank node property) is a *DroppedValueError. A
+// json-gold panic is a *PanicError; other failures wrap json-gold's
+// *ld.JsonLdError or the Loader's errors.
+//
 // Remote contexts are loaded through the Processor's Loader, with its
 // limits. Embedded contexts at the start of the document's @context are
-// processed once per process (see withActiveContext).
+// processed once per process (see withActiveContext), and the quads are
+// made from json-gold's node map by nodeMapQuads: the same quads as
+// json-gold's ToRDF, faster.
 func (p *Processor) ToRDF(doc any) (quads []rdfc.Quad, err error) {
 	defer recoverPanic("JSON-LD to RDF", &err)
 	expanded, err := p.expandWith(doc, p.safeOpts)
