@@ -13,7 +13,7 @@ import (
 // document and for the proof configuration (the proof options with the
 // document's @context).
 //
-// Errors are ToRDF's (*UndefinedTermError, *RelativeIRIError, ...) or
+// Errors are ToRDF's (*UndefinedTermError, *DroppedValueError, ...) or
 // rdfc's, wrapped.
 func (p *Processor) Canonicalize(doc any, opts *rdfc.Options) ([]byte, error) {
 	quads, err := p.ToRDF(doc)

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/badgebake/badgebake/rdfc"
 	"github.com/piprate/json-gold/ld"
@@ -40,16 +41,41 @@ func (e *UndefinedTermError) Error() string {
 
 func (e *UndefinedTermError) Unwrap() error { return e.Err }
 
-// RelativeIRIError reports a node identifier (an "id") that is a relative
-// IRI with no base to resolve it against. JSON-LD to RDF drops every
-// statement about or pointing at such a node, so it would not be covered by
-// the signature either.
-type RelativeIRIError struct {
-	IRI string
+// DroppedValueError reports a value that JSON-LD to RDF would drop
+// silently, and with it every statement it is part of, so that the
+// signature would not cover them: a node id that is a relative IRI with
+// nothing to resolve it against, an http(s) IRI that json-gold does not
+// accept as a URL, an invalid language tag, or a blank node used as a
+// property. Value is as it appears after expansion.
+type DroppedValueError struct {
+	Value  string
+	Reason DropReason
 }
 
-func (e *RelativeIRIError) Error() string {
-	return fmt.Sprintf("jsonld: the credential uses the relative IRI %q as an id: what it says about it would not be covered by the signature", e.IRI)
+// DropReason says why JSON-LD to RDF would drop a value.
+type DropReason uint8
+
+const (
+	// RelativeIRI: a node id with no base IRI to resolve it against.
+	RelativeIRI DropReason = iota + 1
+	// InvalidIRI: an IRI that does not parse, or an http(s) IRI that
+	// json-gold's URL check refuses.
+	InvalidIRI
+	// InvalidLanguageTag: a literal's language tag is not letters and
+	// digits in hyphen-separated parts.
+	InvalidLanguageTag
+	// BlankNodeProperty: a property that is a blank node (generalized RDF).
+	BlankNodeProperty
+)
+
+func (e *DroppedValueError) Error() string {
+	why := map[DropReason]string{
+		RelativeIRI:        "a relative IRI with nothing to resolve it against",
+		InvalidIRI:         "which is not a valid IRI",
+		InvalidLanguageTag: "which is not a valid language tag",
+		BlankNodeProperty:  "a blank node as a property",
+	}[e.Reason]
+	return fmt.Sprintf("jsonld: the credential uses %q, %s: JSON-LD to RDF drops what it says there, so it would not be covered by the signature", e.Value, why)
 }
 
 // PanicError reports a document on which json-gold panicked (it does on some
@@ -81,10 +107,17 @@ func recoverPanic(op string, err *error) {
 // Unlike json-gold's Normalize, ToRDF expands in safe mode: a property that
 // does not expand to an absolute IRI is an *UndefinedTermError instead of
 // being dropped. So is a type that stays a relative IRI (json-gold's safe
-// mode lets those through), and a relative node id is a *RelativeIRIError.
+// mode lets those through). Whatever else JSON-LD to RDF would drop
+// silently (a relative node id, an IRI json-gold's URL check refuses, an
+// invalid language tag, a blank node property) is a *DroppedValueError. A
+// json-gold panic is a *PanicError; other failures wrap json-gold's
+// *ld.JsonLdError or the Loader's errors.
+//
 // Remote contexts are loaded through the Processor's Loader, with its
 // limits. Embedded contexts at the start of the document's @context are
-// processed once per process (see withActiveContext).
+// processed once per process (see withActiveContext), and the quads are
+// made from json-gold's node map by nodeMapQuads: the same quads as
+// json-gold's ToRDF, faster.
 func (p *Processor) ToRDF(doc any) (quads []rdfc.Quad, err error) {
 	defer recoverPanic("JSON-LD to RDF", &err)
 	expanded, err := p.expandWith(doc, p.safeOpts)
@@ -95,10 +128,30 @@ func (p *Processor) ToRDF(doc any) (quads []rdfc.Quad, err error) {
 		}
 		return nil, fmt.Errorf("jsonld: to RDF: %w", err)
 	}
-	if err := checkIRIs(expanded); err != nil {
+	unusual, err := checkIRIs(expanded)
+	if err != nil {
 		return nil, err
 	}
-	dataset, err := ld.NewJsonLdApi().ToRDF(expanded, p.safeOpts)
+	if !unusual && p.reuseContexts {
+		quads, err := nodeMapQuads(expanded)
+		if err == nil {
+			return quads, nil
+		}
+		if !errors.Is(err, errUnusual) {
+			return nil, fmt.Errorf("jsonld: to RDF: %w", err)
+		}
+		// The node map may have changed the expanded document: start
+		// again (checkIRIs should have seen what nodeMapQuads did not).
+		if expanded, err = p.expandWith(doc, p.safeOpts); err != nil {
+			return nil, fmt.Errorf("jsonld: to RDF: %w", err)
+		}
+	}
+	return jsonGoldQuads(expanded, p.safeOpts)
+}
+
+// jsonGoldQuads is json-gold's own JSON-LD to RDF of an expanded document.
+func jsonGoldQuads(expanded []any, opts *ld.JsonLdOptions) ([]rdfc.Quad, error) {
+	dataset, err := ld.NewJsonLdApi().ToRDF(expanded, opts)
 	if err != nil {
 		return nil, fmt.Errorf("jsonld: to RDF: %w", err)
 	}
@@ -159,14 +212,74 @@ func findVocabKey(v any) string {
 	return ""
 }
 
-// checkIRIs walks an expanded document for the IRIs JSON-LD to RDF would
-// silently drop: a type (of a node, or a value's datatype) or a node id
-// that is not absolute.
-func checkIRIs(v any) error {
+// checkIRIs walks an expanded document for what JSON-LD to RDF would
+// silently drop (json-gold's GraphToRDF and its final validity filter): a
+// type (of a node, or a value's datatype) that is not absolute, a relative
+// node id, an http(s) IRI anywhere that json-gold's URL check refuses, an
+// invalid language tag, a blank node property.
+//
+// It also reports whether the document holds anything nodeMapQuads leaves
+// to json-gold (a list, a JSON literal, a direction, a json.Number).
+func checkIRIs(expanded any) (unusual bool, err error) {
+	c := newIRIChecker()
+	err = c.check(expanded)
+	return c.unusual, err
+}
+
+// iriChecker remembers the IRIs already checked in one document: the URL
+// check is a costly regular expression and vocabulary IRIs repeat.
+type iriChecker struct {
+	seen    map[string]bool
+	unusual bool
+}
+
+func newIRIChecker() *iriChecker { return &iriChecker{seen: map[string]bool{}} }
+
+func (c *iriChecker) valid(iri string) bool {
+	if !strings.HasPrefix(iri, "http://") && !strings.HasPrefix(iri, "https://") {
+		return true
+	}
+	ok, seen := c.seen[iri]
+	if !seen {
+		ok = validURL(iri)
+		c.seen[iri] = ok
+	}
+	return ok
+}
+
+// validURLs remembers, per process, http(s) IRIs that passed json-gold's
+// URL check: the vocabulary IRIs of the embedded contexts come back in
+// every credential. Bounded, as documents bring IRIs of their own.
+var validURLs = struct {
+	sync.Mutex
+	m map[string]struct{}
+}{m: map[string]struct{}{}}
+
+const maxValidURLs = 4096
+
+func validURL(iri string) bool {
+	validURLs.Lock()
+	_, ok := validURLs.m[iri]
+	validURLs.Unlock()
+	if ok {
+		return true
+	}
+	if !ld.IsURL(iri) {
+		return false
+	}
+	validURLs.Lock()
+	if len(validURLs.m) < maxValidURLs {
+		validURLs.m[iri] = struct{}{}
+	}
+	validURLs.Unlock()
+	return true
+}
+
+func (c *iriChecker) check(v any) error {
 	switch v := v.(type) {
 	case []any:
 		for _, e := range v {
-			if err := checkIRIs(e); err != nil {
+			if err := c.check(e); err != nil {
 				return err
 			}
 		}
@@ -175,25 +288,76 @@ func checkIRIs(v any) error {
 			switch k {
 			case "@type":
 				for _, t := range arrayOf(v[k]) {
-					if s, ok := t.(string); ok && !ld.IsAbsoluteIri(s) && !isJSONLiteralType(s, v) {
+					s, ok := t.(string)
+					switch {
+					case !ok:
+					case isJSONLiteralType(s, v):
+						c.unusual = true
+					case !ld.IsAbsoluteIri(s):
 						return &UndefinedTermError{Term: s, Type: true}
+					case !c.valid(s):
+						return &DroppedValueError{Value: s, Reason: InvalidIRI}
 					}
 				}
 				continue
 			case "@id":
-				if s, ok := v[k].(string); ok && !ld.IsAbsoluteIri(s) {
-					return &RelativeIRIError{IRI: s}
+				if s, ok := v[k].(string); ok {
+					if !ld.IsAbsoluteIri(s) {
+						reason := RelativeIRI
+						if strings.Contains(s, ":") {
+							reason = InvalidIRI // "https://exa mple.org" does not parse
+						}
+						return &DroppedValueError{Value: s, Reason: reason}
+					}
+					if !c.valid(s) {
+						return &DroppedValueError{Value: s, Reason: InvalidIRI}
+					}
+				}
+				continue
+			case "@language":
+				if s, ok := v[k].(string); ok && !validLanguageTag(s) {
+					return &DroppedValueError{Value: s, Reason: InvalidLanguageTag}
 				}
 				continue
 			case "@value":
+				switch v[k].(type) {
+				case string, bool, float64:
+				default:
+					c.unusual = true
+				}
 				continue // a literal, even an object (@json)
+			case "@list", "@direction":
+				c.unusual = true
 			}
-			if err := checkIRIs(v[k]); err != nil {
+			if strings.HasPrefix(k, "_:") {
+				return &DroppedValueError{Value: k, Reason: BlankNodeProperty}
+			}
+			if !strings.HasPrefix(k, "@") && !c.valid(k) {
+				return &DroppedValueError{Value: k, Reason: InvalidIRI}
+			}
+			if err := c.check(v[k]); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// validLanguageTag is json-gold's test for the language tag of a literal
+// (^[a-zA-Z]+(-[a-zA-Z0-9]+)*$), without a regular expression.
+func validLanguageTag(tag string) bool {
+	for i, part := range strings.Split(tag, "-") {
+		if part == "" {
+			return false
+		}
+		for _, r := range part {
+			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+			if !letter && (i == 0 || r < '0' || r > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // isJSONLiteralType reports a JSON literal's "@json" type, which is a

@@ -3,10 +3,12 @@ package jsonld
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -218,9 +220,9 @@ func TestToRDFSafeMode(t *testing.T) {
 			for _, p := range []*Processor{NewProcessor(nil), plainProcessor()} {
 				_, err := p.ToRDF(tt.doc)
 				if tt.relative != "" {
-					var rerr *RelativeIRIError
-					if !errors.As(err, &rerr) || rerr.IRI != tt.relative {
-						t.Fatalf("reuse %v: error %v, want a RelativeIRIError for %q", p.reuseContexts, err, tt.relative)
+					var derr *DroppedValueError
+					if !errors.As(err, &derr) || derr.Value != tt.relative || derr.Reason != RelativeIRI {
+						t.Fatalf("reuse %v: error %v, want a DroppedValueError for the relative IRI %q", p.reuseContexts, err, tt.relative)
 					}
 					continue
 				}
@@ -432,4 +434,127 @@ func TestToRDFConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestToRDFDroppedValues: what json-gold's JSON-LD to RDF would drop
+// silently is an error; the same document without it is not, and json-gold
+// does drop it (so the check is needed).
+func TestToRDFDroppedValues(t *testing.T) {
+	cred, _ := ob3Vector(t, "1edtech-ob-v3p0-test-vector/credential-unsigned.json")
+	achievement := func(m map[string]any) map[string]any {
+		return m["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
+	}
+	tests := []struct {
+		name   string
+		edit   func(m map[string]any)
+		value  string
+		reason DropReason
+	}{
+		{"invalid http IRI as id", func(m map[string]any) { achievement(m)["id"] = "https://exa mple.com/a" }, "https://exa mple.com/a", InvalidIRI},
+		{"invalid http IRI as a property", func(m map[string]any) { m["https://exa mple.com/p"] = "v" }, "https://exa mple.com/p", InvalidIRI},
+		{"invalid language tag", func(m map[string]any) {
+			achievement(m)["name"] = map[string]any{"@value": "Teamwork", "@language": "en_GB"}
+		}, "en_gb", InvalidLanguageTag}, // json-gold lower-cases tags
+		{"blank node property", func(m map[string]any) { m["_:secret"] = "v" }, "_:secret", BlankNodeProperty},
+	}
+	official := newOfficialLoader(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := ld.CloneDocument(cred).(map[string]any)
+			tt.edit(doc)
+			_, err := NewProcessor(nil).ToRDF(doc)
+			var derr *DroppedValueError
+			if !errors.As(err, &derr) || derr.Value != tt.value || derr.Reason != tt.reason {
+				t.Fatalf("error %v, want a DroppedValueError for %q (reason %d)", err, tt.value, tt.reason)
+			}
+			if !strings.Contains(err.Error(), "signature") {
+				t.Errorf("message %q does not say why it matters", err)
+			}
+			// json-gold drops a statement: fewer quads than the value
+			// would give if kept.
+			ds, err := ld.NewJsonLdProcessor().ToRDF(doc, optionsWith(official))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := ld.NewJsonLdProcessor().ToRDF(cred, optionsWith(official))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, m := len(datasetQuads(ds.(*ld.RDFDataset))), len(datasetQuads(plain.(*ld.RDFDataset))); n > m {
+				t.Errorf("json-gold keeps it: %d quads, %d without the change", n, m)
+			}
+		})
+	}
+}
+
+func TestValidLanguageTag(t *testing.T) {
+	for tag, want := range map[string]bool{
+		"en": true, "en-GB": true, "zh-Hant-TW": true, "x-1": true, "de-1996": true,
+		"": false, "en_GB": false, "en-": false, "-en": false, "1en": false, "en--GB": false, "é": false,
+	} {
+		if got := validLanguageTag(tag); got != want {
+			t.Errorf("validLanguageTag(%q) = %v, want %v", tag, got, want)
+		}
+	}
+}
+
+// sortedQuads renders quads one a line, sorted, for comparison.
+func sortedQuads(quads []rdfc.Quad) string {
+	lines := make([]string, len(quads))
+	for i, q := range quads {
+		lines[i] = fmt.Sprintf("%+v", q)
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
+}
+
+// TestNodeMapQuadsMatchJSONGold: badgebake's conversion of the node map
+// gives exactly json-gold's quads (same blank node labels, as both label
+// through the same node map) for the test vectors and for the generated
+// documents that use every term of every embedded context in every way.
+func TestNodeMapQuadsMatchJSONGold(t *testing.T) {
+	signed, _ := ob3Vector(t, "1edtech-ob-v3p0-test-vector/signed-credential.json")
+	w3c, _ := ob3Vector(t, "w3c-vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json")
+	docs := map[string]any{"1EdTech": signed, "W3C": w3c}
+	for _, e := range registry {
+		active, err := e.active()
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[e.urls[0]] = newDocGen(active).document(t, e.urls[0])
+	}
+	p := NewProcessor(nil)
+	compared := 0
+	for name, doc := range docs {
+		expand := func() []any {
+			x, err := p.Expand(doc)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return x
+		}
+		// Generated documents hold relative IRIs, which stop checkIRIs
+		// before it sees everything; what nodeMapQuads leaves to json-gold
+		// is skipped here.
+		got, err := nodeMapQuads(expand())
+		if errors.Is(err, errUnusual) {
+			t.Logf("%s: left to json-gold", name)
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		want, err := jsonGoldQuads(expand(), p.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := sortedQuads(got), sortedQuads(want); g != w {
+			t.Errorf("%s: quads differ\nours:\n%s\njson-gold:\n%s", name, g, w)
+		}
+		compared++
+	}
+	if compared < len(docs)/2 {
+		t.Errorf("only %d of %d documents compared", compared, len(docs))
+	}
 }
