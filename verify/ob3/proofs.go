@@ -122,7 +122,8 @@ func classify(err error) error {
 		keyErr      *keys.KeyError
 		issuerErr   *keys.IssuerError
 		undefined   *jsonld.UndefinedTermError
-		relative    *jsonld.RelativeIRIError
+		dropped     *jsonld.DroppedValueError
+		panicked    *jsonld.PanicError
 		limit       *rdfc.LimitError
 		ctxFetch    *jsonld.FetchError
 		ctxLimit    *jsonld.ContextLimitError
@@ -140,7 +141,7 @@ func classify(err error) error {
 		return &CheckError{Check: CheckExpandJSONLD, Unavailable: true, Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &CheckError{Check: CheckVerifyProof, Unavailable: true, Err: err}
-	case errors.As(err, &undefined), errors.As(err, &relative), errors.As(err, &limit),
+	case errors.As(err, &undefined), errors.As(err, &dropped), errors.As(err, &panicked), errors.As(err, &limit),
 		errors.As(err, &ctxLimit), errors.As(err, &ctxCycle):
 		return &CheckError{Check: CheckExpandJSONLD, Err: err}
 	}
