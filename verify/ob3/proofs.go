@@ -84,7 +84,13 @@ func (p *realProofs) DataIntegrity(ctx context.Context, credential map[string]an
 }
 
 func (p *realProofs) JWT(ctx context.Context, pl *payload.Payload) (*JWTOutcome, error) {
-	res, err := vcjwt.Verify(ctx, string(pl.Raw), p.keys)
+	var res *vcjwt.Result
+	var err error
+	if pl.JWS != nil {
+		res, err = vcjwt.VerifyParsed(ctx, pl.JWS, pl.Object, p.keys)
+	} else {
+		res, err = vcjwt.Verify(ctx, string(pl.Raw), p.keys)
+	}
 	if err != nil {
 		return nil, classify(err)
 	}

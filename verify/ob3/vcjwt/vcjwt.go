@@ -94,14 +94,24 @@ func Verify(ctx context.Context, token string, r KeyResolver) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return VerifyParsed(ctx, j, nil, r)
+}
+
+// VerifyParsed is Verify for a token already read with jws.Parse, and
+// its payload already decoded (claims, with numbers as json.Number, as
+// payload.Parse gives them; nil: decoded here), so a verifier that has
+// read the input once does not read it again.
+func VerifyParsed(ctx context.Context, j *jws.JWS, claims map[string]any, r KeyResolver) (*Result, error) {
 	h := j.Header
 	res := &Result{Alg: h.Alg, Kid: h.Kid, Typ: h.Typ}
 	if err := checkHeader(h); err != nil {
 		return nil, err
 	}
-	claims, err := jsonin.DecodeObject(j.Payload)
-	if err != nil {
-		return nil, &PayloadError{Reason: "is not a JSON object", Err: err}
+	if claims == nil {
+		var err error
+		if claims, err = jsonin.DecodeObject(j.Payload); err != nil {
+			return nil, &PayloadError{Reason: "is not a JSON object", Err: err}
+		}
 	}
 	res.Claims = claims
 	if vc, ok := claims["vc"].(map[string]any); ok {
