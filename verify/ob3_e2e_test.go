@@ -1,0 +1,651 @@
+package verify_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/badgebake/badgebake/bake"
+	"github.com/badgebake/badgebake/internal/testkit/ob3issuer"
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/rdfc"
+	"github.com/badgebake/badgebake/report"
+	"github.com/badgebake/badgebake/verify"
+	"github.com/badgebake/badgebake/verify/ob3/dataintegrity"
+	"github.com/badgebake/badgebake/verify/ob3/statuslist"
+	"github.com/badgebake/badgebake/verify/ob3/vcjwt"
+)
+
+// These tests verify Open Badges 3.0 credentials end to end: signed for
+// real (eddsa-rdfc-2022 over the real canonicalizer, VC-JWTs), with keys,
+// status lists and revocation lists served by an in-process HTTPS issuer,
+// through verify.Verifier as the command uses it. Nothing reaches the
+// network.
+
+// e2eNow is the instant the credentials are verified at, unless a case
+// says otherwise: after their validFrom (2024-01-01).
+var e2eNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// outcome is what a case expects: the status, and the names of the ERROR
+// and WARNING messages (each name once, sorted).
+type outcome struct {
+	status   report.Status
+	errors   []string
+	warnings []string
+}
+
+// schemaOff is the warning every OB 3.0 report carries while the verifier
+// is built without JSON schemas (verify.New passes Schemas: nil).
+const schemaOff = "VALIDATE_SCHEMA"
+
+func validWith(warnings ...string) outcome {
+	return outcome{status: report.StatusValid, warnings: sortedNames(append(warnings, schemaOff))}
+}
+
+func failed(status report.Status, errs ...string) outcome {
+	return outcome{status: status, errors: sortedNames(errs), warnings: []string{schemaOff}}
+}
+
+func sortedNames(names []string) []string {
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// names returns the names of the messages of level, each once, sorted.
+func names(res *report.Result, level report.Level) []string {
+	var out []string
+	for _, m := range res.Report.Messages {
+		if m.MessageLevel == level {
+			out = append(out, m.Name)
+		}
+	}
+	return sortedNames(out)
+}
+
+// verifyBytes verifies data with a new Verifier on the issuer's client
+// (so that no status list or key is cached from another case).
+func verifyBytes(t *testing.T, iss *ob3issuer.Issuer, data []byte, now time.Time, opts *verify.Options) *report.Result {
+	t.Helper()
+	v := verify.New(verify.Config{Client: iss.Client(), Now: func() time.Time { return now }})
+	res, err := v.Verify(context.Background(), verify.Input{Data: data, Name: "credential"}, opts)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	return res
+}
+
+func check(t *testing.T, res *report.Result, want outcome) {
+	t.Helper()
+	errs, warns := names(res, report.Error), names(res, report.Warning)
+	if res.Status != want.status || !slices.Equal(errs, want.errors) || !slices.Equal(warns, want.warnings) {
+		t.Errorf("status %s, ERRORs %v, WARNINGs %v; want %s, %v, %v\n%s", res.Status, errs, warns, want.status, want.errors, want.warnings, messages(res))
+	}
+	if res.Generation != report.GenerationOB3 || res.Report.OpenBadgesVersion != "3.0" {
+		t.Errorf("generation %q, openBadgesVersion %q; want ob3, 3.0", res.Generation, res.Report.OpenBadgesVersion)
+	}
+	if (res.Status == report.StatusValid) != res.Report.Valid {
+		t.Errorf("status %s but report.valid %v", res.Status, res.Report.Valid)
+	}
+}
+
+func messages(res *report.Result) string {
+	var b strings.Builder
+	for _, m := range res.Report.Messages {
+		fmt.Fprintf(&b, "  %s %s: %s\n", m.MessageLevel, m.Name, m.Result)
+	}
+	return b.String()
+}
+
+// tamper returns a copy of a signed credential with the achievement's
+// name changed: the proof no longer matches.
+func tamper(signed map[string]any) map[string]any {
+	out := maps.Clone(signed)
+	subject := maps.Clone(out["credentialSubject"].(map[string]any))
+	achievement := maps.Clone(subject["achievement"].(map[string]any))
+	achievement["name"] = "Leadership"
+	subject["achievement"] = achievement
+	out["credentialSubject"] = subject
+	return out
+}
+
+// handJWT builds a compact JWS with the given header, the credential as
+// payload and sig as the signature, as an attacker would.
+func handJWT(t *testing.T, header map[string]any, cred map[string]any, sig []byte) []byte {
+	enc := base64.RawURLEncoding.EncodeToString
+	claims := maps.Clone(cred)
+	claims["iss"], claims["jti"] = ob3issuer.DID, ob3issuer.ID(cred)
+	return []byte(enc(ob3issuer.JSON(t, header)) + "." + enc(ob3issuer.JSON(t, claims)) + "." + enc(sig))
+}
+
+type e2eCase struct {
+	name      string
+	input     func(t *testing.T, iss *ob3issuer.Issuer) []byte
+	now       time.Time // zero: e2eNow
+	recipient verify.Recipient
+	want      outcome
+	skip      string
+}
+
+func di(mods ...func(*ob3issuer.Issuer) func(map[string]any)) func(*testing.T, *ob3issuer.Issuer) []byte {
+	return func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+		return ob3issuer.JSON(t, iss.SignDI(iss.Credential(apply(iss, mods)...)))
+	}
+}
+
+func jwt(alg string, mods ...func(*ob3issuer.Issuer) func(map[string]any)) func(*testing.T, *ob3issuer.Issuer) []byte {
+	return func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+		return []byte(iss.SignJWT(iss.Credential(apply(iss, mods)...), alg))
+	}
+}
+
+func apply(iss *ob3issuer.Issuer, mods []func(*ob3issuer.Issuer) func(map[string]any)) []func(map[string]any) {
+	out := make([]func(map[string]any), len(mods))
+	for i, m := range mods {
+		out[i] = m(iss)
+	}
+	return out
+}
+
+func plain(mod func(map[string]any)) func(*ob3issuer.Issuer) func(map[string]any) {
+	return func(*ob3issuer.Issuer) func(map[string]any) { return mod }
+}
+
+var (
+	jan2020, jan2021 = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	expired          = plain(ob3issuer.WithValidity(jan2020, jan2021))
+	notYet           = plain(ob3issuer.WithValidity(time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{}))
+)
+
+func statusAt(purpose string, index int) func(*ob3issuer.Issuer) func(map[string]any) {
+	return func(iss *ob3issuer.Issuer) func(map[string]any) { return iss.WithStatus(purpose, index) }
+}
+
+func TestOB3EndToEnd(t *testing.T) {
+	const email, salt = "alice@example.org", "pepper"
+	hashedEmail := plain(ob3issuer.WithHashedEmail(email, salt))
+
+	cases := []e2eCase{
+		{name: "DI did:web valid", input: di(), want: validWith()},
+		{name: "JWT EdDSA valid", input: jwt("EdDSA"), want: validWith()},
+		{name: "JWT ES256 valid", input: jwt("ES256"), want: validWith()},
+		{name: "JWT RS256 valid", input: jwt("RS256"), want: validWith()},
+		{
+			name: "DI tampered claim",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				return ob3issuer.JSON(t, tamper(iss.SignDI(iss.Credential())))
+			},
+			want: failed(report.StatusInvalid, "VERIFY_PROOF"),
+		},
+		{
+			name: "JWT tampered claim",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				// Swap in the payload of another credential, keep the
+				// signature.
+				a := strings.Split(iss.SignJWT(iss.Credential(), "EdDSA"), ".")
+				b := strings.Split(iss.SignJWT(tamper(iss.Credential()), "EdDSA"), ".")
+				return []byte(a[0] + "." + b[1] + "." + a[2])
+			},
+			want: failed(report.StatusInvalid, "VERIFY_PROOF"),
+		},
+		{
+			// Signed with a key the DID document does not list, under the
+			// id of one it does: the signature does not match the listed
+			// key.
+			name: "DI wrong key under the issuer's key id",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				return ob3issuer.JSON(t, iss.SignDIWith(iss.Credential(), iss.Stranger, iss.Keys.Ed25519ID))
+			},
+			want: failed(report.StatusInvalid, "VERIFY_PROOF"),
+		},
+		{
+			// A key id the DID document does not have: the key cannot be
+			// resolved.
+			name: "DI key id not in the DID document",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				return ob3issuer.JSON(t, iss.SignDIWith(iss.Credential(), iss.Stranger, ob3issuer.DID+"#key-404"))
+			},
+			want: failed(report.StatusInvalid, "RESOLVE_KEY"),
+		},
+		{
+			name: "JWT wrong key under the issuer's kid",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				return []byte(iss.SignJWTWith(iss.Credential(), iss.Stranger, vcjwt.SignOptions{Kid: iss.Keys.Ed25519ID}))
+			},
+			want: failed(report.StatusInvalid, "VERIFY_PROOF"),
+		},
+		{
+			// Signed by did:web:other.example's own key: the proof holds,
+			// but the key is not the issuer's.
+			name: "DI key of another issuer",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				return ob3issuer.JSON(t, iss.SignDIWith(iss.Credential(), iss.Other.Ed25519, iss.Other.Ed25519ID))
+			},
+			want: validWith("CHECK_ISSUER"),
+		},
+		{
+			name: "JWT key of another issuer",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				return []byte(iss.SignJWTWith(iss.Credential(), iss.Other.P256, vcjwt.SignOptions{Kid: iss.Other.P256ID}))
+			},
+			want: validWith("CHECK_ISSUER"),
+		},
+		{name: "DI expired", input: di(expired), want: failed(report.StatusInvalid, "CHECK_EXPIRATION")},
+		{name: "JWT expired", input: jwt("EdDSA", expired), want: failed(report.StatusInvalid, "CHECK_EXPIRATION")},
+		{name: "DI not yet valid", input: di(notYet), want: failed(report.StatusInvalid, "CHECK_ISSUANCE")},
+		{name: "JWT not yet valid", input: jwt("ES256", notYet), want: failed(report.StatusInvalid, "CHECK_ISSUANCE")},
+		{name: "DI expired, verified at a time it was valid", input: di(expired), now: time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), want: validWith()},
+		{name: "JWT expired, verified at a time it was valid", input: jwt("EdDSA", expired), now: time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), want: validWith()},
+		{name: "Bitstring status not set", input: di(statusAt(statuslist.PurposeRevocation, 41)), want: validWith()},
+		{
+			name: "Bitstring revoked",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Revoke(42)
+				return di(statusAt(statuslist.PurposeRevocation, 42))(t, iss)
+			},
+			want: failed(report.StatusRevoked, "CHECK_STATUS"),
+		},
+		{
+			name: "Bitstring revoked, VC-JWT",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Revoke(43)
+				return jwt("RS256", statusAt(statuslist.PurposeRevocation, 43))(t, iss)
+			},
+			want: failed(report.StatusRevoked, "CHECK_STATUS"),
+		},
+		{
+			name: "Bitstring suspended",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Suspend(7)
+				return di(statusAt(statuslist.PurposeSuspension, 7))(t, iss)
+			},
+			want: failed(report.StatusInvalid, "CHECK_STATUS"),
+		},
+		{
+			name: "Bitstring suspension list, another entry suspended",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Suspend(8)
+				return di(statusAt(statuslist.PurposeSuspension, 7))(t, iss)
+			},
+			want: validWith(),
+		},
+		{
+			name: "1EdTech revocation list, not listed",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.RevokeInList("urn:uuid:someone-else", "")
+				return ob3issuer.JSON(t, iss.SignDI(iss.Credential(iss.WithRevocationList())))
+			},
+			want: validWith(),
+		},
+		{
+			name: "1EdTech revocation list, revoked",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				cred := iss.Credential(iss.WithRevocationList())
+				iss.RevokeInList(ob3issuer.ID(cred), "Issued in error")
+				return ob3issuer.JSON(t, iss.SignDI(cred))
+			},
+			want: failed(report.StatusRevoked, "CHECK_STATUS"),
+		},
+		{
+			name: "status list whose own proof fails",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.BreakStatusList(statuslist.PurposeRevocation)
+				return di(statusAt(statuslist.PurposeRevocation, 5))(t, iss)
+			},
+			want: failed(report.StatusInvalid, "CHECK_STATUS"),
+		},
+		{
+			name: "status list cannot be fetched",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Down(ob3issuer.RevocationListPath)
+				return di(statusAt(statuslist.PurposeRevocation, 5))(t, iss)
+			},
+			want: failed(report.StatusIndeterminate, "CHECK_STATUS"),
+		},
+		{
+			name: "1EdTech revocation list cannot be fetched",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Down(ob3issuer.RevocationList1EdTech)
+				return ob3issuer.JSON(t, iss.SignDI(iss.Credential(iss.WithRevocationList())))
+			},
+			want: failed(report.StatusIndeterminate, "CHECK_STATUS"),
+		},
+		{
+			name: "DID document cannot be fetched (DI)",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Down(ob3issuer.DIDDocumentPath)
+				return di()(t, iss)
+			},
+			want: failed(report.StatusIndeterminate, "RESOLVE_KEY"),
+		},
+		{
+			name: "DID document cannot be fetched (JWT)",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Down(ob3issuer.DIDDocumentPath)
+				return jwt("ES256")(t, iss)
+			},
+			want: failed(report.StatusIndeterminate, "RESOLVE_KEY"),
+		},
+		{
+			name: "DID document gone (404)",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.SetStatus(ob3issuer.DIDDocumentPath, 404)
+				return di()(t, iss)
+			},
+			want: failed(report.StatusIndeterminate, "RESOLVE_KEY"),
+		},
+		{
+			name: "JWT alg none",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				return handJWT(t, map[string]any{"alg": "none", "typ": "JWT", "kid": iss.Keys.Ed25519ID}, iss.Credential(), nil)
+			},
+			want: failed(report.StatusInvalid, "VERIFY_PROOF"),
+		},
+		{
+			name: "JWT HS256",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				// HMAC keyed with the public key's bytes: the classic
+				// algorithm-confusion attack.
+				return handJWT(t, map[string]any{"alg": "HS256", "typ": "JWT", "kid": iss.Keys.Ed25519ID}, iss.Credential(), []byte("0123456789abcdef0123456789abcdef"))
+			},
+			want: failed(report.StatusInvalid, "VERIFY_PROOF"),
+		},
+		{
+			name: "JWT inline jwk",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				return []byte(iss.SignJWTWith(iss.Credential(), iss.Keys.Ed25519, vcjwt.SignOptions{EmbedJWK: true}))
+			},
+			want: validWith("CHECK_ISSUER"),
+		},
+		{
+			name: "undefined term added after signing",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				signed := iss.SignDI(iss.Credential())
+				signed["favouriteColour"] = "blue"
+				return ob3issuer.JSON(t, signed)
+			},
+			want: failed(report.StatusInvalid, "EXPAND_JSONLD"),
+		},
+		{
+			name: "undefined term added after signing, in the subject",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				signed := iss.SignDI(iss.Credential())
+				subject := maps.Clone(signed["credentialSubject"].(map[string]any))
+				subject["grade"] = "A+"
+				signed["credentialSubject"] = subject
+				return ob3issuer.JSON(t, signed)
+			},
+			want: failed(report.StatusInvalid, "EXPAND_JSONLD"),
+		},
+		{name: "recipient matches the hashed email", input: di(hashedEmail), recipient: verify.Recipient{"email": email}, want: validWith()},
+		{name: "recipient matches the hashed email, VC-JWT", input: jwt("EdDSA", hashedEmail), recipient: verify.Recipient{"email": email}, want: validWith()},
+		{name: "recipient does not match", input: di(hashedEmail), recipient: verify.Recipient{"email": "mallory@example.org"}, want: failed(report.StatusInvalid, "CHECK_RECIPIENT")},
+		{
+			name: "failing endorsement",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				endorsement := tamperEndorsement(iss.SignDI(iss.Endorsement()))
+				return ob3issuer.JSON(t, iss.SignDI(iss.Credential(ob3issuer.WithEndorsement(endorsement))))
+			},
+			want: validWith("VERIFY_ENDORSEMENT"),
+		},
+		{
+			name: "valid endorsement",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				endorsement := iss.SignDI(iss.Endorsement())
+				return ob3issuer.JSON(t, iss.SignDI(iss.Credential(ob3issuer.WithEndorsement(endorsement))))
+			},
+			want: validWith(),
+		},
+		{
+			name: "refreshed credential",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				cred := iss.Credential(iss.WithRefresh(), ob3issuer.WithValidity(jan2020, jan2021))
+				fresh := maps.Clone(cred)
+				delete(fresh, "validUntil")
+				iss.SetRefreshed(ob3issuer.ID(cred), iss.SignDI(fresh))
+				return ob3issuer.JSON(t, iss.SignDI(cred))
+			},
+			want: validWith(),
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.skip != "" {
+				t.Skip(c.skip)
+			}
+			iss := ob3issuer.New(t)
+			data := c.input(t, iss)
+			now := c.now
+			if now.IsZero() {
+				now = e2eNow
+			}
+			var opts *verify.Options
+			if c.recipient != nil {
+				opts = &verify.Options{Recipient: c.recipient}
+			}
+			start := time.Now()
+			res := verifyBytes(t, iss, data, now, opts)
+			t.Logf("verified in %v", time.Since(start))
+			check(t, res, c.want)
+		})
+	}
+}
+
+// tamperEndorsement changes a signed endorsement's comment.
+func tamperEndorsement(signed map[string]any) map[string]any {
+	out := maps.Clone(signed)
+	subject := maps.Clone(out["credentialSubject"].(map[string]any))
+	subject["endorsementComment"] = "Changed after signing."
+	out["credentialSubject"] = subject
+	return out
+}
+
+// A refreshed credential replaces the one given: the report says so with
+// an INFO, and the expired original is not what is judged.
+func TestOB3RefreshIsFollowed(t *testing.T) {
+	iss := ob3issuer.New(t)
+	cred := iss.Credential(iss.WithRefresh(), ob3issuer.WithValidity(jan2020, jan2021))
+	fresh := maps.Clone(cred)
+	delete(fresh, "validUntil")
+	iss.SetRefreshed(ob3issuer.ID(cred), iss.SignDI(fresh))
+	res := verifyBytes(t, iss, ob3issuer.JSON(t, iss.SignDI(cred)), e2eNow, nil)
+	if !res.Has("CHECK_REFRESH", report.Info) || iss.Hits(ob3issuer.RefreshPath) != 1 {
+		t.Errorf("refresh not followed once (hits %d):\n%s", iss.Hits(ob3issuer.RefreshPath), messages(res))
+	}
+}
+
+// Baked into PNG and SVG images with package bake, the credentials verify
+// as they do bare.
+func TestOB3Baked(t *testing.T) {
+	images := map[string][]byte{}
+	for _, name := range []string{"badge.png", "badge.svg"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		images[name] = b
+	}
+	iss := ob3issuer.New(t)
+	good := ob3issuer.JSON(t, iss.SignDI(iss.Credential()))
+	bad := ob3issuer.JSON(t, tamper(iss.SignDI(iss.Credential())))
+	jws := []byte(iss.SignJWT(iss.Credential(), "ES256"))
+	badJWS := []byte(iss.SignJWTWith(iss.Credential(), iss.Stranger, vcjwt.SignOptions{Kid: iss.Keys.Ed25519ID}))
+	for name, img := range images {
+		for _, c := range []struct {
+			what string
+			data []byte
+			want outcome
+		}{
+			{"DI", good, validWith()},
+			{"tampered DI", bad, failed(report.StatusInvalid, "VERIFY_PROOF")},
+			{"VC-JWT", jws, validWith()},
+			{"VC-JWT by another key", badJWS, failed(report.StatusInvalid, "VERIFY_PROOF")},
+		} {
+			t.Run(name+" "+c.what, func(t *testing.T) {
+				p, err := payload.Parse(c.data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out bytes.Buffer
+				// The structure check only: the bake command's verifying
+				// validator is tested in internal/cli.
+				if _, err := bake.Bake(context.Background(), &out, bytes.NewReader(img), p, nil); err != nil {
+					t.Fatalf("bake: %v", err)
+				}
+				res := verifyBytes(t, iss, out.Bytes(), e2eNow, nil)
+				check(t, res, c.want)
+			})
+		}
+	}
+}
+
+// bake's verifying validator refuses a tampered OB 3.0 credential and
+// takes a valid one, with the issuer's documents fetched in process.
+func TestOB3BakeValidator(t *testing.T) {
+	img, err := os.ReadFile(filepath.Join("..", "testdata", "badge.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss := ob3issuer.New(t)
+	v := verify.New(verify.Config{Client: iss.Client(), Now: func() time.Time { return e2eNow }})
+	opts := &bake.Options{Validator: verify.Validator{Verifier: v}}
+	for _, c := range []struct {
+		what string
+		data []byte
+		ok   bool
+	}{
+		{"valid DI", ob3issuer.JSON(t, iss.SignDI(iss.Credential())), true},
+		{"valid VC-JWT", []byte(iss.SignJWT(iss.Credential(), "EdDSA")), true},
+		{"tampered DI", ob3issuer.JSON(t, tamper(iss.SignDI(iss.Credential()))), false},
+	} {
+		p, err := payload.Parse(c.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		res, err := bake.Bake(context.Background(), &out, bytes.NewReader(img), p, opts)
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("%s: refused: %v", c.what, err)
+		case c.ok:
+			for _, w := range res.Warnings {
+				if strings.Contains(w, "structure") {
+					t.Errorf("%s: structure-only warning left: %q", c.what, w)
+				}
+			}
+		case err == nil:
+			t.Errorf("%s: baked, want refused", c.what)
+		case !verify.IsRefused(err) || !strings.Contains(err.Error(), "VERIFY_PROOF") || out.Len() != 0:
+			t.Errorf("%s: err %v, %d bytes written; want a refusal naming VERIFY_PROOF, nothing written", c.what, err, out.Len())
+		}
+	}
+}
+
+// A did:key issuer's credentials verify with an offline client.
+func TestOB3DIDKeyOffline(t *testing.T) {
+	iss := ob3issuer.NewDIDKey(t)
+	for _, c := range []struct {
+		what string
+		data []byte
+		want outcome
+	}{
+		{"DI", ob3issuer.JSON(t, iss.SignDI(iss.Credential())), validWith()},
+		{"VC-JWT", []byte(iss.SignJWT(iss.Credential(), "EdDSA")), validWith()},
+		{"tampered DI", ob3issuer.JSON(t, tamper(iss.SignDI(iss.Credential()))), failed(report.StatusInvalid, "VERIFY_PROOF")},
+		{"expired", ob3issuer.JSON(t, iss.SignDI(iss.Credential(ob3issuer.WithValidity(jan2020, jan2021)))), failed(report.StatusInvalid, "CHECK_EXPIRATION")},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			check(t, verifyBytes(t, iss, c.data, e2eNow, nil), c.want)
+		})
+	}
+}
+
+// poisonCredential is a credential whose issuer profile has n blank-node
+// parent organisations, each naming all the others: a clique, the graph
+// shape that makes RDFC-1.0's Hash N-Degree Quads explore every
+// permutation.
+func addPoison(cred map[string]any, n int) {
+	orgs := make([]any, n)
+	for i := range orgs {
+		var parents []any
+		for j := 0; j < n; j++ {
+			if j != i {
+				parents = append(parents, map[string]any{"id": fmt.Sprintf("_:org%d", j)})
+			}
+		}
+		orgs[i] = map[string]any{"id": fmt.Sprintf("_:org%d", i), "type": []any{"Profile"}, "parentOrg": parents}
+	}
+	issuer := maps.Clone(cred["issuer"].(map[string]any))
+	issuer["parentOrg"] = orgs
+	cred["issuer"] = issuer
+}
+
+// A poison graph is refused by the canonicalizer's work limit with
+// EXPAND_JSONLD, and the verification returns. The time is logged, not
+// asserted.
+func TestOB3PoisonGraph(t *testing.T) {
+	iss := ob3issuer.New(t)
+	for _, n := range []int{10, 16, 40} {
+		t.Run(fmt.Sprint(n, " blank nodes"), func(t *testing.T) {
+			// The issuer's canonicalizer refuses to sign it, so the proof
+			// is a real one, of the credential without the clique: well
+			// formed, with the issuer's key, as an attacker could copy
+			// it. The canonicalizer is reached before the signature is
+			// compared.
+			cred := iss.SignDI(iss.Credential())
+			addPoison(cred, n)
+			start := time.Now()
+			res := verifyBytes(t, iss, ob3issuer.JSON(t, cred), e2eNow, nil)
+			t.Logf("%d-clique refused in %v", n, time.Since(start))
+			check(t, res, failed(report.StatusInvalid, "EXPAND_JSONLD"))
+		})
+	}
+}
+
+// The issuer cannot sign a poison graph either: the same limit applies.
+func TestOB3PoisonGraphUnsignable(t *testing.T) {
+	iss := ob3issuer.New(t)
+	cred := iss.Credential()
+	addPoison(cred, 10)
+	_, err := dataintegrity.Sign(context.Background(), cred, dataintegrity.SignOptions{VerificationMethod: iss.Keys.Ed25519ID}, iss.Keys.Ed25519, ob3issuer.Canonicalizer())
+	var limit *rdfc.LimitError
+	if !errors.As(err, &limit) {
+		t.Fatalf("Sign: %v; want an *rdfc.LimitError", err)
+	}
+}
+
+// The report's JSON carries the OB 3.0 envelope.
+func TestOB3ReportJSON(t *testing.T) {
+	iss := ob3issuer.New(t)
+	res := verifyBytes(t, iss, ob3issuer.JSON(t, iss.SignDI(iss.Credential())), e2eNow, nil)
+	var got struct {
+		Status     string `json:"status"`
+		Generation string `json:"generation"`
+		Summary    struct {
+			Name   string `json:"name"`
+			Issuer struct {
+				ID string `json:"id"`
+			} `json:"issuer"`
+		} `json:"summary"`
+		Report struct {
+			Valid             bool   `json:"valid"`
+			OpenBadgesVersion string `json:"openBadgesVersion"`
+		} `json:"report"`
+	}
+	if err := json.Unmarshal(ob3issuer.JSON(t, res), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != "valid" || got.Generation != "ob3" || !got.Report.Valid || got.Report.OpenBadgesVersion != "3.0" ||
+		got.Summary.Name != "Teamwork" || got.Summary.Issuer.ID != ob3issuer.DID {
+		t.Errorf("report JSON %+v", got)
+	}
+}
