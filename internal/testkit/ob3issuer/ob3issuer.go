@@ -88,6 +88,10 @@ type Keys struct {
 	P256ID    string
 	RSA       *rsa.PrivateKey
 	RSAID     string
+	// AuthOnly is listed in the DID document under authentication, not
+	// assertionMethod: it may not sign credentials.
+	AuthOnly   ed25519.PrivateKey
+	AuthOnlyID string
 }
 
 // Issuer is a test Open Badges 3.0 issuer. Its methods are safe for
@@ -100,9 +104,10 @@ type Issuer struct {
 	// Stranger is an Ed25519 key no DID document lists.
 	Stranger ed25519.PrivateKey
 
-	canon  canonicalizer
-	client *fetch.Client
-	srv    *httptest.Server
+	canon     canonicalizer
+	client    *fetch.Client
+	newClient func() *fetch.Client
+	srv       *httptest.Server
 
 	mu         sync.Mutex
 	lists      map[string]*statuslist.List // purpose → list
@@ -146,15 +151,19 @@ func New(t testing.TB) *Issuer {
 	iss.srv.StartTLS()
 	t.Cleanup(iss.srv.Close)
 	addr := iss.srv.Listener.Addr().String()
-	iss.client = fetch.New(fetch.Options{
-		RootCAs: ca.Pool(),
-		// Every host name is this server: nothing leaves the machine.
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, network, addr)
-		},
-		// Never a proxy from the environment.
-		Proxy: func(*http.Request) (*url.URL, error) { return nil, nil },
-	})
+	pool := ca.Pool()
+	iss.newClient = func() *fetch.Client {
+		return fetch.New(fetch.Options{
+			RootCAs: pool,
+			// Every host name is this server: nothing leaves the machine.
+			DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return (&net.Dialer{}).DialContext(ctx, network, addr)
+			},
+			// Never a proxy from the environment.
+			Proxy: func(*http.Request) (*url.URL, error) { return nil, nil },
+		})
+	}
+	iss.client = iss.newClient()
 	return iss
 }
 
@@ -174,7 +183,8 @@ func NewDIDKey(t testing.TB) *Issuer {
 	}
 	iss.ID = did
 	iss.Keys = Keys{Ed25519: ed, Ed25519ID: did + "#" + strings.TrimPrefix(did, didkey.Prefix)}
-	iss.client = fetch.New(fetch.Options{Offline: true})
+	iss.newClient = func() *fetch.Client { return fetch.New(fetch.Options{Offline: true}) }
+	iss.client = iss.newClient()
 	return iss
 }
 
@@ -218,17 +228,28 @@ func newKeys(t testing.TB, did string) Keys {
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, auth, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rsaA, rsaB := rsaKeys()
 	r := rsaA
 	if did == OtherDID {
 		r = rsaB
 	}
-	return Keys{Ed25519: ed, Ed25519ID: did + "#key-1", P256: p256, P256ID: did + "#key-p256", RSA: r, RSAID: did + "#key-rsa"}
+	return Keys{Ed25519: ed, Ed25519ID: did + "#key-1", P256: p256, P256ID: did + "#key-p256", RSA: r, RSAID: did + "#key-rsa",
+		AuthOnly: auth, AuthOnlyID: did + "#key-auth"}
 }
 
 // Client returns the fetch client that reaches the issuer's server for
-// every host name (an offline client for a did:key issuer).
+// every host name (an offline client for a did:key issuer). It is one
+// client for the issuer's life, and a fetch.Client keeps what it fetched:
+// a test that changes a document after a verification that fetched it
+// verifies again with FreshClient.
 func (iss *Issuer) Client() *fetch.Client { return iss.client }
+
+// FreshClient returns a new client like Client's, with nothing cached.
+func (iss *Issuer) FreshClient() *fetch.Client { return iss.newClient() }
 
 // URL is the address of path on the issuer's host.
 func (iss *Issuer) URL(path string) string { return BaseURL + path }
@@ -244,13 +265,17 @@ func (iss *Issuer) Hits(path string) int {
 // host, e.g. "/.well-known/did.json" or RevocationListPath) with this HTTP
 // status instead of the document: 503 for a server that is down, 404 for
 // one that is gone. 0 serves the document again.
-func (iss *Issuer) SetStatus(path string, status int) {
+func (iss *Issuer) SetStatus(path string, status int) { iss.SetHostStatus("", path, status) }
+
+// SetHostStatus is SetStatus for path on one host only (Host or
+// OtherHost; "" for both).
+func (iss *Issuer) SetHostStatus(host, path string, status int) {
 	iss.mu.Lock()
 	defer iss.mu.Unlock()
 	if status == 0 {
-		delete(iss.statusOf, path)
+		delete(iss.statusOf, host+path)
 	} else {
-		iss.statusOf[path] = status
+		iss.statusOf[host+path] = status
 	}
 }
 
@@ -301,7 +326,10 @@ func (iss *Issuer) serve(w http.ResponseWriter, r *http.Request) {
 	host, _, _ := strings.Cut(r.Host, ":")
 	iss.mu.Lock()
 	iss.hits[r.URL.Path]++
-	status := iss.statusOf[r.URL.Path]
+	status, ok := iss.statusOf[host+r.URL.Path]
+	if !ok {
+		status = iss.statusOf[r.URL.Path]
+	}
 	iss.mu.Unlock()
 	if status != 0 {
 		http.Error(w, http.StatusText(status), status)
@@ -351,8 +379,10 @@ func didDocument(did string, k Keys) map[string]any {
 			map[string]any{"id": k.Ed25519ID, "type": "Multikey", "controller": did, "publicKeyMultibase": ed},
 			map[string]any{"id": k.P256ID, "type": "Multikey", "controller": did, "publicKeyMultibase": p256},
 			map[string]any{"id": k.RSAID, "type": "JsonWebKey2020", "controller": did, "publicKeyJwk": publicJWK(k.RSA.Public())},
+			map[string]any{"id": k.AuthOnlyID, "type": "Multikey", "controller": did, "publicKeyMultibase": multikey(k.AuthOnly.Public())},
 		},
 		"assertionMethod": []any{k.Ed25519ID, k.P256ID, k.RSAID},
+		"authentication":  []any{k.AuthOnlyID},
 	}
 }
 
