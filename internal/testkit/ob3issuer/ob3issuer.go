@@ -108,6 +108,7 @@ type Issuer struct {
 	client    *fetch.Client
 	newClient func() *fetch.Client
 	srv       *httptest.Server
+	caPEM     []byte
 
 	mu         sync.Mutex
 	lists      map[string]*statuslist.List // purpose → list
@@ -152,6 +153,7 @@ func New(t testing.TB) *Issuer {
 	t.Cleanup(iss.srv.Close)
 	addr := iss.srv.Listener.Addr().String()
 	pool := ca.Pool()
+	iss.caPEM = ca.PEM()
 	iss.newClient = func() *fetch.Client {
 		return fetch.New(fetch.Options{
 			RootCAs: pool,
@@ -247,6 +249,20 @@ func newKeys(t testing.TB, did string) Keys {
 // a test that changes a document after a verification that fetched it
 // verifies again with FreshClient.
 func (iss *Issuer) Client() *fetch.Client { return iss.client }
+
+// Addr is the loopback address ("127.0.0.1:port") of the issuer's HTTPS
+// server, for a proxy that sends Host and OtherHost there ("" for a
+// did:key issuer).
+func (iss *Issuer) Addr() string {
+	if iss.srv == nil {
+		return ""
+	}
+	return iss.srv.Listener.Addr().String()
+}
+
+// CAPEM is the PEM certificate of the authority that signed the server's
+// certificate, for a client outside this process (SSL_CERT_FILE).
+func (iss *Issuer) CAPEM() []byte { return append([]byte(nil), iss.caPEM...) }
 
 // FreshClient returns a new client like Client's, with nothing cached.
 func (iss *Issuer) FreshClient() *fetch.Client { return iss.newClient() }
