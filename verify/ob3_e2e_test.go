@@ -21,6 +21,7 @@ import (
 	"github.com/badgebake/badgebake/bake"
 	"github.com/badgebake/badgebake/internal/testkit/ob3issuer"
 	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/proof/didkey"
 	"github.com/badgebake/badgebake/rdfc"
 	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/verify"
@@ -128,11 +129,17 @@ func tamper(signed map[string]any) map[string]any {
 }
 
 // handJWT builds a compact JWS with the given header, the credential as
-// payload and sig as the signature, as an attacker would.
+// payload (with iss and jti claims, unless it has them) and sig as the
+// signature, as an attacker would.
 func handJWT(t *testing.T, header map[string]any, cred map[string]any, sig []byte) []byte {
 	enc := base64.RawURLEncoding.EncodeToString
 	claims := maps.Clone(cred)
-	claims["iss"], claims["jti"] = ob3issuer.DID, ob3issuer.ID(cred)
+	if _, ok := claims["iss"]; !ok {
+		claims["iss"] = ob3issuer.DID
+	}
+	if _, ok := claims["jti"]; !ok {
+		claims["jti"] = ob3issuer.ID(cred)
+	}
 	return []byte(enc(ob3issuer.JSON(t, header)) + "." + enc(ob3issuer.JSON(t, claims)) + "." + enc(sig))
 }
 
@@ -541,6 +548,127 @@ func TestOB3EndToEnd(t *testing.T) {
 				"Fix: remove every endorsementJwt member from the document copy before canonicalizing (as jsonld.js's default mode drops it), then verify the JWTs as endorsements.",
 		},
 		{
+			name: "status entry purpose differs from the list's",
+			input: di(statusAt(statuslist.PurposeRevocation, 3), plain(func(c map[string]any) {
+				c["credentialStatus"].(map[string]any)["statusPurpose"] = statuslist.PurposeSuspension
+			})),
+			want: failed(report.StatusInvalid, "CHECK_STATUS"),
+		},
+		{
+			name: "JWT iss is not the credential's issuer",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				cred := iss.Credential()
+				claims := maps.Clone(cred)
+				claims["iss"] = ob3issuer.OtherDID
+				return handSignedJWT(t, map[string]any{"alg": "EdDSA", "kid": iss.Keys.Ed25519ID}, claims, iss.Keys.Ed25519)
+			},
+			want: failed(report.StatusInvalid, "VERIFY_PROOF"),
+		},
+		{
+			name: "JWT exp in the past, credential without validUntil",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				claims := iss.Credential()
+				claims["exp"] = 1609459200 // 2021-01-01
+				return handSignedJWT(t, map[string]any{"alg": "EdDSA", "kid": iss.Keys.Ed25519ID}, claims, iss.Keys.Ed25519)
+			},
+			want: failed(report.StatusInvalid, "CHECK_EXPIRATION"),
+		},
+		{
+			name: "undefined type added after signing",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				signed := iss.SignDI(iss.Credential())
+				signed["type"] = []any{"VerifiableCredential", "AchievementCredential", "FancyCredential"}
+				return ob3issuer.JSON(t, signed)
+			},
+			want: failed(report.StatusInvalid, "EXPAND_JSONLD"),
+		},
+		{
+			name:  "context the issuer serves",
+			input: withServedContext(false),
+			want:  validWith(),
+		},
+		{
+			name:  "context the issuer serves, unavailable",
+			input: withServedContext(true),
+			want:  failed(report.StatusIndeterminate, "EXPAND_JSONLD"),
+		},
+		{
+			name: "refresh service answers with another issuer's credential",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				cred := iss.Credential(iss.WithRefresh())
+				other := iss.Credential(func(c map[string]any) { c["issuer"].(map[string]any)["id"] = ob3issuer.OtherDID })
+				iss.SetRefreshed(ob3issuer.ID(cred), iss.SignDIWith(other, iss.Other.Ed25519, iss.Other.Ed25519ID))
+				return ob3issuer.JSON(t, iss.SignDI(cred))
+			},
+			want: validWith("CHECK_REFRESH"),
+		},
+		{
+			name: "refresh service down",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Down(ob3issuer.RefreshPath)
+				return ob3issuer.JSON(t, iss.SignDI(iss.Credential(iss.WithRefresh())))
+			},
+			want: validWith("CHECK_REFRESH"),
+		},
+		{
+			name:  "JWT by an HTTPS key on the issuer's origin",
+			input: httpsKeyJWT(ob3issuer.Host),
+			want:  validWith(),
+		},
+		{
+			name:  "JWT by an HTTPS key on another origin",
+			input: httpsKeyJWT(ob3issuer.OtherHost),
+			want:  validWith("CHECK_ISSUER"),
+		},
+		{
+			name: "DI by a key of the issuer's HTTPS controller document",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				serveProfile(t, iss)
+				return ob3issuer.JSON(t, iss.SignDIWith(iss.Credential(httpsIssuer), iss.Keys.Ed25519, httpsIssuerID+"#key-1"))
+			},
+			want: validWith(),
+		},
+		{
+			// A multibase key in the URL fragment that the issuer's
+			// document does not list: the signature holds, the key is
+			// not authenticated.
+			name: "DI by a key written in a URL fragment",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				serveProfile(t, iss)
+				did, err := didkey.FromPublicKey(iss.Stranger.Public())
+				if err != nil {
+					t.Fatal(err)
+				}
+				vm := httpsIssuerID + "#" + strings.TrimPrefix(did, didkey.Prefix)
+				return ob3issuer.JSON(t, iss.SignDIWith(iss.Credential(httpsIssuer), iss.Stranger, vm))
+			},
+			want: validWith("CHECK_ISSUER"),
+		},
+		{
+			name: "URL serving credential JSON",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Serve(ob3issuer.BaseURL+"/credentials/1", iss.SignDI(iss.Credential()))
+				return []byte(ob3issuer.BaseURL + "/credentials/1")
+			},
+			want: validWith(),
+		},
+		{
+			name: "URL serving a VC-JWT",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Serve(ob3issuer.BaseURL+"/credentials/2", iss.SignJWT(iss.Credential(), "ES256"))
+				return []byte(ob3issuer.BaseURL + "/credentials/2")
+			},
+			want: validWith(),
+		},
+		{
+			name: "URL serving a tampered credential",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				iss.Serve(ob3issuer.BaseURL+"/credentials/3", tamper(iss.SignDI(iss.Credential())))
+				return []byte(ob3issuer.BaseURL + "/credentials/3")
+			},
+			want: failed(report.StatusInvalid, "VERIFY_PROOF"),
+		},
+		{
 			name: "refreshed credential",
 			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
 				cred := iss.Credential(iss.WithRefresh(), ob3issuer.WithValidity(jan2020, jan2021))
@@ -572,6 +700,63 @@ func TestOB3EndToEnd(t *testing.T) {
 			}
 			check(t, res, c.want)
 		})
+	}
+}
+
+// An issuer whose id is an HTTPS URL.
+const httpsIssuerID = ob3issuer.BaseURL + "/issuers/1"
+
+func httpsIssuer(c map[string]any) { c["issuer"].(map[string]any)["id"] = httpsIssuerID }
+
+// serveProfile serves the HTTPS issuer's profile, a controller document
+// listing its Ed25519 key as #key-1 under assertionMethod.
+func serveProfile(t *testing.T, iss *ob3issuer.Issuer) {
+	did, err := didkey.FromPublicKey(iss.Keys.Ed25519.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss.Serve(httpsIssuerID, map[string]any{
+		"@context": []any{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"},
+		"id":       httpsIssuerID,
+		"type":     "Profile",
+		"verificationMethod": []any{map[string]any{
+			"id": httpsIssuerID + "#key-1", "type": "Multikey", "controller": httpsIssuerID,
+			"publicKeyMultibase": strings.TrimPrefix(did, didkey.Prefix),
+		}},
+		"assertionMethod": []any{httpsIssuerID + "#key-1"},
+	})
+}
+
+// httpsKeyJWT is a VC-JWT of the HTTPS issuer whose kid is a JWK served
+// on host (the issuer's key on Host, other.example's on OtherHost).
+func httpsKeyJWT(host string) func(*testing.T, *ob3issuer.Issuer) []byte {
+	return func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+		key := iss.Keys.Ed25519
+		if host == ob3issuer.OtherHost {
+			key = iss.Other.Ed25519
+		}
+		kid := "https://" + host + "/keys/ed.json"
+		jwk := privateJWK(t, key)
+		delete(jwk, "d")
+		iss.Serve(kid, jwk)
+		return []byte(iss.SignJWTWith(iss.Credential(httpsIssuer), key, vcjwt.SignOptions{Kid: kid}))
+	}
+}
+
+// withServedContext is a credential using a term of a context the issuer
+// serves; down makes the context unavailable once signed.
+func withServedContext(down bool) func(*testing.T, *ob3issuer.Issuer) []byte {
+	return func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+		url := ob3issuer.BaseURL + "/contexts/colour.json"
+		iss.Serve(url, map[string]any{"@context": map[string]any{"favouriteColour": ob3issuer.BaseURL + "/vocab#favouriteColour"}})
+		signed := iss.SignDI(iss.Credential(func(c map[string]any) {
+			c["@context"] = append(c["@context"].([]any), url)
+			c["favouriteColour"] = "blue"
+		}))
+		if down {
+			iss.Down("/contexts/colour.json")
+		}
+		return ob3issuer.JSON(t, signed)
 	}
 }
 

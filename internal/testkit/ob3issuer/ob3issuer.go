@@ -115,21 +115,22 @@ type Issuer struct {
 	brokenList map[string]bool             // purpose → serve with a proof that fails
 	revoked    map[string]string           // 1EdTech list: credential id → reason
 	refreshed  map[string]map[string]any   // credential id → refreshed credential
-	statusOf   map[string]int              // path → HTTP status to answer instead
+	extra      map[string]any              // path → another document (Serve)
+	statusOf   map[string]int              // [host] + path → HTTP status to answer instead
 	hits       map[string]int              // path → requests
 	serial     int
 }
 
-// canonicalizer is dataintegrity.Canonicalizer over package jsonld with
-// the built-in contexts only: the issuer never fetches a context.
+// canonicalizer is dataintegrity.Canonicalizer over package jsonld.
 type canonicalizer struct{ ld *jsonld.Processor }
 
 func (c canonicalizer) Canonicalize(ctx context.Context, doc map[string]any) ([]byte, error) {
 	return c.ld.WithContext(ctx).Canonicalize(doc, nil)
 }
 
-// Canonicalizer returns the RDFC-1.0 canonicalizer the issuer signs with
-// (built-in contexts only, rdfc's default work limits).
+// Canonicalizer returns an RDFC-1.0 canonicalizer like the one issuers
+// sign with (the real JSON-LD processor in safe mode and rdfc's default
+// work limits), that knows the built-in contexts only.
 func Canonicalizer() dataintegrity.Canonicalizer {
 	return canonicalizer{jsonld.NewProcessor(jsonld.NewLoader(nil))}
 }
@@ -195,10 +196,10 @@ func newIssuer(t testing.TB) *Issuer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Issuer{
+	iss := &Issuer{
 		t:          t,
 		Stranger:   stranger,
-		canon:      Canonicalizer().(canonicalizer),
+		extra:      map[string]any{},
 		lists:      map[string]*statuslist.List{statuslist.PurposeRevocation: statuslist.New(statusListBits), statuslist.PurposeSuspension: statuslist.New(statusListBits)},
 		brokenList: map[string]bool{},
 		revoked:    map[string]string{},
@@ -206,6 +207,28 @@ func newIssuer(t testing.TB) *Issuer {
 		statusOf:   map[string]int{},
 		hits:       map[string]int{},
 	}
+	// The issuer reads the contexts it serves itself (Serve) from its own
+	// table when it signs; any other context must be built in.
+	iss.canon = canonicalizer{jsonld.NewProcessor(jsonld.NewLoader(iss.ownDocument))}
+	return iss
+}
+
+// ownDocument is the Fetcher of the issuer's canonicalizer.
+func (iss *Issuer) ownDocument(_ context.Context, u string) ([]byte, error) {
+	body, _, ok := iss.served(u)
+	if !ok {
+		return nil, fmt.Errorf("ob3issuer: %s is neither built in nor served by the issuer", u)
+	}
+	return body, nil
+}
+
+// Serve makes the server answer for url (on Host or OtherHost: e.g.
+// "https://issuer.example/contexts/v1.json") with doc: []byte or a string
+// as is (as text/plain; an image by its bytes), anything else as JSON.
+func (iss *Issuer) Serve(url string, doc any) {
+	iss.mu.Lock()
+	defer iss.mu.Unlock()
+	iss.extra[strings.TrimPrefix(url, "https://")] = doc
 }
 
 // RSA keys are slow to make: one per test binary is enough.
@@ -351,6 +374,11 @@ func (iss *Issuer) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
+	if body, ctype, ok := iss.served(host + r.URL.Path); ok {
+		w.Header().Set("Content-Type", ctype)
+		w.Write(body)
+		return
+	}
 	var doc any
 	switch {
 	case r.URL.Path == didDocumentPath && host == Host:
@@ -381,6 +409,27 @@ func (iss *Issuer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(doc)
+}
+
+// served is the body and content type of what Serve put at url.
+func (iss *Issuer) served(url string) (body []byte, contentType string, ok bool) {
+	iss.mu.Lock()
+	doc, ok := iss.extra[strings.TrimPrefix(url, "https://")]
+	iss.mu.Unlock()
+	if !ok {
+		return nil, "", false
+	}
+	switch d := doc.(type) {
+	case []byte:
+		return d, http.DetectContentType(d), true
+	case string:
+		return []byte(d), "text/plain", true
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err)
+	}
+	return b, "application/json", true
 }
 
 // didDocument is the DID document of did listing keys under
