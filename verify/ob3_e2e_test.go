@@ -669,6 +669,33 @@ func TestOB3EndToEnd(t *testing.T) {
 			want: failed(report.StatusInvalid, "VERIFY_PROOF"),
 		},
 		{
+			// The work limit refuses cliques, not large credentials: 300
+			// alignments without ids are 300 blank nodes.
+			name: "300 blank-node alignments",
+			input: di(plain(func(c map[string]any) {
+				var alignments []any
+				for i := range 300 {
+					alignments = append(alignments, map[string]any{"type": []any{"Alignment"}, "targetName": fmt.Sprint("Skill ", i), "targetUrl": fmt.Sprint("https://skills.example/", i)})
+				}
+				c["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["alignment"] = alignments
+			})),
+			want: validWith(),
+		},
+		{
+			// Twelve identical blank nodes under a blank subject (no id,
+			// an identifier): symmetric, but not a poison graph.
+			name: "identical blank-node results",
+			input: di(hashedEmail, plain(func(c map[string]any) {
+				var results []any
+				for range 12 {
+					results = append(results, map[string]any{"type": []any{"Result"}, "status": "Completed"})
+				}
+				c["credentialSubject"].(map[string]any)["result"] = results
+			})),
+			recipient: verify.Recipient{"email": email},
+			want:      validWith(),
+		},
+		{
 			name: "refreshed credential",
 			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
 				cred := iss.Credential(iss.WithRefresh(), ob3issuer.WithValidity(jan2020, jan2021))
@@ -1021,5 +1048,33 @@ func TestOB3ReportJSON(t *testing.T) {
 	if got.Status != "valid" || got.Generation != "ob3" || !got.Report.Valid || got.Report.OpenBadgesVersion != "3.0" ||
 		got.Summary.Name != "Teamwork" || got.Summary.Issuer.ID != ob3issuer.DID {
 		t.Errorf("report JSON %+v", got)
+	}
+}
+
+// Verifying did:web credentials with a status list, one Verifier for all
+// (the DID document, contexts and status list fetched once, then cached):
+// what a batch of one issuer's credentials costs per credential.
+func BenchmarkOB3DIDWeb(b *testing.B) {
+	iss := ob3issuer.New(b)
+	withStatus := iss.WithStatus(statuslist.PurposeRevocation, 9)
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{
+		{"eddsa-rdfc-2022", ob3issuer.JSON(b, iss.SignDI(iss.Credential(withStatus)))},
+		{"VC-JWT EdDSA", []byte(iss.SignJWT(iss.Credential(withStatus), "EdDSA"))},
+		{"VC-JWT ES256", []byte(iss.SignJWT(iss.Credential(withStatus), "ES256"))},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			v := verify.New(verify.Config{Client: iss.FreshClient(), Now: func() time.Time { return e2eNow }})
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := v.Verify(ctx, verify.Input{Data: c.data}, nil)
+				if err != nil || res.Status != report.StatusValid {
+					b.Fatalf("%v %v\n%s", err, res.Status, messages(res))
+				}
+			}
+		})
 	}
 }
