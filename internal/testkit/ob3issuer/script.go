@@ -41,6 +41,9 @@ import (
 //	    set a bit of the served revocation or suspension list.
 //	ob3-down PATH
 //	    makes the server answer 503 for PATH (e.g. /.well-known/did.json).
+//	ob3-publish FILE PATH
+//	    serves the bytes of FILE (a credential, a baked image) at
+//	    https://issuer.example PATH.
 func ScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(*testscript.TestScript, bool, []string){
 		"ob3-issue":   scriptIssue,
@@ -48,6 +51,7 @@ func ScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 		"ob3-revoke":  func(ts *testscript.TestScript, neg bool, args []string) { scriptBit(ts, neg, args, "ob3-revoke") },
 		"ob3-suspend": func(ts *testscript.TestScript, neg bool, args []string) { scriptBit(ts, neg, args, "ob3-suspend") },
 		"ob3-down":    scriptDown,
+		"ob3-publish": scriptPublish,
 	}
 }
 
@@ -234,4 +238,19 @@ func scriptDown(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("ob3-down: run ob3-serve first")
 	}
 	st.web.Down(args[0])
+}
+
+func scriptPublish(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 || !strings.HasPrefix(args[1], "/") {
+		ts.Fatalf("usage: ob3-publish FILE /PATH")
+	}
+	st := state(ts)
+	if st.web == nil {
+		ts.Fatalf("ob3-publish: run ob3-serve first")
+	}
+	b, err := os.ReadFile(ts.MkAbs(args[0]))
+	if err != nil {
+		ts.Fatalf("ob3-publish: %v", err)
+	}
+	st.web.Serve(BaseURL+args[1], b)
 }
