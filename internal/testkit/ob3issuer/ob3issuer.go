@@ -72,7 +72,7 @@ const (
 	SuspensionListPath    = "/status/suspension"
 	RevocationList1EdTech = "/revocations"
 	RefreshPath           = "/refresh"
-	didDocumentPath       = "/.well-known/did.json"
+	DIDDocumentPath       = "/.well-known/did.json" // of both issuers' DID documents
 )
 
 // statusListBits is the length of the status lists: the specification's
@@ -321,9 +321,6 @@ func (iss *Issuer) SetHostStatus(host, path string, status int) {
 // Down makes path unavailable (HTTP 503).
 func (iss *Issuer) Down(path string) { iss.SetStatus(path, http.StatusServiceUnavailable) }
 
-// DIDDocumentPath is the path of the issuers' DID documents.
-const DIDDocumentPath = didDocumentPath
-
 // Revoke sets the bit of index in the revocation status list.
 func (iss *Issuer) Revoke(index int) { iss.setBit(statuslist.PurposeRevocation, index) }
 
@@ -381,9 +378,9 @@ func (iss *Issuer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	var doc any
 	switch {
-	case r.URL.Path == didDocumentPath && host == Host:
+	case r.URL.Path == DIDDocumentPath && host == Host:
 		doc = didDocument(DID, iss.Keys)
-	case r.URL.Path == didDocumentPath && host == OtherHost:
+	case r.URL.Path == DIDDocumentPath && host == OtherHost:
 		doc = didDocument(OtherDID, iss.Other)
 	case host != Host:
 		http.NotFound(w, r)
