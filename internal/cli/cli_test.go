@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/badgebake/badgebake/internal/testkit/ob3issuer"
 )
 
 // noNetwork makes any request that is not to loopback fail at once: tests
@@ -24,8 +27,13 @@ func TestMain(m *testing.M) {
 	if os.Getenv(e2eMain) == "1" {
 		os.Exit(Main(os.Args[1:], StdIO()))
 	}
-	for k, v := range noNetwork {
-		os.Setenv(k, v)
+	// A script's badgebake process has the script's environment, which
+	// Setup starts from noNetwork: it is left as the script set it, so
+	// that ob3-serve can point it at its proxy.
+	if filepath.Base(os.Args[0]) != "badgebake" {
+		for k, v := range noNetwork {
+			os.Setenv(k, v)
+		}
 	}
 	testscript.Main(m, map[string]func(){
 		"badgebake": func() { os.Exit(Main(os.Args[1:], StdIO())) },
@@ -41,10 +49,14 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cmds := map[string]func(*testscript.TestScript, bool, []string){"serve-www": serveWWW}
+	// ob3-issue, ob3-serve, …: Open Badges 3.0 credentials signed in
+	// process, and their issuer's HTTPS server (see ob3issuer).
+	maps.Copy(cmds, ob3issuer.ScriptCommands())
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"serve-www": serveWWW},
+		Cmds:                cmds,
 		Setup: func(env *testscript.Env) error {
 			for k, v := range noNetwork {
 				env.Setenv(k, v)
