@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/jsonld"
@@ -59,7 +61,66 @@ func (p *realProofs) fetchContext(ctx context.Context, url string) ([]byte, erro
 type canonicalizer struct{ ld *jsonld.Processor }
 
 func (c canonicalizer) Canonicalize(ctx context.Context, doc map[string]any) ([]byte, error) {
-	return c.ld.WithContext(ctx).Canonicalize(doc, nil)
+	out, err := c.ld.WithContext(ctx).Canonicalize(doc, nil)
+	var undefined *jsonld.UndefinedTermError
+	if errors.As(err, &undefined) && undefined.Term == endorsementJwt && !undefined.Type {
+		// The OB 3.0 contexts do not define endorsementJwt: its values are
+		// JWTs, verified as such, and every JSON-LD processor an issuer
+		// signs with outside safe mode drops it. Drop it the same way,
+		// and only it: any other undefined term still fails.
+		return c.ld.WithContext(ctx).Canonicalize(withoutKey(doc, endorsementJwt), nil)
+	}
+	return out, err
+}
+
+const endorsementJwt = "endorsementJwt"
+
+// withoutKey copies v without any member named key, at any depth; what
+// holds no such member is shared, not copied.
+func withoutKey(v map[string]any, key string) map[string]any {
+	out, _ := dropKey(v, key)
+	return out.(map[string]any)
+}
+
+func dropKey(v any, key string) (any, bool) {
+	switch t := v.(type) {
+	case map[string]any:
+		var out map[string]any
+		for k, e := range t {
+			if k == key {
+				if out == nil {
+					out = maps.Clone(t)
+				}
+				delete(out, k)
+				continue
+			}
+			if ne, changed := dropKey(e, key); changed {
+				if out == nil {
+					out = maps.Clone(t)
+				}
+				out[k] = ne
+			}
+		}
+		if out == nil {
+			return t, false
+		}
+		return out, true
+	case []any:
+		var out []any
+		for i, e := range t {
+			if ne, changed := dropKey(e, key); changed {
+				if out == nil {
+					out = slices.Clone(t)
+				}
+				out[i] = ne
+			}
+		}
+		if out == nil {
+			return t, false
+		}
+		return out, true
+	}
+	return v, false
 }
 
 func (p *realProofs) DataIntegrity(ctx context.Context, credential map[string]any) (*ProofOutcome, error) {

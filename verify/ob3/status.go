@@ -82,6 +82,9 @@ func (r *run) checkStatusListEntry(c *credential, raw map[string]any) {
 		}
 		return
 	}
+	if list.unauthenticatedKey != "" {
+		r.res.Warnf(CheckStatus, node, "credentialStatus", "The status list %s is signed with a key that is not authenticated (%s): the list is intact, but nothing shows its issuer made it", entry.ListURL, list.unauthenticatedKey)
+	}
 	if now := r.v.now(); list.validUntil != nil && now.After(*list.validUntil) {
 		// A list past its validUntil is stale: the issuer may have
 		// changed the credential's status since.
@@ -122,6 +125,10 @@ type verifiedList struct {
 	bits       *statuslist.List
 	purpose    string
 	validUntil *time.Time // the list credential's validUntil (expirationDate), if any
+	// unauthenticatedKey is the key that signed the list when nothing
+	// vouches for it (an inline JWT key, a key in a URL fragment): the
+	// list is intact, but anyone could have made it.
+	unauthenticatedKey string
 }
 
 // statusList fetches, verifies and decodes the status list credential at
@@ -143,7 +150,7 @@ func (r *run) statusList(url string) (*verifiedList, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the document is not a status list credential: %v", err)
 	}
-	doc, err := r.verifyListProof(p)
+	doc, keyID, authenticated, err := r.verifyListProof(p)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +161,12 @@ func (r *run) statusList(url string) (*verifiedList, error) {
 		return nil, err
 	}
 	l := &verifiedList{bits: bits, purpose: purpose}
+	if !authenticated {
+		l.unauthenticatedKey = keyID
+		if l.unauthenticatedKey == "" {
+			l.unauthenticatedKey = "(inline)"
+		}
+	}
 	for _, prop := range []string{"validUntil", "expirationDate"} {
 		if s, ok := doc[prop].(string); ok {
 			t, err := time.Parse(time.RFC3339Nano, s)
@@ -171,34 +184,34 @@ func (r *run) statusList(url string) (*verifiedList, error) {
 // verifyListProof checks the status list credential's own proof and
 // returns the credential. A list that is not signed, or whose proof does
 // not verify, is a *CheckError: anyone could have written it.
-func (r *run) verifyListProof(p *payload.Payload) (map[string]any, error) {
-	doc := p.Credential()
+func (r *run) verifyListProof(p *payload.Payload) (doc map[string]any, keyID string, authenticated bool, err error) {
+	doc = p.Credential()
 	if doc == nil {
-		return nil, errors.New("the status list is not a JSON object")
+		return nil, "", false, errors.New("the status list is not a JSON object")
 	}
 	if r.v.proofs == nil {
-		return nil, &CheckError{Check: CheckVerifyProof, Err: errors.New("proof checking is not configured")}
+		return nil, "", false, &CheckError{Check: CheckVerifyProof, Err: errors.New("proof checking is not configured")}
 	}
 	var errs []error
 	if p.Kind == payload.KindJWS {
 		out, err := r.v.proofs.JWT(r.ctx, p)
 		if err == nil && out != nil {
 			if out.Credential != nil {
-				return out.Credential, nil
+				doc = out.Credential
 			}
-			return doc, nil
+			return doc, out.KeyID, out.KeyAuthenticated, nil
 		}
 		errs = append(errs, err)
 	}
 	if _, has := doc["proof"]; has {
 		out, err := r.v.proofs.DataIntegrity(r.ctx, doc)
 		if err == nil && out != nil {
-			return doc, nil
+			return doc, out.KeyID, out.KeyAuthenticated, nil
 		}
 		errs = append(errs, err)
 	}
 	if len(errs) == 0 {
-		return nil, &CheckError{Check: CheckVerifyProof, Err: errors.New("the status list credential has no proof")}
+		return nil, "", false, &CheckError{Check: CheckVerifyProof, Err: errors.New("the status list credential has no proof")}
 	}
 	unavailable := true
 	for _, err := range errs {
@@ -207,11 +220,11 @@ func (r *run) verifyListProof(p *payload.Payload) (map[string]any, error) {
 			unavailable = false
 		}
 	}
-	err := errors.Join(errs...)
+	err = errors.Join(errs...)
 	if err == nil {
 		err = errors.New("the proof checker returned no outcome")
 	}
-	return nil, &CheckError{Check: CheckVerifyProof, Unavailable: unavailable, Err: err}
+	return nil, "", false, &CheckError{Check: CheckVerifyProof, Unavailable: unavailable, Err: err}
 }
 
 // checkRevocationList looks the credential up in a 1EdTech revocation
