@@ -120,6 +120,9 @@ func recoverPanic(op string, err *error) {
 // json-gold's ToRDF, faster.
 func (p *Processor) ToRDF(doc any) (quads []rdfc.Quad, err error) {
 	defer recoverPanic("JSON-LD to RDF", &err)
+	if n := countValues(doc, MaxDocumentValues+1); n > MaxDocumentValues {
+		return nil, &DocumentLimitError{Max: MaxDocumentValues}
+	}
 	expanded, err := p.expandWith(doc, p.safeOpts)
 	if err != nil {
 		var jerr *ld.JsonLdError
@@ -416,4 +419,46 @@ func term(n ld.Node) rdfc.Term {
 	default:
 		return rdfc.Term{}
 	}
+}
+
+// MaxDocumentValues bounds the JSON objects and array elements of a
+// document ToRDF converts. Expansion and conversion cost grows with them,
+// before the canonicalizer's own work limit is reached: a "poison graph"
+// of a few hundred blank nodes that all name each other is 90,000 small
+// objects and would take seconds to expand. Real credentials have a few
+// hundred at most.
+const MaxDocumentValues = 20000
+
+// DocumentLimitError refuses a document with more than Max JSON objects
+// and array elements.
+type DocumentLimitError struct{ Max int }
+
+func (e *DocumentLimitError) Error() string {
+	return fmt.Sprintf("jsonld: the document has more than %d JSON objects and array elements; refused before expansion (a graph this size is not a credential, and would be costly to canonicalize)", e.Max)
+}
+
+// countValues counts the objects and array elements in v, stopping once
+// the count reaches limit.
+func countValues(v any, limit int) int {
+	n := 0
+	var walk func(any)
+	walk = func(v any) {
+		if n >= limit {
+			return
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			n++
+			for _, e := range t {
+				walk(e)
+			}
+		case []any:
+			n += len(t)
+			for _, e := range t {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return n
 }

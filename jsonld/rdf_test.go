@@ -558,3 +558,34 @@ func TestNodeMapQuadsMatchJSONGold(t *testing.T) {
 		t.Errorf("only %d of %d documents compared", compared, len(docs))
 	}
 }
+
+// A document with more objects than any credential has is refused before
+// expansion: a clique of 300 blank nodes, each naming all the others.
+func TestToRDFRefusesHugeDocuments(t *testing.T) {
+	const n = 300
+	nodes := make([]any, n)
+	for i := range nodes {
+		refs := make([]any, 0, n-1)
+		for j := range n {
+			if j != i {
+				refs = append(refs, map[string]any{"@id": fmt.Sprintf("_:b%d", j)})
+			}
+		}
+		nodes[i] = map[string]any{"@id": fmt.Sprintf("_:b%d", i), "http://example.org/knows": refs}
+	}
+	doc := map[string]any{"@graph": nodes}
+	p := NewProcessor(NewLoader(nil))
+	_, err := p.ToRDF(doc)
+	var le *DocumentLimitError
+	if !errors.As(err, &le) || le.Max != MaxDocumentValues {
+		t.Fatalf("ToRDF of a %d-clique: %v, want a *DocumentLimitError", n, err)
+	}
+	// Just under the limit is converted.
+	small := map[string]any{"@graph": nodes[:2]}
+	if _, err := p.ToRDF(small); err != nil {
+		t.Fatalf("two nodes: %v", err)
+	}
+	if got := countValues(doc, MaxDocumentValues+1); got != MaxDocumentValues+1 {
+		t.Errorf("countValues stops at the limit: got %d", got)
+	}
+}

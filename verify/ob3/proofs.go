@@ -191,6 +191,7 @@ func classify(err error) error {
 		undefined   *jsonld.UndefinedTermError
 		dropped     *jsonld.DroppedValueError
 		panicked    *jsonld.PanicError
+		tooLarge    *jsonld.DocumentLimitError
 		limit       *rdfc.LimitError
 		ctxFetch    *jsonld.FetchError
 		ctxLimit    *jsonld.ContextLimitError
@@ -208,7 +209,7 @@ func classify(err error) error {
 		return &CheckError{Check: CheckExpandJSONLD, Unavailable: true, Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &CheckError{Check: CheckVerifyProof, Unavailable: true, Err: err}
-	case errors.As(err, &undefined), errors.As(err, &dropped), errors.As(err, &panicked), errors.As(err, &limit),
+	case errors.As(err, &undefined), errors.As(err, &dropped), errors.As(err, &panicked), errors.As(err, &tooLarge), errors.As(err, &limit),
 		errors.As(err, &ctxLimit), errors.As(err, &ctxCycle):
 		return &CheckError{Check: CheckExpandJSONLD, Err: err}
 	}
