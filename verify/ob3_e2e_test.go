@@ -378,6 +378,17 @@ func TestOB3EndToEnd(t *testing.T) {
 			want: validWith("CHECK_ISSUER"),
 		},
 		{
+			// The JWT's inline key proves nothing of the issuer, but the
+			// embedded proof inside its payload does: checked over the
+			// credential without the JWT's registered claims (iss, jti,
+			// nbf, …), which no context defines.
+			name: "JWT inline jwk carrying an embedded proof",
+			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
+				return []byte(iss.SignJWTWith(iss.SignDI(iss.Credential()), iss.Keys.Ed25519, vcjwt.SignOptions{EmbedJWK: true}))
+			},
+			want: validWith(),
+		},
+		{
 			name: "undefined term added after signing",
 			input: func(t *testing.T, iss *ob3issuer.Issuer) []byte {
 				signed := iss.SignDI(iss.Credential())

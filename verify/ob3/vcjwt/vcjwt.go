@@ -22,6 +22,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -117,7 +118,7 @@ func VerifyParsed(ctx context.Context, j *jws.JWS, claims map[string]any, r KeyR
 	if vc, ok := claims["vc"].(map[string]any); ok {
 		res.Credential, res.InVC = vc, true
 	} else if _, ok := claims["@context"]; ok {
-		res.Credential = claims
+		res.Credential = withoutRegisteredClaims(claims)
 	} else {
 		return nil, &PayloadError{Reason: `holds no credential: it has neither "@context" nor a "vc" object`}
 	}
@@ -365,4 +366,28 @@ func show(v any) string {
 		b = append(b[:197], "..."...)
 	}
 	return string(b)
+}
+
+// registeredClaims are the JWT claims (RFC 7519) a VC-JWT sets beside the
+// credential's own properties. They are not credential terms: no context
+// defines them, and a JSON-LD check of the credential (an embedded proof
+// inside the JWT, safe mode) must not see them.
+var registeredClaims = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}
+
+// withoutRegisteredClaims is the credential a VC-JWT payload holds: the
+// payload without its registered claims (a copy when it has any).
+func withoutRegisteredClaims(claims map[string]any) map[string]any {
+	var out map[string]any
+	for _, c := range registeredClaims {
+		if _, ok := claims[c]; ok {
+			if out == nil {
+				out = maps.Clone(claims)
+			}
+			delete(out, c)
+		}
+	}
+	if out == nil {
+		return claims
+	}
+	return out
 }

@@ -153,6 +153,18 @@ func TestVerifyDIDKeyOffline(t *testing.T) {
 			if err := r.CheckIssuer(context.Background(), res.Key, did); err != nil {
 				t.Errorf("%s: CheckIssuer: %v", c.name, err)
 			}
+			// The registered claims are the JWT's, not credential terms.
+			for _, claim := range []string{"iss", "jti", "nbf", "exp", "sub"} {
+				if _, ok := res.Credential[claim]; ok {
+					t.Errorf("%s: the credential carries the JWT claim %q", c.name, claim)
+				}
+				if _, ok := res.Claims[claim]; !ok {
+					t.Errorf("%s: claim %q missing from Claims", c.name, claim)
+				}
+			}
+			if _, ok := cred["iss"]; ok {
+				t.Errorf("%s: Sign changed the caller's credential", c.name)
+			}
 		}
 	}
 }
