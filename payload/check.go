@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/badgebake/badgebake/errkind"
+	"github.com/badgebake/badgebake/internal/jsonin"
 )
 
 // StructureError lists what a payload lacks. It is returned by
@@ -70,7 +71,7 @@ func checkAssertion(obj map[string]any, version string) (problems []string) {
 	switch version {
 	case "2.0":
 		need("id", "type", "recipient", "badge", "verification", "issuedOn")
-		if t, ok := obj["type"]; ok && !contains(strings_(t), "Assertion") {
+		if t, ok := obj["type"]; ok && !contains(jsonin.Strings(t), "Assertion") {
 			problems = append(problems, fmt.Sprintf("type is %v, not an Assertion (only assertions are baked)", t))
 		}
 		if r, ok := obj["recipient"]; ok {
@@ -96,7 +97,7 @@ func checkCredential(obj map[string]any, needProof bool) (problems []string) {
 			problems = append(problems, fmt.Sprintf("missing %q", k))
 		}
 	}
-	if t, ok := obj["type"]; ok && !contains(strings_(t), "VerifiableCredential") {
+	if t, ok := obj["type"]; ok && !contains(jsonin.Strings(t), "VerifiableCredential") {
 		problems = append(problems, fmt.Sprintf("type %v does not include VerifiableCredential", t))
 	}
 	if _, ok := obj["proof"]; needProof && !ok {

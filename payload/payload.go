@@ -224,13 +224,13 @@ func decodeJWS(b []byte) (j *jws.JWS, claims map[string]any, err error) {
 // generationOf tells OB 3.0 credentials from OB 0.5-2.0 assertions, and
 // the OB 2.0-line version with openbadges-validator-core's rules.
 func generationOf(obj map[string]any) (Generation, string) {
-	ctx := strings_(obj["@context"])
+	ctx := jsonin.Strings(obj["@context"])
 	for _, c := range ctx {
 		if c == contextVC1 || c == contextVC2 || strings.HasPrefix(c, contextOB3Pref) {
 			return OB3, "3.0"
 		}
 	}
-	for _, t := range strings_(obj["type"]) {
+	for _, t := range jsonin.Strings(obj["type"]) {
 		for _, ct := range credentialTypes {
 			if t == ct {
 				return OB3, "3.0"
@@ -249,23 +249,6 @@ func generationOf(obj map[string]any) (Generation, string) {
 		return OB2, "0.5"
 	}
 	return OB2, "1.0"
-}
-
-// strings_ returns the strings of a JSON string-or-array value.
-func strings_(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 // clip shortens text for error messages.

@@ -231,16 +231,6 @@ func (v *Verifier) verifyPayload(ctx context.Context, p *payload.Payload, value 
 	return v.ob2.Verify(ctx, p, opts.Recipient)
 }
 
-func inputType(k payload.Kind) string {
-	switch k {
-	case payload.KindURL:
-		return report.InputURL
-	case payload.KindJWS:
-		return report.InputJWS
-	}
-	return report.InputJSON
-}
-
 // unbakeImage unbakes data when it is a PNG or SVG image; ok is false when
 // it is not. Unbaking tells an image from anything else as carrier.Detect
 // does, at the same cost, so an image is read once.

@@ -54,3 +54,24 @@ func TestUnmarshal(t *testing.T) {
 		t.Error("truncated JSON decoded")
 	}
 }
+
+func TestValueReaders(t *testing.T) {
+	if got := Strings([]any{"a", 1.0, "b"}); len(got) != 2 || got[0] != "a" || got[1] != "b" {
+		t.Errorf("Strings(array) = %q", got)
+	}
+	if got := Strings("x"); len(got) != 1 || got[0] != "x" {
+		t.Errorf("Strings(string) = %q", got)
+	}
+	if got := Strings(3.0); got != nil {
+		t.Errorf("Strings(number) = %q", got)
+	}
+	if Ref("https://e.org/a") != "https://e.org/a" || Ref(map[string]any{"id": "urn:x"}) != "urn:x" || Ref(1.0) != "" {
+		t.Error("Ref")
+	}
+	if got := Text(map[string]any{"fr": "Travail d'équipe", "en": "Teamwork"}); got != "Teamwork" {
+		t.Errorf("Text(language map) = %q, want the first language in sorted order", got)
+	}
+	if Text("plain") != "plain" || Text(nil) != "" {
+		t.Error("Text")
+	}
+}

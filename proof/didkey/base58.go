@@ -81,6 +81,10 @@ func encodeBase58(b []byte) string {
 	return string(out)
 }
 
+// EncodeBase58 writes b as base58btc digits, without a multibase prefix
+// (a multibase value is "z" followed by them).
+func EncodeBase58(b []byte) string { return encodeBase58(b) }
+
 // DecodeBase58 decodes s, base58btc digits without a multibase prefix (as
 // in an Ed25519VerificationKey2018's publicKeyBase58). Like Parse it
 // refuses text longer than any key (128 characters), base58 decoding being

@@ -1,8 +1,7 @@
 package ob2
 
 import (
-	"slices"
-
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/report"
 )
 
@@ -15,9 +14,9 @@ func (r *run) summary() *report.Summary {
 	subject := r.byID[r.res.Report.ValidationSubject]
 	badge := subject
 	if a := r.assertion(); a != nil {
-		s.IssuedOn, s.Expires = text(a["issuedOn"]), text(a["expires"])
+		s.IssuedOn, s.Expires = jsonin.Text(a["issuedOn"]), jsonin.Text(a["expires"])
 		if rc, ok := a["recipient"].(map[string]any); ok {
-			s.Recipient = &report.SummaryRecipient{Type: text(rc["type"]), Identity: text(rc["identity"]), Salted: text(rc["salt"]) != ""}
+			s.Recipient = &report.SummaryRecipient{Type: jsonin.Text(rc["type"]), Identity: jsonin.Text(rc["identity"]), Salted: jsonin.Text(rc["salt"]) != ""}
 			s.Recipient.Hashed, _ = rc["hashed"].(bool)
 		}
 		badge = r.node(a["badge"])
@@ -25,14 +24,14 @@ func (r *run) summary() *report.Summary {
 	var issuer map[string]any
 	switch {
 	case badge != nil && hasType(stringsOf(badge["type"]), classBadgeClass):
-		s.Name, s.Description = text(badge["name"]), text(badge["description"])
-		s.Image = refOf(badge["image"])
+		s.Name, s.Description = jsonin.Text(badge["name"]), jsonin.Text(badge["description"])
+		s.Image = jsonin.Ref(badge["image"])
 		issuer = r.node(badge["issuer"])
 	case subject != nil && hasType(stringsOf(subject["type"]), "Issuer", classProfile):
 		issuer = subject
 	}
 	if issuer != nil {
-		s.Issuer = &report.SummaryIssuer{Name: text(issuer["name"]), ID: text(issuer["id"]), URL: text(issuer["url"])}
+		s.Issuer = &report.SummaryIssuer{Name: jsonin.Text(issuer["name"]), ID: jsonin.Text(issuer["id"]), URL: jsonin.Text(issuer["url"])}
 		if s.Issuer.ID == "" || s.Issuer.ID[0] == '_' {
 			s.Issuer.ID = "" // a blank node id names nothing
 		}
@@ -55,38 +54,4 @@ func (r *run) node(v any) map[string]any {
 		return v
 	}
 	return nil
-}
-
-// refOf is the IRI a property gives: a string, or an embedded node's id.
-func refOf(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case map[string]any:
-		s, _ := v["id"].(string)
-		return s
-	}
-	return ""
-}
-
-// text is a value shown as text: a string, or from a language map the
-// value of the first language in sorted order (a map has no order of its
-// own, and the summary must not change from run to run).
-func text(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			if s, ok := v[k].(string); ok {
-				return s
-			}
-		}
-	}
-	return ""
 }

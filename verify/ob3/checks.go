@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/badgebake/badgebake/internal/jsonin"
 )
 
 // Contexts and types the checks look for.
@@ -99,7 +101,7 @@ func clip(s string) string {
 
 // checkType checks type (VALIDATE_TYPE).
 func (r *run) checkType(doc map[string]any) {
-	types := stringsOf(doc["type"])
+	types := jsonin.Strings(doc["type"])
 	var missing []string
 	if !slices.Contains(types, typeVerifiableCredential) {
 		missing = append(missing, typeVerifiableCredential)
@@ -140,7 +142,7 @@ func (r *run) checkCredentialSchemas(doc map[string]any) {
 			return
 		}
 		url, _ := s["id"].(string)
-		typ := stringsOf(s["type"])
+		typ := jsonin.Strings(s["type"])
 		switch {
 		case !slices.Contains(typ, typeCredentialSchema):
 			r.res.Warnf(CheckValidateCredentialSchema, id(doc), "credentialSchema", "The credential schema %s of type %s was not checked: badgebake knows only %s", describe(s["id"]), describe(s["type"]), typeCredentialSchema)
@@ -281,7 +283,7 @@ var profileIdentityTypes = map[string]string{
 func (r *run) checkRecipient(c *credential, profile map[string]any) {
 	candidates := map[string][]string{}
 	for _, k := range []string{"email", "id", "telephone", "url"} {
-		if s := stringsOf(profile[k]); len(s) > 0 {
+		if s := jsonin.Strings(profile[k]); len(s) > 0 {
 			candidates[k] = s
 		}
 	}
@@ -368,25 +370,6 @@ func matchesHash(identity, salt, hash string) bool {
 func id(doc map[string]any) string {
 	s, _ := doc["id"].(string)
 	return s
-}
-
-// stringsOf returns the strings of a JSON string-or-array value.
-func stringsOf(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []string:
-		return v
-	case []any:
-		var out []string
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 // objectsOf returns the objects of a JSON object-or-array value.

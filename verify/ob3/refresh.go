@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/report"
 )
@@ -23,7 +24,7 @@ import (
 func (r *run) refresh(c *credential) *credential {
 	var url string
 	for _, s := range objectsOf(c.doc["refreshService"]) {
-		if slices.Contains(stringsOf(s["type"]), typeRefreshService) {
+		if slices.Contains(jsonin.Strings(s["type"]), typeRefreshService) {
 			url, _ = s["id"].(string)
 			break
 		}

@@ -45,7 +45,7 @@ func (r *run) checkStatus(c *credential) {
 			r.res.Warnf(CheckStatus, id(c.doc), "credentialStatus", "Only the first %d status entries were checked", maxListed)
 			return
 		}
-		types := stringsOf(e["type"])
+		types := jsonin.Strings(e["type"])
 		switch {
 		case slices.Contains(types, statuslist.TypeEntry), slices.Contains(types, statuslist.TypeEntry2021):
 			r.checkStatusListEntry(c, e)
