@@ -69,7 +69,11 @@ func (r *run) prove(c *credential) {
 		r.res.Warnf(CheckVerifyProof, node, "proof", "The credential's %s does not verify (another proof does): %v", f.what, f.err)
 	}
 	if !authenticated {
-		r.res.Warnf(CheckIssuer, node, "proof", "The issuer key is not authenticated: the signature is intact but the key %s is only written in the credential, so it does not show who signed", keyID)
+		key := "the key " + keyID
+		if keyID == "" {
+			key = "the key in the JWT header (jwk)"
+		}
+		r.res.Warnf(CheckIssuer, node, "proof", "The issuer key is not authenticated: the signature is intact but %s is only written in the credential, so it does not show who signed", key)
 	}
 	issuer := issuerID(c.doc)
 	if issuer == "" {
