@@ -20,15 +20,16 @@ const module = "github.com/badgebake/badgebake/"
 // layers orders the public packages (and the CLI) from the bottom up: a
 // package may import packages of its own layer or below, never above.
 var layers = [][]string{
-	{"errkind"},                           // what kind of failure an error is
-	{"proof/jws", "proof/didkey", "rdfc"}, // signatures, keys and RDF canonicalization, for every generation
-	{"png", "svg", "payload", "report", "fetch", "jsonld"}, // formats, payloads, results, the network
+	{"errkind"}, // what kind of failure an error is
+	{"proof/jws", "proof/didkey", "proof/keyfile", "rdfc"},           // signatures, keys and RDF canonicalization, for every generation
+	{"png", "svg", "payload", "report", "fetch", "jsonld", "ledger"}, // formats, payloads, results, the network, the issuing ledger
 	{"carrier"},        // what formats and generations share
 	{"bake", "unbake"}, // carriers
 	{"verify/ob2", "verify/ob2/obschema", "verify/ob3", "verify/ob3/statuslist", "verify/ob3/keys", "verify/ob3/vcjwt", "verify/ob3/dataintegrity", "verify/ob3/ob3schema"}, // generations
 	{"verify"}, // the verifier
+	{"sign"},   // signing, checked by the verifier
 	{"internal/ui/badgecard", "internal/ui/htmlreport", "internal/ui/progress", "internal/ui/textreport"}, // presentation, for the applications
-	{"batch", "server"}, // applications
+	{"batch", "server", "issue"}, // applications
 	{"internal/cli", "cmd/badgebake"},
 }
 
@@ -123,11 +124,11 @@ func TestArrowsPointDown(t *testing.T) {
 	}
 }
 
-// Only the verifier knows the generations (test kits aside: an in-process
-// issuer signs what the tests verify).
+// Only the verifier knows the generations, and the signer, its other side
+// (test kits aside: an in-process issuer signs what the tests verify).
 func TestOnlyVerifyImportsGenerations(t *testing.T) {
 	for path, p := range readModule(t) {
-		if strings.HasPrefix(path, "verify") || strings.HasPrefix(path, "internal/testkit/") {
+		if strings.HasPrefix(path, "verify") || path == "sign" || strings.HasPrefix(path, "internal/testkit/") {
 			continue
 		}
 		for imp := range p.imports {
