@@ -1,0 +1,163 @@
+package issue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MinStatusListSize is the smallest Bitstring status list: 16 KiB of
+// bits, so a list does not tell how few credentials were issued.
+const MinStatusListSize = 131072
+
+// StatusListSize is the size of a list whose largest index is maxIndex:
+// a multiple of MinStatusListSize, at least one.
+func StatusListSize(maxIndex int) int {
+	n := (maxIndex + 1 + MinStatusListSize - 1) / MinStatusListSize
+	return max(n, 1) * MinStatusListSize
+}
+
+// WriteStatusList writes the signed status list at listURL, as the ledger
+// says it stands (every revoked credential's bit set), to the file out,
+// atomically.
+func WriteStatusList(ctx context.Context, l Ledger, s ListSigner, listURL, out string) error {
+	if s == nil {
+		return errors.New("issue: no signer for the status list")
+	}
+	revoked, err := l.RevokedIndexes(ctx, listURL)
+	if err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	maxIndex, err := l.MaxIndex(ctx, listURL)
+	if err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	size := StatusListSize(maxIndex)
+	for _, i := range revoked {
+		if i < 0 || i >= size {
+			return fmt.Errorf("ledger: revoked index %d is outside the list of %d entries", i, size)
+		}
+	}
+	slices.Sort(revoked)
+	signed, err := s.StatusList(ctx, listURL, revoked, size)
+	if err != nil {
+		return fmt.Errorf("sign the status list: %w", err)
+	}
+	return writeFile(out, signed)
+}
+
+// Revoke marks the credentials named by ids (credential ids or row keys)
+// revoked in the ledger and rewrites what publishes it: the status list
+// of OB 3.0 credentials (to out; s signs it) and, for hosted OB 2.0
+// assertions, the issuer's revocation list beside the assertions. It
+// returns the revoked entries.
+func Revoke(ctx context.Context, l Ledger, s ListSigner, ids []string, reason, out string, now time.Time) ([]Entry, error) {
+	entries, err := l.Revoke(ctx, ids, reason, now)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	var lists, hosted []string
+	hostedDir := map[string]string{} // revocation list URL → output directory
+	for _, e := range entries {
+		switch {
+		case e.Format == FormatHosted && e.StatusListURL != "":
+			if !slices.Contains(hosted, e.StatusListURL) {
+				hosted = append(hosted, e.StatusListURL)
+				hostedDir[e.StatusListURL] = filepath.Dir(e.OutputFile)
+			}
+		case e.StatusIndex >= 0 && e.StatusListURL != "":
+			if !slices.Contains(lists, e.StatusListURL) {
+				lists = append(lists, e.StatusListURL)
+			}
+		}
+	}
+	if len(lists) > 1 {
+		return entries, fmt.Errorf("the revoked credentials are on %d status lists (%s): write each with its own output file", len(lists), strings.Join(lists, ", "))
+	}
+	for _, u := range lists {
+		if err := WriteStatusList(ctx, l, s, u, out); err != nil {
+			return entries, err
+		}
+	}
+	for _, u := range hosted {
+		if err := writeRevocationList(ctx, l, u, hostedDir[u]); err != nil {
+			return entries, err
+		}
+	}
+	return entries, nil
+}
+
+// writeRevocationList rewrites a hosted issuer's revocation list, in the
+// directory the assertions were issued to, from the ledger.
+func writeRevocationList(ctx context.Context, l Ledger, listURL, dir string) error {
+	var revoked []any
+	var base string
+	err := l.Entries(ctx, func(e Entry) error {
+		if e.Format != FormatHosted || e.StatusListURL != listURL || !e.Revoked {
+			if e.Format == FormatHosted && e.StatusListURL == listURL && base == "" {
+				base = hostedBase(e)
+			}
+			return nil
+		}
+		if base == "" {
+			base = hostedBase(e)
+		}
+		entry := map[string]any{"id": e.CredentialID}
+		if e.RevokeReason != "" {
+			entry["revocationReason"] = e.RevokeReason
+		}
+		revoked = append(revoked, entry)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	if base == "" {
+		return fmt.Errorf("the ledger has no hosted assertion on %s", listURL)
+	}
+	rel, ok := strings.CutPrefix(listURL, base+"/")
+	if !ok {
+		return fmt.Errorf("the revocation list %s is not under the assertions' base URL %s", listURL, base)
+	}
+	path := filepath.Join(dir, filepath.FromSlash(rel))
+	// The issuer and context are those the list was first written with.
+	list := map[string]any{"@context": contextOB2, "id": listURL, "type": "RevocationList"}
+	if old, err := os.ReadFile(path); err == nil {
+		var prev map[string]any
+		if json.Unmarshal(old, &prev) == nil {
+			for _, k := range []string{"@context", "issuer"} {
+				if v, ok := prev[k]; ok {
+					list[k] = v
+				}
+			}
+		}
+	}
+	slices.SortFunc(revoked, func(a, b any) int {
+		return strings.Compare(a.(map[string]any)["id"].(string), b.(map[string]any)["id"].(string))
+	})
+	if revoked == nil {
+		revoked = []any{}
+	}
+	list["revokedAssertions"] = revoked
+	b, err := marshal(list)
+	if err != nil {
+		return err
+	}
+	return writeFile(path, b)
+}
+
+// hostedBase is the base URL a hosted assertion was issued under: its id
+// is BASE/assertions/<file>.json.
+func hostedBase(e Entry) string {
+	i := strings.LastIndex(e.CredentialID, "/assertions/")
+	if i < 0 {
+		return ""
+	}
+	return e.CredentialID[:i]
+}
