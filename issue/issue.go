@@ -176,9 +176,9 @@ func (e RowError) Unwrap() error { return e.Err }
 // uses, an image that is neither PNG nor SVG.
 type InputError struct{ Err error }
 
-func (e *InputError) Error() string            { return e.Err.Error() }
-func (e *InputError) Unwrap() error            { return e.Err }
-func (e *InputError) ErrorKind() errkind.Kind  { return errkind.BadInput }
+func (e *InputError) Error() string           { return e.Err.Error() }
+func (e *InputError) Unwrap() error           { return e.Err }
+func (e *InputError) ErrorKind() errkind.Kind { return errkind.BadInput }
 
 // errNoEmail and the like are row problems.
 var (

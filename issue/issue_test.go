@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/badgebake/badgebake/verify"
 )
@@ -240,5 +241,38 @@ func TestDryRunWritesNothing(t *testing.T) {
 	}
 	if files := outputs(t, opts.OutDir); len(files) != 0 {
 		t.Fatalf("dry run wrote %v", files)
+	}
+}
+
+// tamperSigner signs, then changes the credential: its signature no
+// longer verifies.
+type tamperSigner struct{ *testSigner }
+
+func (s tamperSigner) Sign(ctx context.Context, p *payload.Payload) ([]byte, error) {
+	b, err := s.testSigner.Sign(ctx, p)
+	return []byte(strings.Replace(string(b), `"Teamwork"`, `"Teamwerk"`, 1)), err
+}
+
+func TestUnverifiableNotWritten(t *testing.T) {
+	s := newTestSigner(t, "eddsa-rdfc-2022")
+	l := newMemLedger()
+	opts := baseOptions(t, s, l, recipients(2))
+	opts.Signer = tamperSigner{s}
+	sum, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 2 || sum.Issued != 0 {
+		t.Fatalf("summary %+v", sum)
+	}
+	var ve *VerifyError
+	if !errors.As(sum.Failures[0].Err, &ve) {
+		t.Fatalf("failure %v is not a VerifyError", sum.Failures[0])
+	}
+	if files := outputs(t, opts.OutDir); len(files) != 0 {
+		t.Fatalf("wrote %v", files)
+	}
+	if e := l.entry("r000"); e.State != StateReserved {
+		t.Fatalf("entry %+v", e)
 	}
 }
