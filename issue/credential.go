@@ -70,7 +70,7 @@ func (r *run) checkTemplate() error {
 	case p.Version != "2.0":
 		return &TemplateError{Template: t.name, Reason: fmt.Sprintf("an Open Badges %s document: only 3.0 credentials and 2.0 assertions are issued", p.Version)}
 	case r.opts.Hosted != nil:
-		site, err := newHostedSite(t, doc, r.opts.Hosted)
+		site, err := newHostedSite(t, doc, r.opts.Hosted, r.opts.Image, r.ext)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package issue
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -32,7 +31,11 @@ type hostedSite struct {
 }
 
 // newHostedSite reads the BadgeClass and Issuer the template embeds.
-func newHostedSite(t *template, sample map[string]any, opts *HostedOptions) (*hostedSite, error) {
+//
+// The BadgeClass's image is the image baked into (unbaked), published at
+// the BadgeClass's image URL when that is under BaseURL, or beside the
+// BadgeClass when it has none.
+func newHostedSite(t *template, sample map[string]any, opts *HostedOptions, image []byte, ext string) (*hostedSite, error) {
 	fail := func(p, reason string) error { return &TemplateError{Template: t.name, Path: p, Reason: reason} }
 	base := strings.TrimRight(opts.BaseURL, "/")
 	if u, err := url.Parse(base); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
@@ -64,6 +67,16 @@ func newHostedSite(t *template, sample map[string]any, opts *HostedOptions) (*ho
 	} else {
 		s.revocationURL = base + "/revocations.json"
 		issuer["revocationList"] = s.revocationURL
+	}
+	switch img := badge["image"].(type) {
+	case nil:
+		u := strings.TrimSuffix(s.badgeURL, path.Ext(s.badgeURL)) + ext
+		badge["image"] = u
+		s.shared[u] = image
+	case string:
+		if u, err := s.under(img); err == nil {
+			s.shared[u] = image
+		}
 	}
 	if s.badgeURL == s.issuerURL || s.badgeURL == s.revocationURL || s.issuerURL == s.revocationURL || strings.HasPrefix(s.badgeURL, base+"/assertions/") || strings.HasPrefix(s.issuerURL, base+"/assertions/") {
 		return nil, fail("badge", "the BadgeClass, the Issuer, the revocation list and the assertions need addresses of their own")
@@ -195,10 +208,15 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/ld+json")
+	if !bytes.HasPrefix(body, []byte("{")) {
+		h.Set("Content-Type", http.DetectContentType(body))
+		if strings.HasSuffix(key, ".svg") {
+			h.Set("Content-Type", "image/svg+xml")
+		}
+	}
 	return &http.Response{
 		Status: http.StatusText(status), StatusCode: status, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header: h, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: req,
 	}, nil
 }
 
-var errNotHosted = errors.New("not a hosted assertion")

@@ -101,12 +101,12 @@ func writeRevocationList(ctx context.Context, l Ledger, listURL, dir string) err
 	err := l.Entries(ctx, func(e Entry) error {
 		if e.Format != FormatHosted || e.StatusListURL != listURL || !e.Revoked {
 			if e.Format == FormatHosted && e.StatusListURL == listURL && base == "" {
-				base = hostedBase(e)
+				base = baseOfAssertion(e)
 			}
 			return nil
 		}
 		if base == "" {
-			base = hostedBase(e)
+			base = baseOfAssertion(e)
 		}
 		entry := map[string]any{"id": e.CredentialID}
 		if e.RevokeReason != "" {
@@ -152,9 +152,9 @@ func writeRevocationList(ctx context.Context, l Ledger, listURL, dir string) err
 	return writeFile(path, b)
 }
 
-// hostedBase is the base URL a hosted assertion was issued under: its id
+// baseOfAssertion is the base URL a hosted assertion was issued under: its id
 // is BASE/assertions/<file>.json.
-func hostedBase(e Entry) string {
+func baseOfAssertion(e Entry) string {
 	i := strings.LastIndex(e.CredentialID, "/assertions/")
 	if i < 0 {
 		return ""
