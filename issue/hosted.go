@@ -219,4 +219,3 @@ func (t *siteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Header: h, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: req,
 	}, nil
 }
-
