@@ -32,7 +32,7 @@ func BenchmarkIssue(b *testing.B) {
 				if err != nil || sum.Issued != rows {
 					b.Fatalf("%+v %v", sum, err)
 				}
-				steps.add(sum.Steps)
+				steps.Add(sum.Steps)
 				elapsed += sum.Elapsed
 				n++
 				b.StopTimer()
@@ -40,7 +40,7 @@ func BenchmarkIssue(b *testing.B) {
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(rows*n)/elapsed.Seconds(), "rows/s")
-			total := steps.total().Seconds()
+			total := steps.Total().Seconds()
 			b.ReportMetric(100*steps.Sign.Seconds()/total, "%sign")
 			b.ReportMetric(100*steps.Bake.Seconds()/total, "%bake")
 			b.ReportMetric(100*steps.Verify.Seconds()/total, "%verify")
@@ -48,17 +48,4 @@ func BenchmarkIssue(b *testing.B) {
 			b.ReportMetric(100*(steps.Fill+steps.Ledger).Seconds()/total, "%other")
 		})
 	}
-}
-
-func (s *Steps) add(o Steps) {
-	s.Fill += o.Fill
-	s.Ledger += o.Ledger
-	s.Sign += o.Sign
-	s.Bake += o.Bake
-	s.Verify += o.Verify
-	s.Write += o.Write
-}
-
-func (s Steps) total() time.Duration {
-	return s.Fill + s.Ledger + s.Sign + s.Bake + s.Verify + s.Write
 }

@@ -132,7 +132,13 @@ type Options struct {
 	// NewID returns a fresh credential id ("urn:uuid:…" v4 when nil).
 	NewID  func() string
 	Signer Signer
-	Ledger Ledger // required unless DryRun
+	// Ledger records the credentials; required unless DryRun or
+	// OpenLedger is set.
+	Ledger Ledger
+	// OpenLedger, when Ledger is nil, opens the ledger once every input
+	// has been checked (so a bad template or recipients file never
+	// creates one).
+	OpenLedger func(context.Context) (Ledger, error)
 	// Verifier checks every baked image before it is written (a Verifier
 	// of default configuration when nil). The status of a credential
 	// being issued is not checked: its list is not published yet.
@@ -158,6 +164,21 @@ type Summary struct {
 // Steps are times spent per step of issuing.
 type Steps struct {
 	Fill, Ledger, Sign, Bake, Verify, Write time.Duration
+}
+
+// Add adds o's times to s's.
+func (s *Steps) Add(o Steps) {
+	s.Fill += o.Fill
+	s.Ledger += o.Ledger
+	s.Sign += o.Sign
+	s.Bake += o.Bake
+	s.Verify += o.Verify
+	s.Write += o.Write
+}
+
+// Total is the time of every step.
+func (s Steps) Total() time.Duration {
+	return s.Fill + s.Ledger + s.Sign + s.Bake + s.Verify + s.Write
 }
 
 // RowError is a row that was not issued.

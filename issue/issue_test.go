@@ -99,7 +99,9 @@ func itoa(i int) string {
 func TestIDColumnDoesNotOverride(t *testing.T) {
 	s := newTestSigner(t, "vc-jwt")
 	l := newMemLedger()
-	opts := baseOptions(t, s, l, "key,id,name,email,date\nk1,fixed-id,Ann,ann@example.org,2025-06-01T00:00:00Z\n")
+	opts := baseOptions(t, s, nil, "key,id,name,email,date\nk1,fixed-id,Ann,ann@example.org,2025-06-01T00:00:00Z\n")
+	opts.Ledger = nil
+	opts.OpenLedger = func(context.Context) (Ledger, error) { return l, nil }
 	n := 0
 	opts.NewID = func() string { n++; return "urn:uuid:11111111-1111-4111-8111-00000000000" + itoa(n) }
 	if sum, err := Run(context.Background(), opts); err != nil || sum.Issued != 1 {
@@ -171,7 +173,13 @@ func TestBadInputsNothingWritten(t *testing.T) {
 			if c.template != "" {
 				opts.Template = []byte(c.template)
 			}
+			opened := false
+			opts.Ledger = nil
+			opts.OpenLedger = func(context.Context) (Ledger, error) { opened = true; return l, nil }
 			sum, err := Run(context.Background(), opts)
+			if opened {
+				t.Error("the ledger was opened for inputs that do not pass")
+			}
 			var ie *InputError
 			if err == nil || !errors.As(err, &ie) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want an InputError containing %q", err, c.want)

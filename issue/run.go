@@ -76,6 +76,13 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	if !opts.DryRun {
+		if r.opts.Ledger == nil {
+			l, err := r.opts.OpenLedger(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("ledger: %w", err)
+			}
+			r.opts.Ledger = l
+		}
 		if err := r.prepareOutDir(); err != nil {
 			return nil, err
 		}
@@ -114,7 +121,7 @@ func prepare(opts Options) (*run, error) {
 	switch {
 	case opts.OutDir == "" && !opts.DryRun:
 		return nil, &InputError{errors.New("issue: no output directory")}
-	case opts.Ledger == nil && !opts.DryRun:
+	case opts.Ledger == nil && opts.OpenLedger == nil && !opts.DryRun:
 		return nil, &InputError{errors.New("issue: no ledger")}
 	case opts.Hosted == nil && opts.Signer == nil:
 		return nil, &InputError{errors.New("issue: no signer")}
@@ -374,13 +381,7 @@ func (r *run) issueAll(ctx context.Context) *Summary {
 			sum.Failed++
 			sum.Failures = append(sum.Failures, RowError{File: r.opts.RecipientsName, Line: r.rows[i].line, RowKey: r.rows[i].key, Err: res.err})
 		}
-		s := &sum.Steps
-		s.Fill += res.steps.Fill
-		s.Ledger += res.steps.Ledger
-		s.Sign += res.steps.Sign
-		s.Bake += res.steps.Bake
-		s.Verify += res.steps.Verify
-		s.Write += res.steps.Write
+		sum.Steps.Add(res.steps)
 	}
 	return sum
 }
