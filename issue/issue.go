@@ -141,9 +141,12 @@ type Options struct {
 	OpenLedger func(context.Context) (Ledger, error)
 	// Verifier checks every baked image before it is written (a Verifier
 	// of default configuration when nil). The status of a credential
-	// being issued is not checked: its list is not published yet.
+	// being issued is not checked: its list is not published yet. Hosted
+	// runs use a Verifier of their own that reads the site from memory
+	// (HostedOptions.Transport fetches anything else).
 	Verifier *verify.Verifier
-	// Progress is called after each row with how many are done.
+	// Progress is called after each row with how many are done, from
+	// Run's goroutine.
 	Progress func(done, total int)
 }
 

@@ -284,3 +284,27 @@ func TestUnverifiableNotWritten(t *testing.T) {
 		t.Fatalf("entry %+v", e)
 	}
 }
+
+func TestSVGAndCollidingKeys(t *testing.T) {
+	s := newTestSigner(t, "vc-jwt")
+	l := newMemLedger()
+	opts := baseOptions(t, s, l, "key,name,email,date\n"+
+		"Ann B.,Ann,ann@example.org,2025-06-01T00:00:00Z\n"+
+		"ann b,Ann2,ann2@example.org,2025-06-01T00:00:00Z\n"+
+		"../etc/passwd,Eve,eve@example.org,2025-06-01T00:00:00Z\n")
+	opts.Image = []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>`)
+	sum, err := Run(context.Background(), opts)
+	if err != nil || sum.Issued != 2 || sum.Failed != 1 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if f := sum.Failures[0].Error(); !strings.HasPrefix(f, `recipients.csv:3: row key "ann b" names the same file, ann_b.svg, as line 2's`) {
+		t.Fatalf("failure %q", f)
+	}
+	if got := strings.Join(outputs(t, opts.OutDir), " "); got != "Ann_B.svg _._etc_passwd.svg" {
+		t.Fatalf("files %s", got)
+	}
+	v := offlineVerifier()
+	if p := problems(verifyFile(t, v, filepath.Join(opts.OutDir, "Ann_B.svg"), verify.Recipient{"email": "ann@example.org"})); len(p) > 0 {
+		t.Fatal(p)
+	}
+}

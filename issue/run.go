@@ -257,11 +257,13 @@ func (r *run) readRecipients() error {
 			rw.problem = fmt.Errorf("the row key (column %s) is empty", keyCol)
 		case keys[rw.key] != 0:
 			rw.problem = fmt.Errorf("row key %q is also the key of line %d: each row needs its own", rw.key, keys[rw.key])
-		case files[rw.file] != 0:
-			rw.problem = fmt.Errorf("row key %q names the same file, %s, as line %d's", rw.key, rw.file+r.ext, files[rw.file])
+		case files[strings.ToLower(rw.file)] != 0:
+			// Compared without case: some file systems do not tell
+			// "Ann" from "ann".
+			rw.problem = fmt.Errorf("row key %q names the same file, %s, as line %d's", rw.key, rw.file+r.ext, files[strings.ToLower(rw.file)])
 		default:
 			keys[rw.key] = line
-			files[rw.file] = line
+			files[strings.ToLower(rw.file)] = line
 		}
 		r.rows = append(r.rows, rw)
 	}
@@ -279,7 +281,7 @@ func quoteList(names []string) string {
 // fileSafe makes a row key a file name: letters, digits, '.', '-' and
 // '_' are kept, '@' too (email row keys stay readable), every other
 // character becomes '_'; no leading dot (hidden files, temporary files,
-// "..") and at most 100 bytes.
+// ".."), no trailing one, and at most 100 bytes.
 func fileSafe(key string) string {
 	var b strings.Builder
 	for _, c := range key {
@@ -295,7 +297,7 @@ func fileSafe(key string) string {
 			break
 		}
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), ".")
 }
 
 // prepareOutDir creates the output directory and removes the temporary
