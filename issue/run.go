@@ -75,6 +75,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.preflight(ctx); err != nil {
+		return nil, err
+	}
 	if !opts.DryRun {
 		if r.opts.Ledger == nil {
 			l, err := r.opts.OpenLedger(ctx)
@@ -99,6 +102,34 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	return sum, nil
 }
+
+// preflight issues the first row whose data pass, as a dry run: a
+// signer whose key is not the issuer's, or a template whose credentials
+// do not verify, stops the run before anything is written, rather than
+// failing every row.
+func (r *run) preflight(ctx context.Context) error {
+	for i := range r.rows {
+		res := r.issueRowAs(ctx, i, true)
+		var de *rowDataError
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case res.outcome == failed && errors.As(res.err, &de):
+			continue // the row's own problem: try the next
+		case res.outcome == failed:
+			return &InputError{fmt.Errorf("%s:%d: %w; nothing was issued", r.opts.RecipientsName, r.rows[i].line, res.err)}
+		}
+		return nil
+	}
+	return nil
+}
+
+// rowDataError is a row whose data are wrong (no email, a bad date): the
+// row is skipped, the run goes on.
+type rowDataError struct{ err error }
+
+func (e *rowDataError) Error() string { return e.err.Error() }
+func (e *rowDataError) Unwrap() error { return e.err }
 
 // prepare checks every input before anything is written.
 func prepare(opts Options) (*run, error) {
@@ -224,7 +255,6 @@ func (r *run) readRecipients() error {
 	keys := map[string]int{}
 	files := map[string]int{}
 	for {
-		line, _ := cr.FieldPos(0)
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -236,7 +266,7 @@ func (r *run) readRecipients() error {
 			}
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		line, _ = cr.FieldPos(0)
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
@@ -390,10 +420,16 @@ func (r *run) issueAll(ctx context.Context) *Summary {
 
 // issueRow issues one row. A cancelled context leaves the row as it was:
 // not written, reserved at most (the next run redoes it).
-func (r *run) issueRow(ctx context.Context, i int) (res result) {
+func (r *run) issueRow(ctx context.Context, i int) result {
+	return r.issueRowAs(ctx, i, r.opts.DryRun)
+}
+
+// issueRowAs issues row i; dry does everything but write files and touch
+// the ledger.
+func (r *run) issueRowAs(ctx context.Context, i int, dry bool) (res result) {
 	rw := &r.rows[i]
 	if rw.problem != nil {
-		return result{outcome: failed, err: rw.problem}
+		return result{outcome: failed, err: &rowDataError{rw.problem}}
 	}
 	fail := func(err error) result {
 		if ctx.Err() != nil {
@@ -406,21 +442,21 @@ func (r *run) issueRow(ctx context.Context, i int) (res result) {
 	t := time.Now()
 	email := rw.values["email"]
 	if email == "" {
-		return fail(errNoEmail)
+		return fail(&rowDataError{errNoEmail})
 	}
 	if !strings.Contains(email, "@") {
-		return fail(fmt.Errorf("the email %q is not an email address", email))
+		return fail(&rowDataError{fmt.Errorf("the email %q is not an email address", email)})
 	}
 	id := r.newID()
 	cred, err := r.fill(rw, id)
 	if err != nil {
-		return fail(err)
+		return fail(&rowDataError{err})
 	}
 	out := filepath.Join(r.opts.OutDir, rw.file+r.ext)
 	res.steps.Fill = time.Since(t)
 
 	index := -1
-	if r.opts.DryRun {
+	if dry {
 		index = i // nothing is reserved: a stand-in index
 	} else {
 		t = time.Now()
@@ -445,6 +481,9 @@ func (r *run) issueRow(ctx context.Context, i int) (res result) {
 				res.outcome = skipped
 				return res
 			}
+			if e.Revoked {
+				return fail(fmt.Errorf("%s was revoked: it is not issued again", e.CredentialID))
+			}
 			if e.CredentialID != resv.CredentialID && r.hosted == nil {
 				// Redo the row as it was reserved: same id, same index.
 				id = e.CredentialID
@@ -462,7 +501,7 @@ func (r *run) issueRow(ctx context.Context, i int) (res result) {
 		addStatus(cred, r.opts.StatusListURL, index)
 	}
 	if err := r.setRecipient(cred, email); err != nil {
-		return fail(err)
+		return fail(&rowDataError{err})
 	}
 
 	toBake, assertion, err := r.sign(ctx, rw, cred, &res.steps)
@@ -490,7 +529,7 @@ func (r *run) issueRow(ctx context.Context, i int) (res result) {
 	if err := refusal(vres); err != nil {
 		return fail(err)
 	}
-	if r.opts.DryRun {
+	if dry {
 		res.outcome = issued
 		return res
 	}
