@@ -164,6 +164,10 @@ type Summary struct {
 	Steps Steps
 }
 
+// Complete reports whether every row is issued, by this run or an
+// earlier one.
+func (s *Summary) Complete() bool { return s.Issued+s.Skipped == s.Rows }
+
 // Steps are times spent per step of issuing.
 type Steps struct {
 	Fill, Ledger, Sign, Bake, Verify, Write time.Duration

@@ -31,7 +31,7 @@ func TestIssue100RowsVerify(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sum.Rows != 100 || sum.Issued != 100 || sum.Failed != 0 || sum.Skipped != 0 {
+			if sum.Rows != 100 || sum.Issued != 100 || sum.Failed != 0 || sum.Skipped != 0 || !sum.Complete() {
 				t.Fatalf("summary %+v", sum)
 			}
 			if progressed.Load() != 100 {
@@ -214,7 +214,7 @@ func TestBadRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Rows != 7 || sum.Issued != 3 || sum.Failed != 4 {
+	if sum.Rows != 7 || sum.Issued != 3 || sum.Failed != 4 || sum.Complete() {
 		t.Fatalf("summary %+v", sum)
 	}
 	want := []string{
