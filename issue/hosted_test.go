@@ -148,6 +148,7 @@ func TestHostedTemplateChecks(t *testing.T) {
 		"OB 3.0":               {string(ob3Template("did:example:x")), "hosted issuing is for Open Badges 2.0"},
 		"badge not embedded":   {strings.Replace(string(hostedTemplate()), `"badge": {`, `"badge": "https://badges.example.org/b.json", "x": {`, 1), "hosted issuing needs the BadgeClass embedded"},
 		"badge elsewhere":      {strings.Replace(string(hostedTemplate()), hostedBase+"/badges/teamwork.json", "https://other.example/b.json", 1), `badge.id: "https://other.example/b.json" is not the address of a file under`},
+		"status list":          {string(hostedTemplate()), "status lists are for Open Badges 3.0 credentials"},
 		"placeholder in badge": {strings.Replace(string(hostedTemplate()), `"Teamwork"`, `"Teamwork for {{.name}}"`, 1), "may not hold placeholders"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -155,6 +156,9 @@ func TestHostedTemplateChecks(t *testing.T) {
 				Template: []byte(c.template), TemplateName: "hosted.json",
 				Recipients: strings.NewReader(recipients(1)), Image: testPNG(), OutDir: t.TempDir(),
 				Hosted: &HostedOptions{BaseURL: hostedBase}, Ledger: newMemLedger(),
+			}
+			if name == "status list" {
+				opts.StatusListURL = hostedBase + "/status"
 			}
 			_, err := Run(context.Background(), opts)
 			if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -175,6 +175,9 @@ func prepare(opts Options) (*run, error) {
 	if err := r.checkTemplate(); err != nil {
 		return nil, &InputError{err}
 	}
+	if opts.StatusListURL != "" && r.gen != payload.OB3 {
+		return nil, &InputError{fmt.Errorf("%s is an Open Badges 2.0 assertion: status lists are for Open Badges 3.0 credentials (a 2.0 issuer publishes a revocation list)", opts.TemplateName)}
+	}
 	if opts.Hosted != nil {
 		r.format = FormatHosted
 		// The assertions are not published yet: the verifier reads them,
