@@ -101,8 +101,6 @@ type memLedger struct {
 	entries map[string]*Entry // row key → entry
 	order   []string
 	next    map[string]int // list URL → next index
-	// failComplete makes Complete fail after n calls (a crash).
-	reserves int
 }
 
 func newMemLedger() *memLedger {
@@ -116,7 +114,6 @@ func (l *memLedger) Reserve(ctx context.Context, r Reservation) (*Entry, bool, e
 		c := *e
 		return &c, true, nil
 	}
-	l.reserves++
 	e := &Entry{CredentialID: r.CredentialID, RowKey: r.RowKey, RecipientHash: r.RecipientHash, StatusListURL: r.StatusListURL,
 		Format: r.Format, OutputFile: r.OutputFile, StatusIndex: -1, State: StateReserved}
 	if r.WantIndex {

@@ -120,4 +120,30 @@ func TestResume(t *testing.T) {
 	if err != nil || sum.Skipped != 100 || sum.Issued != 0 {
 		t.Fatalf("third run: %+v %v", sum, err)
 	}
+
+	// An image lost after it was issued is issued again as it was
+	// recorded: the same id and status index.
+	lost := l.entry("r010")
+	os.Remove(filepath.Join(opts.OutDir, "r010.png"))
+	opts.Recipients = strings.NewReader(csv)
+	sum, err = Run(context.Background(), opts)
+	if err != nil || sum.Skipped != 99 || sum.Issued != 1 {
+		t.Fatalf("fourth run: %+v %v", sum, err)
+	}
+	u, err = unbake.UnbakeFile(filepath.Join(opts.OutDir, "r010.png"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := u.Parsed.Credential()
+	if cred["id"] != lost.CredentialID || cred["credentialStatus"].(map[string]any)["statusListIndex"] != itoa(lost.StatusIndex) {
+		t.Fatalf("reissued as %v, recorded %+v", cred["id"], lost)
+	}
+	// A revoked row is not issued again.
+	l.Revoke(context.Background(), []string{"r011"}, "", lost.IssuedAt)
+	os.Remove(filepath.Join(opts.OutDir, "r011.png"))
+	opts.Recipients = strings.NewReader(csv)
+	sum, err = Run(context.Background(), opts)
+	if err != nil || sum.Skipped != 99 || sum.Failed != 1 || !strings.Contains(sum.Failures[0].Error(), "was revoked: it is not issued again") {
+		t.Fatalf("fifth run: %+v %v", sum, err)
+	}
 }
