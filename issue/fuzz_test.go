@@ -98,3 +98,37 @@ func FuzzTemplate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRecipients: any recipients file is read or refused; the rows read
+// have lines after the header, distinct keys and safe file names.
+func FuzzRecipients(f *testing.F) {
+	f.Add(recipients(3))
+	f.Add("key,name,email,date\n\"a\nb\",x,y@z,d\n,,,\nk,n\n")
+	f.Add("\ufeffkey,name,email,date\r\n../x,n,e@x,d\r\n.hidden,n,e@x,d\r\nK,n,e@x,d\r\nk,n,e@x,d\r\n")
+	tmpl, err := parseTemplate("t.json", ob3Template("did:example:x"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, csv string) {
+		r := &run{tmpl: tmpl, ext: ".png", opts: Options{Recipients: strings.NewReader(csv), RecipientsName: "r.csv", TemplateName: "t.json"}}
+		if err := r.readRecipients(); err != nil {
+			return
+		}
+		files := map[string]bool{}
+		for _, rw := range r.rows {
+			if rw.line < 2 {
+				t.Fatalf("row at line %d", rw.line)
+			}
+			if rw.problem != nil {
+				continue
+			}
+			if rw.file == "" || strings.ContainsAny(rw.file, `/\`) || strings.HasPrefix(rw.file, ".") || strings.HasSuffix(rw.file, ".") || len(rw.file) > 100 {
+				t.Fatalf("key %q: file name %q", rw.key, rw.file)
+			}
+			if files[strings.ToLower(rw.file)] {
+				t.Fatalf("file %q twice", rw.file)
+			}
+			files[strings.ToLower(rw.file)] = true
+		}
+	})
+}
