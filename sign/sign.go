@@ -182,6 +182,9 @@ func (s *Signer) Sign(ctx context.Context, p *payload.Payload) (*Signed, error) 
 		return nil, &FormatError{Reason: fmt.Sprintf("eddsa-rdfc-2022 signs with an Ed25519 key, and this is a %s key: use --format vc-jwt", s.key.Type)}
 	}
 	cred := p.Object
+	if _, has := cred["proof"]; has && format == FormatVCJWT {
+		return nil, &FormatError{Reason: "the credential already carries an embedded proof; a VC-JWT signs the credential without one (--format eddsa-rdfc-2022 adds a second proof instead)"}
+	}
 	vm, err := s.methodFor(issuerOf(cred))
 	if err != nil {
 		return nil, err

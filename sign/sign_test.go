@@ -331,6 +331,10 @@ func TestSignRefuses(t *testing.T) {
 			t.Errorf("%.20s: %v", in, err)
 		}
 	}
+	var fe *sign.FormatError
+	if _, err := jwtSigner.Sign(ctx, signed.Payload); !errors.As(err, &fe) || !strings.Contains(err.Error(), "already carries an embedded proof") {
+		t.Errorf("VC-JWT over a proof: %v", err)
+	}
 	// A second proof makes a proof set, both verify.
 	twice, err := s.Sign(ctx, signed.Payload)
 	if err != nil {

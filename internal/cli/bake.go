@@ -165,7 +165,7 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 		}
 		p = signed.Payload
 		if !o.quiet {
-			fmt.Fprintf(streams.Err, "signed %s as %s with a %s key\n", describeSigned(p), signed.Format, signKey.Type)
+			fmt.Fprintf(streams.Err, "signed %s as %s with the %s key\n", describeSigned(p), signed.Format, signKey.Type)
 		}
 	}
 	in, err := openInput(streams, o.image)

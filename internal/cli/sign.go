@@ -177,7 +177,7 @@ func runSign(ctx context.Context, streams IO, o *signOptions, arg string) error 
 		}
 	}
 	if !o.quiet {
-		fmt.Fprintf(streams.Err, "signed %s as %s with a %s key; verified: valid; written to %s\n",
+		fmt.Fprintf(streams.Err, "signed %s as %s with the %s key; verified: valid; written to %s\n",
 			describeSigned(signed.Payload), signed.Format, key.Type, target)
 	}
 	return nil
