@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/proof/keyfile"
 	"github.com/badgebake/badgebake/sign"
+	"github.com/badgebake/badgebake/verify/ob3/statuslist"
 )
 
 func Example() {
@@ -47,4 +49,23 @@ func Example() {
 	// Output:
 	// eddsa-rdfc-2022 valid
 	// DataIntegrityProof assertionMethod true
+}
+
+func ExampleSigner_StatusListCredential() {
+	key, _ := keyfile.Generate(keyfile.Ed25519, 0)
+	did, _ := key.DIDKey()
+	signer, _ := sign.New(key, sign.Options{Format: sign.FormatVCJWT})
+
+	list := statuslist.New(statuslist.MinBits)
+	list.Set(7, 1, 1) // revoke the credential at index 7
+	signed, err := signer.StatusListCredential(context.Background(), "https://example.org/status/1", did, list,
+		statuslist.PurposeRevocation, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		panic(err)
+	}
+	back, purpose, _ := statuslist.FromCredential(signed.Payload.Credential())
+	revoked, _ := back.Status(7, 1)
+	fmt.Println(signed.Format, signed.Report.Status, purpose, revoked)
+	// Output:
+	// vc-jwt valid revocation 1
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
+
 	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/payload"
@@ -200,6 +202,14 @@ func TestSignRoundTrip(t *testing.T) {
 				}
 				if h["kid"] != wantKid {
 					t.Fatalf("kid %v, want %s", h["kid"], wantKid)
+				}
+				// A standard JOSE library verifies it with the public key.
+				sig, err := jose.ParseSigned(string(got.Bytes), []jose.SignatureAlgorithm{jose.SignatureAlgorithm(k.Alg())})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := sig.Verify(k.Public()); err != nil {
+					t.Fatalf("go-jose: %v", err)
 				}
 				claims := got.Payload.Object
 				if claims["iss"] != issuer || claims["jti"] != in["id"] || claims["sub"] != "did:example:alice" || claims["nbf"] == nil {
