@@ -20,7 +20,9 @@
 // After signing, an OB 3.0 result goes through the Verifier (structure,
 // context, type, schema, proof, issuer, dates); only its status is not
 // checked, since the status list of a credential being issued is not
-// published yet. An OB 2.0 signed assertion is checked locally — its
+// published yet (its entries are read, the list is not consulted, and
+// the verifier's findings about the list are kept in the report as INFO,
+// unless the list already says the credential is revoked). An OB 2.0 signed assertion is checked locally — its
 // signature with the key, its structure with payload.CheckStructure —
 // because the documents an OB 2.0 verifier fetches (the CryptographicKey,
 // the Issuer, the revocation list) are typically published together with

@@ -25,6 +25,7 @@ import (
 	"github.com/badgebake/badgebake/verify"
 	"github.com/badgebake/badgebake/verify/ob3"
 	"github.com/badgebake/badgebake/verify/ob3/dataintegrity"
+	"github.com/badgebake/badgebake/verify/ob3/statuslist"
 	"github.com/badgebake/badgebake/verify/ob3/vcjwt"
 )
 
@@ -231,14 +232,17 @@ func (s *Signer) signOB3(ctx context.Context, cred map[string]any, format Format
 	return nil, &FormatError{Reason: fmt.Sprintf("unknown format %q", format)}
 }
 
-// withoutUnpublishedStatus turns the CHECK_STATUS errors that only say
-// the status list could not be fetched into INFO: the list of a
-// credential being issued is published after it.
+// withoutUnpublishedStatus turns the verifier's CHECK_STATUS errors
+// about the status list (it cannot be fetched, it is not there yet, it
+// does not hold the index yet) into INFO: the list of a credential being
+// issued is published after it. The entries themselves were checked by
+// checkStatusEntries; a list that already says the credential is revoked
+// is still an error.
 func withoutUnpublishedStatus(res *report.Result) *report.Result {
 	changed := false
 	msgs := make([]report.Message, len(res.Report.Messages))
 	for i, m := range res.Report.Messages {
-		if m.Name == ob3.CheckStatus && m.MessageLevel == report.Error && m.Unavailable {
+		if m.Name == ob3.CheckStatus && m.MessageLevel == report.Error && !m.Revocation {
 			m.MessageLevel, m.Success, m.Unavailable = report.Info, true, false
 			m.Result = "Not checked while signing (the status list is published after the credential): " + m.Result
 			changed = true
@@ -254,25 +258,60 @@ func withoutUnpublishedStatus(res *report.Result) *report.Result {
 }
 
 // checkUnsigned checks the input's structure as CheckStructure does,
-// but for an unsigned OB 3.0 credential, which has no proof yet.
+// but for an unsigned OB 3.0 credential, which has no proof yet, and
+// reads its Bitstring status entries (their lists are not consulted).
 func checkUnsigned(p *payload.Payload) error {
 	_, err := p.CheckStructure()
 	var se *payload.StructureError
-	if !errors.As(err, &se) {
+	if err != nil && !errors.As(err, &se) {
 		return err
 	}
 	var problems []string
-	for _, pr := range se.Problems {
-		if !strings.HasPrefix(pr, `missing "proof"`) {
-			problems = append(problems, pr)
+	if se != nil {
+		for _, pr := range se.Problems {
+			if !strings.HasPrefix(pr, `missing "proof"`) {
+				problems = append(problems, pr)
+			}
 		}
+	}
+	if p.Generation == payload.OB3 {
+		problems = append(problems, checkStatusEntries(p.Object)...)
 	}
 	if len(problems) == 0 {
 		return nil
 	}
-	out := *se
-	out.Problems = problems
-	return &out
+	return &payload.StructureError{Kind: p.Kind, Generation: p.Generation, Problems: problems}
+}
+
+// checkStatusEntries reads the credential's credentialStatus entries of
+// the types the verifier reads from lists: the verifier's own reading of
+// them is set aside with the list's (see withoutUnpublishedStatus).
+func checkStatusEntries(cred map[string]any) (problems []string) {
+	v, ok := cred["credentialStatus"]
+	if !ok {
+		return nil
+	}
+	entries, isList := v.([]any)
+	if !isList {
+		entries = []any{v}
+	}
+	for i, e := range entries {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return append(problems, "credentialStatus is not an object or a list of objects")
+		}
+		switch m["type"] {
+		case statuslist.TypeEntry, statuslist.TypeEntry2021:
+			if _, err := statuslist.ParseEntry(m); err != nil {
+				where := "credentialStatus"
+				if isList {
+					where = fmt.Sprintf("credentialStatus[%d]", i)
+				}
+				problems = append(problems, fmt.Sprintf("%s cannot be read: %v", where, err))
+			}
+		}
+	}
+	return problems
 }
 
 // marshal writes JSON without escaping HTML characters (the signed text

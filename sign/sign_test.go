@@ -375,6 +375,36 @@ func TestSignIgnoresUnpublishedStatus(t *testing.T) {
 	}
 }
 
+// A list that is there but does not hold the credential yet (404 at the
+// list URL, a reachable host) is not the signer's business either; an
+// entry that cannot be read is.
+func TestSignStatusEntries(t *testing.T) {
+	ctx := context.Background()
+	k := newKey(t, keyfile.P256)
+	issuer, v := didWebVerifier(t, k) // serves the DID document only: the list is a 404
+	s, _ := sign.New(k, sign.Options{Verifier: v})
+	entry := func(index string) func(map[string]any) {
+		return func(c map[string]any) {
+			c["credentialStatus"] = map[string]any{
+				"id": "https://issuer.example/status/1#" + index, "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+				"statusListIndex": index, "statusListCredential": "https://issuer.example/status/1",
+			}
+		}
+	}
+	got, err := s.Sign(ctx, parse(t, credential(issuer, entry("7"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Report.Has("CHECK_STATUS", report.Info) || got.Report.Has("CHECK_STATUS", report.Error) {
+		t.Fatalf("messages %+v", got.Report.Report.Messages)
+	}
+	_, err = s.Sign(ctx, parse(t, credential(issuer, entry("seven"))))
+	var se *payload.StructureError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), `credentialStatus cannot be read: statuslist: statusListIndex: "seven" is not a string of decimal digits`) {
+		t.Fatalf("bad entry: %v", err)
+	}
+}
+
 func TestConcurrentSigning(t *testing.T) {
 	k := newKey(t, keyfile.Ed25519)
 	did, _ := k.DIDKey()
