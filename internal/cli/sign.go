@@ -177,8 +177,12 @@ func runSign(ctx context.Context, streams IO, o *signOptions, arg string) error 
 		}
 	}
 	if !o.quiet {
-		fmt.Fprintf(streams.Err, "signed %s as %s with the %s key; verified: valid; written to %s\n",
-			describeSigned(signed.Payload), signed.Format, key.Type, target)
+		checked := "verified: valid"
+		if signed.Format == sign.FormatJWS {
+			checked = "checked locally: the signature verifies with the key"
+		}
+		fmt.Fprintf(streams.Err, "signed %s as %s with the %s key; %s; written to %s\n",
+			describeSigned(signed.Payload), signed.Format, key.Type, checked, target)
 	}
 	return nil
 }
