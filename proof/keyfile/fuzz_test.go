@@ -3,6 +3,8 @@ package keyfile
 import (
 	"errors"
 	"testing"
+
+	"github.com/badgebake/badgebake/verify/ob3/keys"
 )
 
 // FuzzParse feeds arbitrary bytes to Parse: it returns a key it can write
@@ -36,6 +38,35 @@ func FuzzParse(f *testing.F) {
 		back, err := Parse(out)
 		if err != nil || back.Type != k.Type || back.Matches(k.Public()) != nil {
 			t.Fatalf("a key Parse read does not survive PEM: %v", err)
+		}
+	})
+}
+
+// FuzzDIDWebFromHost feeds arbitrary text to DIDWebFromHost: what it
+// returns is a did:web the verifier's resolver reads, that DIDWebFromHost
+// returns unchanged, and a DID document can be written for.
+func FuzzDIDWebFromHost(f *testing.F) {
+	for _, s := range []string{"example.org", "example.org/issuers/1", "localhost:8443/a", "https://example.org/.well-known/did.json", "did:web:example.org:u", "a..b", ":80", "x/%41"} {
+		f.Add(s)
+	}
+	k, _ := Generate(Ed25519, 0)
+	f.Fuzz(func(t *testing.T, s string) {
+		did, err := DIDWebFromHost(s)
+		if err != nil {
+			var de *DIDWebError
+			if did != "" || !errors.As(err, &de) {
+				t.Fatalf("DIDWebFromHost(%q) = %q, %v", s, did, err)
+			}
+			return
+		}
+		if again, err := DIDWebFromHost(did); err != nil || again != did {
+			t.Fatalf("DIDWebFromHost(%q) = %q, then %q, %v", s, did, again, err)
+		}
+		if _, err := keys.DIDWebURL(did); err != nil {
+			t.Fatalf("DIDWebFromHost(%q) = %q, which the resolver refuses: %v", s, did, err)
+		}
+		if _, err := k.DIDWebDocument(did); err != nil {
+			t.Fatalf("DIDWebDocument(%q): %v", did, err)
 		}
 	})
 }

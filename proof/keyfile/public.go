@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/badgebake/badgebake/proof/didkey"
@@ -158,12 +159,41 @@ func checkDIDWeb(did string) error {
 		}
 		if i == 0 {
 			host, err := url.PathUnescape(part)
-			if err != nil || strings.ContainsAny(host, "/%") {
+			if err != nil {
 				return &DIDWebError{did, "has a host that is not well percent-encoded"}
 			}
+			if reason := checkHost(host); reason != "" {
+				return &DIDWebError{did, reason}
+			}
+		} else if seg, err := url.PathUnescape(part); err != nil || seg == "." || seg == ".." || strings.ContainsAny(seg, "/?#\\") {
+			return &DIDWebError{did, "has a path part that is not a plain path segment"}
 		}
 	}
 	return nil
+}
+
+// checkHost checks a did:web host (decoded): a host name or IPv4
+// address, and an optional port from 1 to 65535, as verifiers resolve it.
+func checkHost(host string) string {
+	name, port, hasPort := strings.Cut(host, ":")
+	if name == "" {
+		return "names no host"
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return fmt.Sprintf("has a host with %q, which a host name cannot hold", c)
+		}
+	}
+	if strings.HasPrefix(name, ".") || strings.Contains(name, "..") {
+		return fmt.Sprintf("has the host %q, which is not a host name", name)
+	}
+	if hasPort {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 || port[0] == '0' {
+			return fmt.Sprintf("has the port %q, which is not a port number", port)
+		}
+	}
+	return ""
 }
 
 // DIDWebFromHost writes the did:web of the host and optional path where
@@ -176,7 +206,10 @@ func checkDIDWeb(did string) error {
 func DIDWebFromHost(hostPath string) (string, error) {
 	in := hostPath
 	if strings.HasPrefix(hostPath, "did:web:") {
-		return hostPath, checkDIDWeb(hostPath)
+		if err := checkDIDWeb(hostPath); err != nil {
+			return "", err
+		}
+		return hostPath, nil
 	}
 	s := strings.TrimPrefix(hostPath, "https://")
 	if strings.Contains(s, "://") {
@@ -190,20 +223,12 @@ func DIDWebFromHost(hostPath string) (string, error) {
 	}
 	segs := strings.Split(s, "/")
 	host := segs[0]
+	if reason := checkHost(host); reason != "" {
+		return "", &DIDWebError{in, reason}
+	}
 	name, port, hasPort := strings.Cut(host, ":")
-	if name == "" {
-		return "", &DIDWebError{in, "names no host"}
-	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
-			return "", &DIDWebError{in, fmt.Sprintf("has a host with %q, which a host name cannot hold", c)}
-		}
-	}
 	out := "did:web:" + strings.ToLower(name)
 	if hasPort {
-		if port == "" || strings.Trim(port, "0123456789") != "" {
-			return "", &DIDWebError{in, "has a port that is not a number"}
-		}
 		out += "%3A" + port
 	}
 	for _, seg := range segs[1:] {
