@@ -11,6 +11,7 @@ import (
 	"github.com/badgebake/badgebake/bake"
 	"github.com/badgebake/badgebake/internal/atomicfile"
 	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/proof/keyfile"
 	"github.com/badgebake/badgebake/verify"
 	"github.com/spf13/cobra"
 )
@@ -25,6 +26,9 @@ type bakeOptions struct {
 	quiet             bool
 	network           networkOptions
 	at                instant
+	signKey           string // --sign-key: sign PAYLOAD first
+	signFormat        string
+	signMethod        string
 }
 
 const bakeLong = `Bake embeds PAYLOAD into IMAGE (a PNG or SVG, told apart by content) and
@@ -47,6 +51,11 @@ hosted badge that means fetching it); a payload with errors is refused, and
 atomically: on any error no output file appears and an existing one is left
 untouched.
 
+With --sign-key KEY.pem, PAYLOAD is an unsigned credential or assertion (JSON)
+that is signed first, exactly as badgebake sign does (--format and
+--verification-method as there; the signed result is verified), and the
+signed payload is baked.
+
 ` + denyPrivateHelp
 
 func newBakeCmd(streams IO) *cobra.Command {
@@ -63,6 +72,9 @@ func newBakeCmd(streams IO) *cobra.Command {
 
   # Bake an OB 3.0 VC-JWT read from standard input, in place
   badgebake bake --in-place badge.png - < credential.jwt
+
+  # Sign an OB 3.0 credential with the issuer's key, then bake it
+  badgebake bake --sign-key keys/key.pem badge.png @unsigned.json -o baked.png
 
   # In a pipeline
   curl -s https://example.org/badge.png | badgebake bake - @assertion.json > baked.png`,
@@ -85,6 +97,9 @@ func newBakeCmd(streams IO) *cobra.Command {
 	f.BoolVar(&o.lenient, "lenient", false, "accept PNG text chunks with a wrong CRC")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	addAtFlag(cmd, &o.at, "verify the payload")
+	f.StringVar(&o.signKey, "sign-key", "", "sign PAYLOAD with the private key in `FILE` (PEM, mode 0600) before baking")
+	addSignFlags(cmd, &o.signFormat, &o.signMethod)
+	_ = cmd.MarkFlagFilename("sign-key", "pem")
 	o.network.addFlags(cmd)
 	_ = cmd.MarkFlagFilename("output", "png", "svg")
 	cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -114,9 +129,44 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 		return usagef("refusing to write a binary image to the terminal; use -o FILE, --in-place, or redirect standard output")
 	}
 
+	if o.signKey == "" && (o.signFormat != "" || o.signMethod != "") {
+		return usagef("--format and --verification-method say how --sign-key signs; give --sign-key KEY.pem too")
+	}
+	var signKey *keyfile.Key
+	if o.signKey != "" {
+		k, err := keyfile.Load(o.signKey)
+		if err != nil {
+			return err
+		}
+		signKey = k
+	}
 	p, err := readPayload(streams, o.payloadArg)
 	if err != nil {
 		return err
+	}
+	var warn io.Writer
+	if !o.quiet {
+		warn = streams.Err
+	}
+	var v *verify.Verifier
+	if !o.noVerify || signKey != nil {
+		if v, err = o.network.verifier(warn, o.at.clock()); err != nil {
+			return err
+		}
+	}
+	if signKey != nil {
+		signer, err := newSigner(signKey, o.signFormat, o.signMethod, v, o.at.clock())
+		if err != nil {
+			return err
+		}
+		signed, err := signer.Sign(ctx, p)
+		if err != nil {
+			return err
+		}
+		p = signed.Payload
+		if !o.quiet {
+			fmt.Fprintf(streams.Err, "signed %s as %s with the %s key\n", describeSigned(p), signed.Format, signKey.Type)
+		}
 	}
 	in, err := openInput(streams, o.image)
 	if err != nil {
@@ -143,14 +193,6 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 
 	opts := &bake.Options{NoOverwrite: o.noOverwrite, Lenient: o.lenient}
 	if !o.noVerify {
-		var warn io.Writer
-		if !o.quiet {
-			warn = streams.Err
-		}
-		v, err := o.network.verifier(warn, o.at.clock())
-		if err != nil {
-			return err
-		}
 		opts.Validator = verify.Validator{Verifier: v}
 	}
 	res, err := bake.Bake(ctx, out, in, p, opts)

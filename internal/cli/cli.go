@@ -109,6 +109,8 @@ func newRootCmd(streams IO) *cobra.Command {
 	root.SetErr(streams.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newBakeCmd(streams), newUnbakeCmd(streams), newVerifyCmd(streams), newServeCmd(streams), newVersionCmd(streams))
+	root.AddCommand(newKeygenCmd(streams))
+	root.AddCommand(newSignCmd(streams))
 	setupCompletion(root)
 	setVersionFlag(root)
 	return root

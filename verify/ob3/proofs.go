@@ -38,6 +38,15 @@ func NewProofs(client *fetch.Client) Proofs {
 	return p
 }
 
+// NewCanonicalizer returns the Data Integrity canonicalizer NewProofs
+// verifies with (JSON-LD in safe mode over the built-in contexts, others
+// fetched through client, then RDFC-1.0), for a signer: a proof made with
+// it is over exactly the bytes the verifier hashes. nil means a client
+// with its defaults. It is safe for concurrent use.
+func NewCanonicalizer(client *fetch.Client) dataintegrity.Canonicalizer {
+	return canonicalizer{NewProofs(client).(*realProofs).ld}
+}
+
 type realProofs struct {
 	client *fetch.Client
 	keys   *keys.Resolver
