@@ -480,3 +480,35 @@ func TestStatusListCredential(t *testing.T) {
 		}
 	}
 }
+
+// RevocationList is a whole revocation list from a ledger's revoked
+// indexes: exactly those entries set, at least the minimum size.
+func TestRevocationList(t *testing.T) {
+	k := newKey(t, keyfile.Ed25519)
+	issuer, v := didWebVerifier(t, k)
+	s, err := sign.New(k, sign.Options{Verifier: v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.RevocationList(context.Background(), "https://issuer.example/status/1", issuer, []int{0, 7, 131071}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := payload.Parse(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, purpose, err := statuslist.FromCredential(p.Credential())
+	if err != nil || purpose != statuslist.PurposeRevocation || list.Len() != statuslist.MinBits {
+		t.Fatalf("list %v, purpose %q, err %v", list, purpose, err)
+	}
+	for i := range list.Len() {
+		got, _ := list.Status(i, 1)
+		if want := i == 0 || i == 7 || i == 131071; (got == 1) != want {
+			t.Errorf("entry %d = %d", i, got)
+		}
+	}
+	if _, err := s.RevocationList(context.Background(), "https://issuer.example/status/1", issuer, []int{statuslist.MinBits}, 10); err == nil {
+		t.Error("an index past the list was accepted")
+	}
+}

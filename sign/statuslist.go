@@ -111,3 +111,29 @@ func (s *Signer) StatusListCredential(ctx context.Context, listURL, issuerID str
 	}
 	return &Signed{Payload: signed, Bytes: signed.Raw, Format: format, Report: res}, nil
 }
+
+// RevocationList signs a revocation status list of size entries (at least
+// statuslist.MinBits) in which the entries at revoked are set, issued by
+// issuerID, valid from now, to publish at listURL: what a ledger's revoked
+// indexes become. The bytes are the credential to upload (JSON with an
+// embedded proof, or a VC-JWT).
+func (s *Signer) RevocationList(ctx context.Context, listURL, issuerID string, revoked []int, size int) ([]byte, error) {
+	if size < statuslist.MinBits {
+		size = statuslist.MinBits
+	}
+	list := statuslist.New(size)
+	for _, i := range revoked {
+		if err := list.Set(i, 1, 1); err != nil {
+			return nil, fmt.Errorf("sign: revoked index %d: %w", i, err)
+		}
+	}
+	now := time.Now
+	if s.opts.Now != nil {
+		now = s.opts.Now
+	}
+	signed, err := s.StatusListCredential(ctx, listURL, issuerID, list, statuslist.PurposeRevocation, now())
+	if err != nil {
+		return nil, err
+	}
+	return signed.Bytes, nil
+}
