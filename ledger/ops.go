@@ -20,6 +20,13 @@ const (
 	Issued = "issued"
 )
 
+// Keys of Meta that the issuing commands share: what issue used, which
+// revoke and status-list read back.
+const (
+	MetaStatusListURL = "status_list_url" // the status list's URL
+	MetaFormat        = "format"          // the credentials' format, e.g. "vc-jwt"
+)
+
 // Reservation is what Reserve records of a credential about to be issued.
 type Reservation struct {
 	RowKey        string // the recipient row's key, unique in the ledger
@@ -115,18 +122,13 @@ func (l *Ledger) reserve(ctx context.Context, r Reservation) (*Entry, bool, erro
 		return nil, false, err
 	}
 	defer tx.Rollback()
-	found, err := scanEntry(tx.QueryRowContext(ctx, l.q(`SELECT `+entryColumns+` FROM credentials WHERE row_key = ?`), r.RowKey))
+	// The row's entry, if any; else whichever row already has the id.
+	found, err := scanEntry(tx.QueryRowContext(ctx, l.q(`SELECT `+entryColumns+` FROM credentials WHERE row_key = ? OR credential_id = ? ORDER BY CASE WHEN row_key = ? THEN 0 ELSE 1 END LIMIT 1`), r.RowKey, r.CredentialID, r.RowKey))
 	switch {
-	case err == nil:
+	case err == nil && found.RowKey == r.RowKey:
 		return found, true, tx.Commit()
-	case !errors.Is(err, sql.ErrNoRows):
-		return nil, false, err
-	}
-	var holder string
-	err = tx.QueryRowContext(ctx, l.q(`SELECT row_key FROM credentials WHERE credential_id = ?`), r.CredentialID).Scan(&holder)
-	switch {
 	case err == nil:
-		return nil, false, &idTakenError{id: r.CredentialID, rowKey: holder}
+		return nil, false, &idTakenError{id: r.CredentialID, rowKey: found.RowKey}
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, false, err
 	}
@@ -141,12 +143,12 @@ func (l *Ledger) reserve(ctx context.Context, r Reservation) (*Entry, bool, erro
 	}
 	var listURL, index any // NULL unless an index is wanted
 	if r.WantIndex {
-		if _, err := tx.ExecContext(ctx, l.q(`INSERT INTO status_lists (list_url, next_index) VALUES (?, 0) ON CONFLICT (list_url) DO NOTHING`), r.StatusListURL); err != nil {
-			return nil, false, err
-		}
-		// The update takes the counter row's lock (PostgreSQL) inside the
-		// database's write lock (SQLite): concurrent reservations queue here.
-		if err := tx.QueryRowContext(ctx, l.q(`UPDATE status_lists SET next_index = next_index + 1 WHERE list_url = ? RETURNING next_index - 1`), r.StatusListURL).Scan(&e.StatusIndex); err != nil {
+		// The list's first index is 0; the update takes the counter row's
+		// lock (PostgreSQL) inside the database's write lock (SQLite):
+		// concurrent reservations queue here until this one commits.
+		if err := tx.QueryRowContext(ctx, l.q(`INSERT INTO status_lists (list_url, next_index) VALUES (?, 1)
+			ON CONFLICT (list_url) DO UPDATE SET next_index = status_lists.next_index + 1
+			RETURNING next_index - 1`), r.StatusListURL).Scan(&e.StatusIndex); err != nil {
 			return nil, false, err
 		}
 		e.StatusListURL = r.StatusListURL
