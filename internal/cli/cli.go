@@ -111,6 +111,7 @@ func newRootCmd(streams IO) *cobra.Command {
 	root.AddCommand(newBakeCmd(streams), newUnbakeCmd(streams), newVerifyCmd(streams), newServeCmd(streams), newVersionCmd(streams))
 	root.AddCommand(newKeygenCmd(streams))
 	root.AddCommand(newSignCmd(streams))
+	root.AddCommand(newIssueCmd(streams), newRevokeCmd(streams), newStatusListCmd(streams))
 	setupCompletion(root)
 	setVersionFlag(root)
 	return root
