@@ -27,12 +27,12 @@ const metaIssuer = "issuer"
 
 type issueOptions struct {
 	template, recipients, image, key, out string
-	ledger, statusListURL, format, method  string
-	rowKey, baseURL                        string
-	hashRecipients, dryRun, quiet          bool
-	jobs                                   int
-	at                                     instant
-	network                                networkOptions
+	ledger, statusListURL, format, method string
+	rowKey, baseURL                       string
+	hashRecipients, dryRun, quiet         bool
+	jobs                                  int
+	at                                    instant
+	network                               networkOptions
 }
 
 const issueLong = `Issue issues one personalised baked badge per row of a CSV file: each row
