@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/badgebake/badgebake/errkind"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -89,16 +92,50 @@ func openSQLite(ctx context.Context, path string) (*Ledger, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, &Error{Ledger: path, Op: "open", Err: usage("it is a directory, not a ledger file")}
 	}
+	if err := checkSQLiteLedger(ctx, path); err != nil {
+		return nil, l.fail("open", err)
+	}
 	db, err := sql.Open("sqlite", path+"?"+sqlitePragmas)
 	if err != nil {
 		return nil, l.fail("open", err)
 	}
 	l.db = db
-	if err := db.PingContext(ctx); err != nil {
+	if err := pingSQLite(ctx, db); err != nil {
 		db.Close()
 		return nil, l.fail("open", err)
 	}
 	return l, nil
+}
+
+// pingSQLite makes the first connection. Switching a new file to WAL mode
+// needs the file to itself, and SQLite answers "busy" at once, without
+// waiting, to a process that asks while another is doing it (several
+// processes starting on a new ledger); so a busy first connection is
+// retried, for as long as the busy timeout would have waited.
+func pingSQLite(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.PingContext(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED (of
+// any extended code).
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if !errors.As(err, &coded) {
+		return false
+	}
+	primary := coded.Code() & 0xff
+	return primary == 5 || primary == 6
 }
 
 func openPostgres(ctx context.Context, dsn string) (*Ledger, error) {
@@ -182,3 +219,38 @@ func parseTime(s sql.NullString) (time.Time, error) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// checkSQLiteLedger refuses a file that exists and is not a badgebake
+// ledger (a CSV given by mistake, another application's database) before
+// the ledger's settings, such as WAL mode, are written into it.
+func checkSQLiteLedger(ctx context.Context, path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // created by opening
+	}
+	if err != nil {
+		return err
+	}
+	header := make([]byte, 16)
+	n, _ := io.ReadFull(f, header)
+	f.Close()
+	if n == 0 {
+		return nil // an empty file is a new ledger too
+	}
+	if string(header[:n]) != "SQLite format 3\x00" {
+		return errkind.Mark(errkind.BadInput, errors.New("not a badgebake ledger: not an SQLite database"))
+	}
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(30000)&_pragma=query_only(1)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var tables, migrationTables int
+	if err := db.QueryRowContext(ctx, `SELECT count(*), COALESCE(SUM(CASE WHEN name = 'schema_migrations' THEN 1 ELSE 0 END), 0) FROM sqlite_master WHERE type = 'table'`).Scan(&tables, &migrationTables); err != nil {
+		return err
+	}
+	if tables > 0 && migrationTables == 0 {
+		return errkind.Mark(errkind.BadInput, errors.New("not a badgebake ledger: an SQLite database of something else"))
+	}
+	return nil
+}

@@ -1,9 +1,12 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -533,5 +536,37 @@ func TestNameHidesThePassword(t *testing.T) {
 	l := open(t, withPassword) // trust authentication: any password will do
 	if strings.Contains(l.Name(), "hunter2") || !strings.Contains(l.Name(), "xxxxx") {
 		t.Errorf("Name() = %q, want the URL with its password hidden", l.Name())
+	}
+}
+
+// TestOpenRefusesAFileThatIsNotALedger: a file that is not SQLite, or an
+// SQLite database of something else, is refused and left as it was.
+func TestOpenRefusesAFileThatIsNotALedger(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "recipients.csv")
+	os.WriteFile(csv, []byte("email,name\nada@example.org,Ada\n"), 0o600)
+	other := filepath.Join(dir, "other.db")
+	db, err := sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE things (name TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for path, says := range map[string]string{csv: "not an SQLite database", other: "an SQLite database of something else"} {
+		before, _ := os.ReadFile(path)
+		l, err := Open(context.Background(), path)
+		if err == nil {
+			l.Close()
+			t.Errorf("Open(%s) succeeded", filepath.Base(path))
+			continue
+		}
+		if !strings.Contains(err.Error(), says) || errkind.Of(err) != errkind.BadInput {
+			t.Errorf("Open(%s) = %v, want it to say %q", filepath.Base(path), err, says)
+		}
+		if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+			t.Errorf("Open(%s) changed the file", filepath.Base(path))
+		}
 	}
 }
