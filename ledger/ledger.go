@@ -100,11 +100,42 @@ func openSQLite(ctx context.Context, path string) (*Ledger, error) {
 		return nil, l.fail("open", err)
 	}
 	l.db = db
-	if err := db.PingContext(ctx); err != nil {
+	if err := pingSQLite(ctx, db); err != nil {
 		db.Close()
 		return nil, l.fail("open", err)
 	}
 	return l, nil
+}
+
+// pingSQLite makes the first connection. Switching a new file to WAL mode
+// needs the file to itself, and SQLite answers "busy" at once, without
+// waiting, to a process that asks while another is doing it (several
+// processes starting on a new ledger); so a busy first connection is
+// retried, for as long as the busy timeout would have waited.
+func pingSQLite(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.PingContext(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED (of
+// any extended code).
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if !errors.As(err, &coded) {
+		return false
+	}
+	primary := coded.Code() & 0xff
+	return primary == 5 || primary == 6
 }
 
 func openPostgres(ctx context.Context, dsn string) (*Ledger, error) {
