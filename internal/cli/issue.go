@@ -430,6 +430,15 @@ func runRevoke(ctx context.Context, streams IO, o *revokeOptions, ids []string) 
 	defer p.ledger.Close()
 	var ls issue.ListSigner
 	if p.signer != nil {
+		// The ledger is changed before the list is signed and written:
+		// try both first, so that a key that is not the issuer's, or an
+		// output directory that is not there, revokes nothing.
+		if _, err := p.signer.StatusList(ctx, p.listURL, nil, issue.StatusListSize(0)); err != nil {
+			return fmt.Errorf("sign the status list: %w; nothing was revoked", err)
+		}
+		if _, err := os.Stat(filepath.Dir(p.out)); err != nil {
+			return &issueInputError{fmt.Errorf("--status-list-out: %w; nothing was revoked", err)}
+		}
 		ls = p.signer
 	}
 	entries, err := issue.Revoke(ctx, issue.LedgerFor(p.ledger), ls, ids, o.reason, p.out, time.Now())
