@@ -298,7 +298,8 @@ ledger, then rewrites what publishes revocations: the signed Bitstring status
 list credential of the Open Badges 3.0 credentials (to --status-list-out,
 default beside the ledger, ready to upload to the URL issue recorded), and
 for hosted Open Badges 2.0 assertions the issuer's revocation list beside
-them. All or nothing: an unknown id revokes none. Revoking again is harmless.
+them. All or nothing: an unknown id, or a key that cannot sign the list (not
+the issuer's), revokes none. Revoking again is harmless.
 `,
 		Example: `  badgebake revoke --ledger issued.db --key keys/key.pem --reason "issued in error" r042 r107`,
 		Args: func(cmd *cobra.Command, args []string) error {
