@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -450,11 +451,25 @@ func runRevoke(ctx context.Context, streams IO, o *revokeOptions, ids []string) 
 		for _, e := range entries {
 			fmt.Fprintf(streams.Err, "revoked %s (%s)\n", e.RowKey, e.CredentialID)
 		}
-		if p.listURL != "" {
-			fmt.Fprintf(streams.Err, "status list written to %s: upload it to %s\n", p.out, p.listURL)
+		// The list written is the revoked credentials' own, which is not
+		// the last one issue recorded when the ledger holds several.
+		for _, u := range revokedLists(entries) {
+			fmt.Fprintf(streams.Err, "status list written to %s: upload it to %s\n", p.out, u)
 		}
 	}
 	return nil
+}
+
+// revokedLists are the Bitstring status lists of the revoked entries,
+// each once (hosted OB 2.0 assertions have a revocation list instead).
+func revokedLists(entries []issue.Entry) []string {
+	var urls []string
+	for _, e := range entries {
+		if e.StatusIndex >= 0 && e.StatusListURL != "" && e.Format != issue.FormatHosted && !slices.Contains(urls, e.StatusListURL) {
+			urls = append(urls, e.StatusListURL)
+		}
+	}
+	return urls
 }
 
 func runStatusList(ctx context.Context, streams IO, o *statusListOptions) error {
