@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/ledger"
+	"github.com/badgebake/badgebake/unbake"
 )
 
 // These tests run the real badgebake command in subprocesses (the test
@@ -204,6 +207,36 @@ func checkLedger(t *testing.T, path string, keys []string) {
 	}
 }
 
+// checkImagesMatchLedger unbakes every image the ledger names: each holds a
+// whole VC-JWT whose jti is its entry's credential id, none twice.
+func checkImagesMatchLedger(t *testing.T, ledgerPath string) {
+	t.Helper()
+	seen := map[string]string{}
+	for _, e := range ledgerEntries(t, ledgerPath) {
+		res, err := unbake.UnbakeFile(e.OutputFile, nil)
+		if err != nil {
+			t.Errorf("%s: %v", e.OutputFile, err)
+			continue
+		}
+		parts := strings.Split(res.Payload, ".")
+		var claims struct {
+			JTI string `json:"jti"`
+		}
+		b, err := base64.RawURLEncoding.DecodeString(parts[min(1, len(parts)-1)])
+		if len(parts) != 3 || err != nil || json.Unmarshal(b, &claims) != nil {
+			t.Errorf("%s: not a whole VC-JWT: %.60q", e.OutputFile, res.Payload)
+			continue
+		}
+		if claims.JTI != e.CredentialID {
+			t.Errorf("%s: jti %q, the ledger says %q", e.OutputFile, claims.JTI, e.CredentialID)
+		}
+		if other, dup := seen[claims.JTI]; dup {
+			t.Errorf("%s and %s carry the same credential %s", other, e.OutputFile, claims.JTI)
+		}
+		seen[claims.JTI] = e.OutputFile
+	}
+}
+
 // TestIssueResumesAfterSIGKILL kills issue part-way with SIGKILL, runs it
 // again, and checks that every row was issued exactly once: one image
 // each, no temporary file left, the ledger complete with distinct status
@@ -291,6 +324,7 @@ func TestIssueResumesAfterSIGKILL(t *testing.T) {
 		}
 	}
 	checkLedger(t, ledgerPath, keys)
+	checkImagesMatchLedger(t, ledgerPath)
 
 	// One more run: nothing left to do.
 	_, stderr, code = runBadgebake(t, args...)
@@ -381,6 +415,7 @@ func testConcurrentIssue(t *testing.T, outA, outB string) {
 		}
 	}
 	checkLedger(t, ledgerPath, append(keysA, keysB...))
+	checkImagesMatchLedger(t, ledgerPath)
 	images := 0
 	for _, out := range []string{outA, outB} {
 		imgs, others := pngFiles(t, filepath.Join(f.dir, out))
