@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -298,7 +299,8 @@ ledger, then rewrites what publishes revocations: the signed Bitstring status
 list credential of the Open Badges 3.0 credentials (to --status-list-out,
 default beside the ledger, ready to upload to the URL issue recorded), and
 for hosted Open Badges 2.0 assertions the issuer's revocation list beside
-them. All or nothing: an unknown id revokes none. Revoking again is harmless.
+them. All or nothing: an unknown id, or a key that cannot sign the list (not
+the issuer's), revokes none. Revoking again is harmless.
 `,
 		Example: `  badgebake revoke --ledger issued.db --key keys/key.pem --reason "issued in error" r042 r107`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -430,6 +432,15 @@ func runRevoke(ctx context.Context, streams IO, o *revokeOptions, ids []string) 
 	defer p.ledger.Close()
 	var ls issue.ListSigner
 	if p.signer != nil {
+		// The ledger is changed before the list is signed and written:
+		// try both first, so that a key that is not the issuer's, or an
+		// output directory that is not there, revokes nothing.
+		if _, err := p.signer.StatusList(ctx, p.listURL, nil, issue.StatusListSize(0)); err != nil {
+			return fmt.Errorf("sign the status list: %w; nothing was revoked", err)
+		}
+		if _, err := os.Stat(filepath.Dir(p.out)); err != nil {
+			return &issueInputError{fmt.Errorf("--status-list-out: %w; nothing was revoked", err)}
+		}
 		ls = p.signer
 	}
 	entries, err := issue.Revoke(ctx, issue.LedgerFor(p.ledger), ls, ids, o.reason, p.out, time.Now())
@@ -440,11 +451,25 @@ func runRevoke(ctx context.Context, streams IO, o *revokeOptions, ids []string) 
 		for _, e := range entries {
 			fmt.Fprintf(streams.Err, "revoked %s (%s)\n", e.RowKey, e.CredentialID)
 		}
-		if p.listURL != "" {
-			fmt.Fprintf(streams.Err, "status list written to %s: upload it to %s\n", p.out, p.listURL)
+		// The list written is the revoked credentials' own, which is not
+		// the last one issue recorded when the ledger holds several.
+		for _, u := range revokedLists(entries) {
+			fmt.Fprintf(streams.Err, "status list written to %s: upload it to %s\n", p.out, u)
 		}
 	}
 	return nil
+}
+
+// revokedLists are the Bitstring status lists of the revoked entries,
+// each once (hosted OB 2.0 assertions have a revocation list instead).
+func revokedLists(entries []issue.Entry) []string {
+	var urls []string
+	for _, e := range entries {
+		if e.StatusIndex >= 0 && e.StatusListURL != "" && e.Format != issue.FormatHosted && !slices.Contains(urls, e.StatusListURL) {
+			urls = append(urls, e.StatusListURL)
+		}
+	}
+	return urls
 }
 
 func runStatusList(ctx context.Context, streams IO, o *statusListOptions) error {
