@@ -52,6 +52,7 @@ type result struct {
 
 // run is one Run: the checked inputs.
 type run struct {
+	unlock   func() // releases the output directory's lock
 	opts     Options
 	tmpl     *template
 	gen      payload.Generation
@@ -89,6 +90,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		if err := r.prepareOutDir(); err != nil {
 			return nil, err
 		}
+		defer r.unlock()
 		if r.hosted != nil {
 			if err := r.hosted.writeShared(r.opts.OutDir); err != nil {
 				return nil, err
@@ -341,9 +343,16 @@ func (r *run) prepareOutDir() error {
 	if r.hosted != nil {
 		dirs = append(dirs, filepath.Join(r.opts.OutDir, "assertions"))
 	}
-	for _, dir := range dirs {
+	for i, dir := range dirs {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
+		}
+		if i == 0 {
+			unlock, err := lockOutDir(dir)
+			if err != nil {
+				return err
+			}
+			r.unlock = unlock
 		}
 		if err := removeTemps(dir); err != nil {
 			return err
@@ -460,7 +469,10 @@ func (r *run) issueRowAs(ctx context.Context, i int, dry bool) (res result) {
 
 	index := -1
 	if dry {
-		index = i // nothing is reserved: a stand-in index
+		// Nothing is reserved: a stand-in index, far past any list's end,
+		// so that a published list cannot call the trial credential
+		// revoked (the signer then reports its status as unchecked).
+		index = standInIndex + i
 	} else {
 		t = time.Now()
 		resv := Reservation{
@@ -470,7 +482,10 @@ func (r *run) issueRowAs(ctx context.Context, i int, dry bool) (res result) {
 			StatusListURL: r.listURL(),
 			Format:        r.format,
 			OutputFile:    out,
-			WantIndex:     r.opts.StatusListURL != "" && r.hosted == nil,
+			// A hosted assertion takes an index too, though its revocation
+			// list names assertions by id: the ledger keeps a list URL
+			// only with an index, and revoke needs the URL to rewrite it.
+			WantIndex: r.listURL() != "",
 		}
 		e, existing, err := r.opts.Ledger.Reserve(ctx, resv)
 		res.steps.Ledger = time.Since(t)
@@ -569,6 +584,10 @@ func (r *run) credentialID(rw *row, fresh string) string {
 
 // listURL is where the row's credential can be revoked: its status list,
 // or a hosted assertion's issuer's revocation list.
+// standInIndex starts the status indexes of trial credentials (the check
+// before a run, --dry-run): past the end of any status list issued.
+const standInIndex = 1 << 30
+
 func (r *run) listURL() string {
 	if r.hosted != nil {
 		return r.hosted.revocationURL

@@ -58,6 +58,14 @@ func WriteStatusList(ctx context.Context, l Ledger, s ListSigner, listURL, out s
 // assertions, the issuer's revocation list beside the assertions. It
 // returns the revoked entries.
 func Revoke(ctx context.Context, l Ledger, s ListSigner, ids []string, reason, out string, now time.Time) ([]Entry, error) {
+	// One output file holds one status list: credentials of several are
+	// refused before the ledger changes, so the ledger and the published
+	// lists never disagree.
+	if lists, err := statusListsOf(ctx, l, ids); err != nil {
+		return nil, err
+	} else if len(lists) > 1 {
+		return nil, fmt.Errorf("the credentials to revoke are on %d status lists (%s): revoke those of each list in its own run, with its own --status-list-out; nothing was revoked", len(lists), strings.Join(lists, ", "))
+	}
 	entries, err := l.Revoke(ctx, ids, reason, now)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
@@ -90,7 +98,41 @@ func Revoke(ctx context.Context, l Ledger, s ListSigner, ids []string, reason, o
 			return entries, err
 		}
 	}
+	// A hosted assertion says itself that it is revoked: verifiers read
+	// an issuer's revocation list for signed assertions only.
+	for _, e := range entries {
+		if e.Format == FormatHosted {
+			if err := markAssertionRevoked(e); err != nil {
+				return entries, err
+			}
+		}
+	}
 	return entries, nil
+}
+
+// markAssertionRevoked rewrites a hosted assertion's published file
+// (OUT/assertions/<file>.json beside its image) with "revoked": true and
+// the reason.
+func markAssertionRevoked(e Entry) error {
+	name := e.CredentialID[strings.LastIndex(e.CredentialID, "/")+1:]
+	path := filepath.Join(filepath.Dir(e.OutputFile), "assertions", name)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("the hosted assertion of %s: %w", e.RowKey, err)
+	}
+	var a map[string]any
+	if err := json.Unmarshal(b, &a); err != nil {
+		return fmt.Errorf("the hosted assertion %s: %w", path, err)
+	}
+	a["revoked"] = true
+	if e.RevokeReason != "" {
+		a["revocationReason"] = e.RevokeReason
+	}
+	out, err := marshal(a)
+	if err != nil {
+		return err
+	}
+	return writeFile(path, out)
 }
 
 // writeRevocationList rewrites a hosted issuer's revocation list, in the
@@ -160,4 +202,25 @@ func baseOfAssertion(e Entry) string {
 		return ""
 	}
 	return e.CredentialID[:i]
+}
+
+// statusListsOf returns the Bitstring status lists (not hosted revocation
+// lists) the credentials named by ids (credential ids or row keys) are
+// entered in, in the order met. Unknown ids are left to Ledger.Revoke.
+func statusListsOf(ctx context.Context, l Ledger, ids []string) ([]string, error) {
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	var lists []string
+	err := l.Entries(ctx, func(e Entry) error {
+		if (want[e.CredentialID] || want[e.RowKey]) && e.Format != FormatHosted && e.StatusIndex >= 0 && e.StatusListURL != "" && !slices.Contains(lists, e.StatusListURL) {
+			lists = append(lists, e.StatusListURL)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	return lists, nil
 }
