@@ -19,6 +19,7 @@ import (
 
 	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/fetch"
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/proof/keyfile"
 	"github.com/badgebake/badgebake/report"
@@ -422,13 +423,4 @@ func (s *Signer) creatorFor(assertion map[string]any) (string, error) {
 }
 
 // issuerOf is the id of a credential's issuer.
-func issuerOf(cred map[string]any) string {
-	switch v := cred["issuer"].(type) {
-	case string:
-		return v
-	case map[string]any:
-		id, _ := v["id"].(string)
-		return id
-	}
-	return ""
-}
+func issuerOf(cred map[string]any) string { return jsonin.Ref(cred["issuer"]) }

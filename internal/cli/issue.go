@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/badgebake/badgebake/errkind"
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/issue"
 	"github.com/badgebake/badgebake/ledger"
 	"github.com/badgebake/badgebake/payload"
@@ -273,14 +274,7 @@ func templateIssuer(template []byte) string {
 	if json.Unmarshal(template, &doc) != nil {
 		return ""
 	}
-	switch iss := doc["issuer"].(type) {
-	case string:
-		return iss
-	case map[string]any:
-		s, _ := iss["id"].(string)
-		return s
-	}
-	return ""
+	return jsonin.Ref(doc["issuer"])
 }
 
 type revokeOptions struct {

@@ -390,13 +390,4 @@ func objectsOf(v any) []map[string]any {
 }
 
 // issuerID is the credential's issuer: a URI or an embedded profile's id.
-func issuerID(doc map[string]any) string {
-	switch v := doc["issuer"].(type) {
-	case string:
-		return v
-	case map[string]any:
-		s, _ := v["id"].(string)
-		return s
-	}
-	return ""
-}
+func issuerID(doc map[string]any) string { return jsonin.Ref(doc["issuer"]) }

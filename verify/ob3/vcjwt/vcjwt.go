@@ -325,16 +325,7 @@ func period(c, cred map[string]any, claim, prop, oldProp string) (*time.Time, er
 
 // issuerID is the credential's issuer id: the issuer itself when it is a
 // string, else its "id".
-func issuerID(cred map[string]any) string {
-	switch v := cred["issuer"].(type) {
-	case string:
-		return v
-	case map[string]any:
-		id, _ := v["id"].(string)
-		return id
-	}
-	return ""
-}
+func issuerID(cred map[string]any) string { return jsonin.Ref(cred["issuer"]) }
 
 // subjectID is the id of the credential's one subject, or "".
 func subjectID(cred map[string]any) string {
