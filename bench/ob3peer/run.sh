@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
 	-keep) keep=1; shift ;;
 	-schemas) schemas=$2; shift 2 ;;
 	-issued) issued=$2; shift 2 ;;
-	-h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,22p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown flag $1" >&2; exit 2 ;;
 	*) paths+=("$1"); shift ;;
 	esac
