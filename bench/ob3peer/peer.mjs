@@ -10,7 +10,8 @@
 // credentials as VC-JWTs (EdDSA, kid = the did:key method) into
 // DIR/jwt/credential-NNNNN.jwt, so that badgebake and the peers verify the
 // same files. verify runs @digitalcredentials/verifier-core on every JSON
-// file under PATH; verify-jwt runs jose on every .jwt file. Both print the
+// file under PATH; verify-jwt runs jose on every .jwt file (did:key
+// issuers: Ed25519 with EdDSA, P-256 with ES256). Both print the
 // rate of each run and a summary of the verdicts.
 //
 // Nothing reaches the network unless --online: fetch is replaced by one that
@@ -18,7 +19,7 @@
 // URL) and refuses everything else, counting the refusals.
 import { readFile, writeFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { join, basename } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 
 const [command, ...rest] = process.argv.slice(2);
 const opts = parseArgs(rest);
@@ -165,6 +166,17 @@ function multikeyToJwk({ publicKeyMultibase, secretKeyMultibase }) {
   return jwk;
 }
 
+// p256MultikeyToKeyObject turns a P-256 did:key multibase (z-base58btc,
+// 0x8024 prefix, compressed point) into a Node public KeyObject: the point
+// goes into an SPKI structure as it is, and OpenSSL decompresses it.
+function p256MultikeyToKeyObject(mb) {
+  const bytes = base58Decode(mb.slice(1));
+  if (bytes[0] !== 0x80 || bytes[1] !== 0x24 || bytes.length !== 35) throw new Error('not a P-256 multikey');
+  // SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (33 bytes) }
+  const prefix = Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex');
+  return createPublicKey({ key: Buffer.concat([prefix, bytes.subarray(2)]), format: 'der', type: 'spki' });
+}
+
 function base58Decode(s) {
   const alphabet = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
   let n = 0n;
@@ -294,14 +306,19 @@ async function verifyJWT() {
   await measure('jose', inputs, async ({ text }) => {
     try {
       const header = jose.decodeProtectedHeader(text);
-      if (!header.kid?.startsWith('did:key:z6Mk')) return `unsupported key: ${header.kid ?? 'no kid'}`;
+      // did:key Ed25519 (z6Mk…, EdDSA) or P-256 (zDn…, ES256), as
+      // badgebake keygen makes them.
+      const alg = header.kid?.startsWith('did:key:z6Mk') ? 'EdDSA' : header.kid?.startsWith('did:key:zDn') ? 'ES256' : null;
+      if (!alg) return `unsupported key: ${header.kid ?? 'no kid'}`;
       let key = keys.get(header.kid);
       if (!key) {
         const mb = header.kid.slice('did:key:'.length).split('#')[0];
-        key = await jose.importJWK(multikeyToJwk({ publicKeyMultibase: mb }), 'EdDSA');
+        key = alg === 'EdDSA'
+          ? await jose.importJWK(multikeyToJwk({ publicKeyMultibase: mb }), 'EdDSA')
+          : p256MultikeyToKeyObject(mb);
         keys.set(header.kid, key);
       }
-      const { payload } = await jose.jwtVerify(text, key, { algorithms: ['EdDSA'], typ: 'JWT' });
+      const { payload } = await jose.jwtVerify(text, key, { algorithms: [alg], typ: 'JWT' });
       const vc = payload.vc ?? payload;
       const issuer = typeof vc.issuer === 'string' ? vc.issuer : vc.issuer?.id;
       if (payload.iss !== issuer) return 'invalid: iss is not issuer.id';
