@@ -206,7 +206,7 @@ func baseOfAssertion(e Entry) string {
 
 // statusListsOf returns the Bitstring status lists (not hosted revocation
 // lists) the credentials named by ids (credential ids or row keys) are
-// entered in, in the order met. Unknown ids are left to Ledger.Revoke.
+// entered in, sorted. Unknown ids are left to Ledger.Revoke.
 func statusListsOf(ctx context.Context, l Ledger, ids []string) ([]string, error) {
 	want := make(map[string]bool, len(ids))
 	for _, id := range ids {
@@ -222,5 +222,6 @@ func statusListsOf(ctx context.Context, l Ledger, ids []string) ([]string, error
 	if err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
+	slices.Sort(lists) // the same message on every run
 	return lists, nil
 }
