@@ -29,7 +29,7 @@ var layers = [][]string{
 	{"verify"}, // the verifier
 	{"sign"},   // signing, checked by the verifier
 	{"internal/ui/badgecard", "internal/ui/htmlreport", "internal/ui/progress", "internal/ui/textreport"}, // presentation, for the applications
-	{"batch", "server", "issue"}, // applications
+	{"batch", "server", "issue", "backpack"}, // applications
 	{"internal/cli", "cmd/badgebake"},
 }
 
