@@ -1,0 +1,127 @@
+package backpack
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/badgebake/badgebake/errkind"
+)
+
+// StateError is a redirect whose state is not the authorization's: it
+// answers another request, or was forged. Nothing may be exchanged.
+type StateError struct {
+	Missing bool // the redirect has no state at all
+}
+
+func (e *StateError) Error() string {
+	if e.Missing {
+		return "the redirect has no state: it does not answer this authorization"
+	}
+	return "the redirect's state is not this authorization's: it answers another request or was forged"
+}
+
+func (e *StateError) ErrorKind() errkind.Kind { return errkind.BadInput }
+
+// AuthorizationError is a redirect carrying the provider's error=…
+// (RFC 6749 §4.1.2.1), e.g. access_denied when the user said no.
+type AuthorizationError struct {
+	Code        string // error
+	Description string // error_description
+	URI         string // error_uri
+}
+
+func (e *AuthorizationError) Error() string {
+	s := "the backpack refused the authorization: " + e.Code
+	if e.Description != "" {
+		s += ": " + e.Description
+	}
+	if e.URI != "" {
+		s += " (" + e.URI + ")"
+	}
+	return s
+}
+
+func (e *AuthorizationError) ErrorKind() errkind.Kind { return errkind.BadInput }
+
+// RedirectError is text that is not a usable redirect URL.
+type RedirectError struct {
+	Reason string
+}
+
+func (e *RedirectError) Error() string { return "not an authorization redirect: " + e.Reason }
+
+func (e *RedirectError) ErrorKind() errkind.Kind { return errkind.Usage }
+
+// ParseRedirect reads the redirect URL that ends an authorization (the one
+// the listener receives, or the one a user pastes; a bare query string
+// "?code=…&state=…" is accepted too) and returns its authorization code.
+// The state is checked first, so that an error= from a forged redirect is
+// not taken for the provider's answer.
+func ParseRedirect(raw string, want *Authorization) (code string, err error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", &RedirectError{Reason: "empty"}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url's error quotes the text, which holds the code.
+		return "", &RedirectError{Reason: "not a URL"}
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return "", &RedirectError{Reason: "its query cannot be read"}
+	}
+	if len(q) == 0 && u.Fragment != "" {
+		// Some providers answer in the fragment; accept it the same way.
+		if fq, ferr := url.ParseQuery(u.Fragment); ferr == nil {
+			q = fq
+		}
+	}
+	if len(q["state"]) > 1 || len(q["code"]) > 1 {
+		return "", &RedirectError{Reason: "repeated state or code"}
+	}
+	state := q.Get("state")
+	if state == "" {
+		return "", &StateError{Missing: true}
+	}
+	if want == nil || want.State == "" || !constantTimeEqual(state, want.State) {
+		return "", &StateError{}
+	}
+	if e := q.Get("error"); e != "" {
+		return "", &AuthorizationError{Code: printable(e), Description: printable(q.Get("error_description")), URI: printable(q.Get("error_uri"))}
+	}
+	code = q.Get("code")
+	if code == "" {
+		return "", &RedirectError{Reason: "no code"}
+	}
+	return code, nil
+}
+
+func constantTimeEqual(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var v byte
+	for i := 0; i < len(a); i++ {
+		v |= a[i] ^ b[i]
+	}
+	return v == 0
+}
+
+// printable keeps a provider's text to one line of at most 300 printable
+// characters: it ends up on a terminal.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if b.Len() >= 300 {
+			b.WriteString("…")
+			break
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
