@@ -124,4 +124,3 @@ func printable(s string) string {
 	}
 	return b.String()
 }
-
