@@ -123,6 +123,9 @@ func checkURL(raw string) (string, error) {
 	if err != nil || u.Host == "" {
 		return "", &InsecureURLError{URL: raw}
 	}
+	// The documents are found under the provider URL's path; a query or
+	// fragment would end up in the middle of their URLs.
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
 	switch u.Scheme {
 	case "https":
 		return u.String(), nil

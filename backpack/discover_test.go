@@ -141,3 +141,34 @@ func TestDiscoverRefusesPlainHTTPEndpoints(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestDiscoverSeparateAuthorizationServers(t *testing.T) {
+	// The 3.0 document names another token endpoint: one registration
+	// cannot serve both, so the 2.1 server is kept alone.
+	fake := fakebackpack.New(t, fakebackpack.Options{No30: true})
+	fake.Handle("GET /ims/ob/v3p0/discovery", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"components":{"securitySchemes":{"OAuth2ACG":{"flows":{"authorizationCode":{
+			"authorizationUrl":"http://127.0.0.1:1/other/authorize","tokenUrl":"http://127.0.0.1:1/other/token",
+			"scopes":{"https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert":""}}}}}}}`))
+	}))
+	p, err := backpack.Discover(context.Background(), fake.Client(), fake.URL()+"?ignored=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.API30Base != "" || p.Token != fake.URL()+"/oauth/token" || len(p.Scopes) != 4 {
+		t.Errorf("provider %+v", p)
+	}
+}
+
+func TestDiscoverNotJSON(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<html>hello</html>"))
+	}))
+	defer srv.Close()
+	_, err := backpack.Discover(context.Background(), srv.Client(), srv.URL)
+	var de *backpack.DiscoveryError
+	if !errors.As(err, &de) || !strings.Contains(de.ManifestProblem, "not a JSON object") ||
+		!strings.Contains(de.DiscoveryProblem, "not a JSON object") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -302,3 +302,24 @@ func TestRevokeWithoutEndpoint(t *testing.T) {
 		t.Error("revoked without an endpoint")
 	}
 }
+
+func TestRefreshWithoutRotationKeepsRefreshToken(t *testing.T) {
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	var sec secrets
+	c := connected(t, fake, &sec)
+	store := backpack.NewFileStore(t.TempDir() + "/backpacks.json")
+	ctx := context.Background()
+	oldAccess, oldRefresh := c.Token.AccessToken, c.Token.RefreshToken
+	c.Token.Expiry = time.Unix(1, 0)
+	tok, err := c.TokenSource(ctx, fake.Client(), store).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.AccessToken == oldAccess || tok.RefreshToken != oldRefresh {
+		t.Errorf("refresh: access changed %v, refresh kept %v", tok.AccessToken != oldAccess, tok.RefreshToken == oldRefresh)
+	}
+	saved, err := store.Load(ctx, "fake")
+	if err != nil || saved.Token.RefreshToken != oldRefresh || saved.Token.AccessToken != tok.AccessToken {
+		t.Errorf("saved %v, %v", saved, err)
+	}
+}
