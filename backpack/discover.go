@@ -19,9 +19,9 @@ import (
 const (
 	api21Suffix = "/ims/ob/v2p1"
 	api30Suffix = "/ims/ob/v3p0"
-	// maxDocument caps a discovery document or an OAuth response: they are
+	// maxDiscoveryBody caps a discovery document or an OAuth response: they are
 	// small, and a provider must not make us read without end.
-	maxDocument = 1 << 20
+	maxDiscoveryBody = 1 << 20
 )
 
 // Provider is what discovery learnt of a backpack: its name, its OAuth
@@ -165,9 +165,9 @@ func cleanURL(raw string) (string, error) {
 	return u.String(), nil
 }
 
-// getJSON fetches raw and decodes a JSON object into v; its error says in
+// fetchDocument fetches raw and decodes a JSON object into v; its error says in
 // a few words what the URL answered.
-func getJSON(ctx context.Context, hc *http.Client, raw string, v any) error {
+func fetchDocument(ctx context.Context, hc *http.Client, raw string, v any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	if err != nil {
 		return err
@@ -185,12 +185,12 @@ func getJSON(ctx context.Context, hc *http.Client, raw string, v any) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("HTTP %s", resp.Status)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDiscoveryBody+1))
 	if err != nil {
 		return err
 	}
-	if len(body) > maxDocument {
-		return fmt.Errorf("more than %d bytes", maxDocument)
+	if len(body) > maxDiscoveryBody {
+		return fmt.Errorf("more than %d bytes", maxDiscoveryBody)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return fmt.Errorf("not a JSON object: %v", err)
@@ -216,7 +216,7 @@ type manifest struct {
 
 func discover21(ctx context.Context, hc *http.Client, manifestURL string) (*Provider, error) {
 	var m manifest
-	if err := getJSON(ctx, hc, manifestURL, &m); err != nil {
+	if err := fetchDocument(ctx, hc, manifestURL, &m); err != nil {
 		return nil, err
 	}
 	if len(m.API) == 0 {
@@ -290,7 +290,7 @@ type serviceDescription struct {
 
 func discover30(ctx context.Context, hc *http.Client, discoveryURL, apiBase string) (*Provider, error) {
 	var d serviceDescription
-	if err := getJSON(ctx, hc, discoveryURL, &d); err != nil {
+	if err := fetchDocument(ctx, hc, discoveryURL, &d); err != nil {
 		return nil, err
 	}
 	acg := d.Components.SecuritySchemes.OAuth2ACG

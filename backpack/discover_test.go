@@ -109,7 +109,7 @@ func TestDiscoverNeither(t *testing.T) {
 }
 
 func TestDiscoverRefusesPlainHTTP(t *testing.T) {
-	hc := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+	hc := &http.Client{Transport: refuseTransport(func(*http.Request) (*http.Response, error) {
 		t.Fatal("no request may be made")
 		return nil, nil
 	})}
@@ -138,9 +138,9 @@ func TestDiscoverRefusesPlainHTTPEndpoints(t *testing.T) {
 	}
 }
 
-type roundTripFunc func(*http.Request) (*http.Response, error)
+type refuseTransport func(*http.Request) (*http.Response, error)
 
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+func (f refuseTransport) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestDiscoverSeparateAuthorizationServers(t *testing.T) {
 	// The 3.0 document names another token endpoint: one registration

@@ -130,10 +130,10 @@ func Register(ctx context.Context, hc *http.Client, p *Provider, meta ClientMeta
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, &RegistrationError{URL: p.Registration, Err: unwrapURLError(err)}
+		return nil, &RegistrationError{URL: p.Registration, Err: transportCause(err)}
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxDiscoveryBody))
 	if err != nil {
 		return nil, &RegistrationError{URL: p.Registration, HTTPCode: resp.StatusCode, Err: err}
 	}
@@ -267,7 +267,7 @@ func tokenError(op, tokenURL string, err error) error {
 	return &TokenError{Op: op, URL: tokenURL, Err: errors.New(strings.TrimPrefix(err.Error(), "oauth2: "))}
 }
 
-func unwrapURLError(err error) error {
+func transportCause(err error) error {
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		return uerr.Err
@@ -326,7 +326,7 @@ func Revoke(ctx context.Context, hc *http.Client, c *Connection) error {
 	req.SetBasicAuth(url.QueryEscape(c.Registration.ClientID), url.QueryEscape(c.Registration.ClientSecret))
 	resp, err := hc.Do(req)
 	if err != nil {
-		return &TokenError{Op: "revoke", URL: p.Revocation, Err: unwrapURLError(err)}
+		return &TokenError{Op: "revoke", URL: p.Revocation, Err: transportCause(err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusOK {
@@ -336,7 +336,7 @@ func Revoke(ctx context.Context, hc *http.Client, c *Connection) error {
 		Error       string `json:"error"`
 		Description string `json:"error_description"`
 	}
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxDiscoveryBody))
 	json.Unmarshal(raw, &answer)
 	return &TokenError{Op: "revoke", URL: p.Revocation, HTTPCode: resp.StatusCode,
 		Code: answer.Error, Description: answer.Description}

@@ -15,21 +15,21 @@ import (
 	"github.com/badgebake/badgebake/internal/testkit/fakebackpack"
 )
 
-const redirectURI = "http://127.0.0.1:8765/callback"
+const testRedirectURI = "http://127.0.0.1:8765/callback"
 
-var meta = backpack.ClientMetadata{
+var testMetadata = backpack.ClientMetadata{
 	ClientName: "badgebake", ClientURI: "https://badgebake.example/",
 	LogoURI: "https://badgebake.example/logo.png", TOSURI: "https://badgebake.example/tos",
 	PolicyURI: "https://badgebake.example/privacy", SoftwareVersion: "1.2.3",
-	RedirectURIs: []string{redirectURI},
+	RedirectURIs: []string{testRedirectURI},
 }
 
-// secrets collects what must never appear in an error message.
-type secrets []string
+// secretSet collects what must never appear in an error message.
+type secretSet []string
 
-func (s *secrets) add(v ...string) { *s = append(*s, v...) }
+func (s *secretSet) add(v ...string) { *s = append(*s, v...) }
 
-func (s secrets) check(t *testing.T, err error) {
+func (s secretSet) check(t *testing.T, err error) {
 	t.Helper()
 	if err == nil {
 		return
@@ -43,19 +43,19 @@ func (s secrets) check(t *testing.T, err error) {
 
 // connected runs discovery, registration, authorization and exchange
 // against fake and returns the connection.
-func connected(t *testing.T, fake *fakebackpack.Provider, sec *secrets) *backpack.Connection {
+func connectToFake(t *testing.T, fake *fakebackpack.Provider, sec *secretSet) *backpack.Connection {
 	t.Helper()
 	ctx := context.Background()
 	p, err := backpack.Discover(ctx, fake.Client(), fake.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := backpack.Register(ctx, fake.Client(), p, meta)
+	reg, err := backpack.Register(ctx, fake.Client(), p, testMetadata)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sec.add(reg.ClientSecret)
-	cfg := p.OAuthConfig(reg, redirectURI)
+	cfg := p.OAuthConfig(reg, testRedirectURI)
 	a, err := backpack.NewAuthorization(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -72,13 +72,13 @@ func connected(t *testing.T, fake *fakebackpack.Provider, sec *secrets) *backpac
 		t.Fatal(err)
 	}
 	sec.add(tok.AccessToken, tok.RefreshToken)
-	return &backpack.Connection{Name: "fake", Provider: *p, Registration: *reg, RedirectURI: redirectURI, Token: tok}
+	return &backpack.Connection{Name: "fake", Provider: *p, Registration: *reg, RedirectURI: testRedirectURI, Token: tok}
 }
 
 func TestRegisterBody(t *testing.T) {
 	fake := fakebackpack.New(t, fakebackpack.Options{TLS: true})
-	var sec secrets
-	c := connected(t, fake, &sec)
+	var sec secretSet
+	c := connectToFake(t, fake, &sec)
 	regs := fake.Registered()
 	if len(regs) != 1 {
 		t.Fatalf("%d registrations", len(regs))
@@ -88,7 +88,7 @@ func TestRegisterBody(t *testing.T) {
 		"client_name": "badgebake", "client_uri": "https://badgebake.example/",
 		"logo_uri": "https://badgebake.example/logo.png", "tos_uri": "https://badgebake.example/tos",
 		"policy_uri": "https://badgebake.example/privacy", "software_id": "badgebake",
-		"software_version": "1.2.3", "redirect_uris": []any{redirectURI},
+		"software_version": "1.2.3", "redirect_uris": []any{testRedirectURI},
 		"token_endpoint_auth_method": "client_secret_basic",
 		"grant_types":                []any{"authorization_code", "refresh_token"},
 		"response_types":             []any{"code"},
@@ -115,7 +115,7 @@ func TestRegisterRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = backpack.Register(context.Background(), fake.Client(), p, meta)
+	_, err = backpack.Register(context.Background(), fake.Client(), p, testMetadata)
 	var re *backpack.RegistrationError
 	if !errors.As(err, &re) || re.HTTPCode != 400 {
 		t.Fatalf("err = %v, want a 400 *RegistrationError", err)
@@ -129,7 +129,7 @@ func TestRegisterRefused(t *testing.T) {
 
 func TestAuthorizationURL(t *testing.T) {
 	cfg := (&backpack.Provider{Authorization: "https://b.example/auth", Token: "https://b.example/token",
-		Scopes: fakebackpack.Scopes21}).OAuthConfig(&backpack.Registration{ClientID: "id", ClientSecret: "s"}, redirectURI)
+		Scopes: fakebackpack.Scopes21}).OAuthConfig(&backpack.Registration{ClientID: "id", ClientSecret: "s"}, testRedirectURI)
 	a1, err := backpack.NewAuthorization(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +147,7 @@ func TestAuthorizationURL(t *testing.T) {
 	}
 	q := u.Query()
 	checks := map[string]string{
-		"response_type": "code", "client_id": "id", "redirect_uri": redirectURI, "state": a1.State,
+		"response_type": "code", "client_id": "id", "redirect_uri": testRedirectURI, "state": a1.State,
 		"code_challenge_method": "S256", "code_challenge": oauth2.S256ChallengeFromVerifier(a1.Verifier),
 		"scope": strings.Join(fakebackpack.Scopes21, " ") + " offline_access",
 	}
@@ -165,18 +165,18 @@ func TestExchangeWrongVerifier(t *testing.T) {
 	fake := fakebackpack.New(t, fakebackpack.Options{})
 	ctx := context.Background()
 	p, _ := backpack.Discover(ctx, fake.Client(), fake.URL())
-	reg, err := backpack.Register(ctx, fake.Client(), p, meta)
+	reg, err := backpack.Register(ctx, fake.Client(), p, testMetadata)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := p.OAuthConfig(reg, redirectURI)
+	cfg := p.OAuthConfig(reg, testRedirectURI)
 	a, _ := backpack.NewAuthorization(cfg)
 	code, err := backpack.ParseRedirect(fake.Authorize(a.URL), a)
 	if err != nil {
 		t.Fatal(err)
 	}
 	other, _ := backpack.NewAuthorization(cfg)
-	sec := secrets{reg.ClientSecret, a.Verifier, other.Verifier, code}
+	sec := secretSet{reg.ClientSecret, a.Verifier, other.Verifier, code}
 	_, err = backpack.Exchange(backpack.WithHTTPClient(ctx, fake.Client()), cfg, code, other)
 	var te *backpack.TokenError
 	if !errors.As(err, &te) || te.Code != "invalid_grant" || te.Op != "exchange" {
@@ -184,7 +184,7 @@ func TestExchangeWrongVerifier(t *testing.T) {
 	}
 	sec.check(t, err)
 	// A wrong client secret: refused by Basic authentication.
-	bad := p.OAuthConfig(&backpack.Registration{ClientID: reg.ClientID, ClientSecret: "wrong-secret"}, redirectURI)
+	bad := p.OAuthConfig(&backpack.Registration{ClientID: reg.ClientID, ClientSecret: "wrong-secret"}, testRedirectURI)
 	a, _ = backpack.NewAuthorization(cfg)
 	code, _ = backpack.ParseRedirect(fake.Authorize(a.URL), a)
 	sec = append(sec, "wrong-secret", code, a.Verifier)
@@ -199,8 +199,8 @@ func TestAuthorizationDenied(t *testing.T) {
 	fake := fakebackpack.New(t, fakebackpack.Options{})
 	ctx := context.Background()
 	p, _ := backpack.Discover(ctx, fake.Client(), fake.URL())
-	reg, _ := backpack.Register(ctx, fake.Client(), p, meta)
-	a, _ := backpack.NewAuthorization(p.OAuthConfig(reg, redirectURI))
+	reg, _ := backpack.Register(ctx, fake.Client(), p, testMetadata)
+	a, _ := backpack.NewAuthorization(p.OAuthConfig(reg, testRedirectURI))
 	fake.DenyNext("access_denied")
 	_, err := backpack.ParseRedirect(fake.Authorize(a.URL), a)
 	var ae *backpack.AuthorizationError
@@ -211,8 +211,8 @@ func TestAuthorizationDenied(t *testing.T) {
 
 func TestRefreshRotatesAndSaves(t *testing.T) {
 	fake := fakebackpack.New(t, fakebackpack.Options{RotateRefresh: true})
-	var sec secrets
-	c := connected(t, fake, &sec)
+	var sec secretSet
+	c := connectToFake(t, fake, &sec)
 	store := backpack.NewFileStore(t.TempDir() + "/b/backpacks.json")
 	ctx := context.Background()
 	if err := store.Save(ctx, c); err != nil {
@@ -266,8 +266,8 @@ func TestRefreshRotatesAndSaves(t *testing.T) {
 
 func TestRevoke(t *testing.T) {
 	fake := fakebackpack.New(t, fakebackpack.Options{})
-	var sec secrets
-	c := connected(t, fake, &sec)
+	var sec secretSet
+	c := connectToFake(t, fake, &sec)
 	if err := backpack.Revoke(context.Background(), fake.Client(), c); err != nil {
 		t.Fatal(err)
 	}
@@ -293,8 +293,8 @@ func TestRevoke(t *testing.T) {
 
 func TestRevokeWithoutEndpoint(t *testing.T) {
 	fake := fakebackpack.New(t, fakebackpack.Options{NoRevocation: true, No30: true})
-	var sec secrets
-	c := connected(t, fake, &sec)
+	var sec secretSet
+	c := connectToFake(t, fake, &sec)
 	if err := backpack.Revoke(context.Background(), fake.Client(), c); err != nil {
 		t.Fatal(err)
 	}
@@ -305,8 +305,8 @@ func TestRevokeWithoutEndpoint(t *testing.T) {
 
 func TestRefreshWithoutRotationKeepsRefreshToken(t *testing.T) {
 	fake := fakebackpack.New(t, fakebackpack.Options{})
-	var sec secrets
-	c := connected(t, fake, &sec)
+	var sec secretSet
+	c := connectToFake(t, fake, &sec)
 	store := backpack.NewFileStore(t.TempDir() + "/backpacks.json")
 	ctx := context.Background()
 	oldAccess, oldRefresh := c.Token.AccessToken, c.Token.RefreshToken

@@ -88,7 +88,7 @@ func ParseRedirect(raw string, want *Authorization) (code string, err error) {
 		return "", &StateError{}
 	}
 	if e := q.Get("error"); e != "" {
-		return "", &AuthorizationError{Code: printable(e), Description: printable(q.Get("error_description")), URI: printable(q.Get("error_uri"))}
+		return "", &AuthorizationError{Code: oneLine(e), Description: oneLine(q.Get("error_description")), URI: oneLine(q.Get("error_uri"))}
 	}
 	code = q.Get("code")
 	if code == "" {
@@ -108,9 +108,9 @@ func constantTimeEqual(a, b string) bool {
 	return v == 0
 }
 
-// printable keeps a provider's text to one line of at most 300 printable
+// oneLine keeps a provider's text to one line of at most 300 oneLine
 // characters: it ends up on a terminal.
-func printable(s string) string {
+func oneLine(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if b.Len() >= 300 {

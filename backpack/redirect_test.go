@@ -2,6 +2,7 @@ package backpack_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/badgebake/badgebake/backpack"
@@ -40,7 +41,7 @@ func TestParseRedirect(t *testing.T) {
 			if code != "" || !tc.check(err) {
 				t.Fatalf("= %q, %v", code, err)
 			}
-			secrets{"SECRETCODE", "the-state"}.check(t, err)
+			secretSet{"SECRETCODE", "the-state"}.check(t, err)
 		})
 	}
 }
@@ -53,4 +54,26 @@ func isState(err error) bool {
 func isRedirect(err error) bool {
 	var re *backpack.RedirectError
 	return errors.As(err, &re)
+}
+
+func FuzzParseRedirect(f *testing.F) {
+	f.Add("http://127.0.0.1:1/callback?code=c&state=s")
+	f.Add("?error=access_denied&error_description=x%0A&state=s")
+	f.Add("https://b.example/cb#code=c&state=s")
+	f.Add("%zz")
+	a := &backpack.Authorization{State: "s"}
+	f.Fuzz(func(t *testing.T, raw string) {
+		code, err := backpack.ParseRedirect(raw, a)
+		if err == nil && code == "" {
+			t.Fatal("no code and no error")
+		}
+		if err != nil {
+			if code != "" {
+				t.Fatal("a code with an error")
+			}
+			if strings.ContainsAny(err.Error(), "\n\r") {
+				t.Fatalf("error %q spans lines", err)
+			}
+		}
+	})
 }

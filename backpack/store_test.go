@@ -22,7 +22,7 @@ func sampleConnection(name string) *backpack.Connection {
 		Name:         name,
 		Provider:     backpack.Provider{Name: "B", Authorization: "https://b.example/a", Token: "https://b.example/t", Scopes: []string{"offline_access"}, API21Base: "https://b.example/ims/ob/v2p1"},
 		Registration: backpack.Registration{ClientID: "client-1", ClientSecret: "CLIENTSECRET"},
-		RedirectURI:  redirectURI,
+		RedirectURI:  testRedirectURI,
 		Token:        &oauth2.Token{AccessToken: "ACCESSTOKEN", RefreshToken: "REFRESHTOKEN", TokenType: "Bearer", Expiry: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)},
 	}
 }
@@ -105,7 +105,7 @@ func TestFileStoreRefusesOpenFile(t *testing.T) {
 	if err := store.Save(ctx, sampleConnection("c")); err == nil {
 		t.Error("saved into a file others can read")
 	}
-	secrets{"CLIENTSECRET", "ACCESSTOKEN", "REFRESHTOKEN"}.check(t, err)
+	secretSet{"CLIENTSECRET", "ACCESSTOKEN", "REFRESHTOKEN"}.check(t, err)
 
 	// A broken file: the message must not quote it.
 	os.WriteFile(path, []byte(`{"connections": {"b": {"token": ACCESSTOKEN}}}`), 0o600)
@@ -113,7 +113,7 @@ func TestFileStoreRefusesOpenFile(t *testing.T) {
 	if err == nil {
 		t.Fatal("read a broken file")
 	}
-	secrets{"ACCESSTOKEN"}.check(t, err)
+	secretSet{"ACCESSTOKEN"}.check(t, err)
 }
 
 func TestConnectionStringRedacts(t *testing.T) {

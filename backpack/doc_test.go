@@ -13,7 +13,7 @@ import (
 
 // Connecting to a backpack: discover it, register, let the user authorize,
 // exchange the code and keep the connection.
-func Example() {
+func Example_connect() {
 	t := &exampleT{}
 	defer t.cleanup()
 	fake := fakebackpack.New(t, fakebackpack.Options{}) // stands in for https://backpack.example
