@@ -279,7 +279,13 @@ func transportCause(err error) error {
 // PKCE verifier that it started the authorization. ctx should carry the
 // HTTP client as oauth2.HTTPClient (see WithHTTPClient).
 func Exchange(ctx context.Context, cfg *oauth2.Config, code string, a *Authorization) (*oauth2.Token, error) {
-	tok, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(a.Verifier))
+	opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(a.Verifier)}
+	if len(cfg.Scopes) > 0 {
+		// The IMS Security Framework's token request repeats the scope,
+		// which RFC 6749 leaves out; servers ignore what they do not use.
+		opts = append(opts, oauth2.SetAuthURLParam("scope", strings.Join(cfg.Scopes, " ")))
+	}
+	tok, err := cfg.Exchange(ctx, code, opts...)
 	if err != nil {
 		return nil, tokenError("exchange", cfg.Endpoint.TokenURL, err)
 	}

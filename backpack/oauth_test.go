@@ -103,7 +103,8 @@ func TestRegisterBody(t *testing.T) {
 	}
 	// PKCE and Basic: the exchange carried the verifier, not the secret.
 	reqs := fake.TokenRequests()
-	if len(reqs) != 1 || reqs[0].Get("code_verifier") == "" || reqs[0].Get("client_secret") != "" {
+	if len(reqs) != 1 || reqs[0].Get("code_verifier") == "" || reqs[0].Get("client_secret") != "" ||
+		!strings.HasSuffix(reqs[0].Get("scope"), " offline_access") {
 		t.Errorf("token requests %v", reqs)
 	}
 }
