@@ -146,7 +146,7 @@ func Register(ctx context.Context, hc *http.Client, p *Provider, meta ClientMeta
 	jsonErr := json.Unmarshal(raw, &answer)
 	if resp.StatusCode != http.StatusCreated {
 		return nil, &RegistrationError{URL: p.Registration, HTTPCode: resp.StatusCode,
-			Code: answer.Error, Description: answer.Description}
+			Code: oneLine(answer.Error), Description: oneLine(answer.Description)}
 	}
 	if jsonErr != nil || answer.ClientID == "" {
 		return nil, &RegistrationError{URL: p.Registration, HTTPCode: resp.StatusCode,
@@ -249,7 +249,7 @@ func (e *TokenError) ErrorKind() errkind.Kind { return errkind.BadInput }
 func tokenError(op, tokenURL string, err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		te := &TokenError{Op: op, URL: tokenURL, Code: re.ErrorCode, Description: re.ErrorDescription}
+		te := &TokenError{Op: op, URL: tokenURL, Code: oneLine(re.ErrorCode), Description: oneLine(re.ErrorDescription)}
 		if re.Response != nil {
 			te.HTTPCode = re.Response.StatusCode
 		}
@@ -345,5 +345,5 @@ func Revoke(ctx context.Context, hc *http.Client, c *Connection) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxDiscoveryBody))
 	json.Unmarshal(raw, &answer)
 	return &TokenError{Op: "revoke", URL: p.Revocation, HTTPCode: resp.StatusCode,
-		Code: answer.Error, Description: answer.Description}
+		Code: oneLine(answer.Error), Description: oneLine(answer.Description)}
 }

@@ -324,3 +324,13 @@ func TestRefreshWithoutRotationKeepsRefreshToken(t *testing.T) {
 		t.Errorf("saved %v, %v", saved, err)
 	}
 }
+
+func TestRegisterRefusalOnOneLine(t *testing.T) {
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	fake.RefuseRegistration("first line\nsecond line")
+	p, _ := backpack.Discover(context.Background(), fake.Client(), fake.URL())
+	_, err := backpack.Register(context.Background(), fake.Client(), p, testMetadata)
+	if err == nil || strings.ContainsAny(err.Error(), "\r\n") {
+		t.Errorf("err = %q, want one line", err)
+	}
+}
