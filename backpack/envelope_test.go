@@ -1,6 +1,8 @@
 package backpack
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -79,4 +81,37 @@ func TestParseStatus(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleDescribeStatus() {
+	status, _ := ParseStatus([]byte(`{"status":{"statusCode":400,"statusText":"INVALID_BADGE","error":["The issuer could not be fetched"]}}`))
+	fmt.Println(DescribeStatus(status))
+	// Output:
+	// the backpack could not verify the badge (INVALID_BADGE): The issuer could not be fetched
+}
+
+// FuzzStatusEnvelope: any body either is a status or is not, without
+// panicking, and what is read is trimmed text on one line unless the
+// provider wrote line breaks inside it.
+func FuzzStatusEnvelope(f *testing.F) {
+	f.Add(`{"status":{"error":null,"statusCode":200,"statusText":"OK"}}`)
+	f.Add(`{"status":{"error":["a","b"],"statusCode":"400","statusText":"INVALID_BADGE"}}`)
+	f.Add(`{"status":{"error":{"f":["x"]},"statusCode":4e2}}`)
+	f.Add(`{"imsx_codeMajor":"failure","imsx_severity":"error","imsx_description":"d","imsx_codeMinor":{"imsx_codeMinorField":[{"imsx_codeMinorFieldValue":"invalid_data"}]}}`)
+	f.Add(`[[[[[[[[[[`)
+	f.Fuzz(func(t *testing.T, body string) {
+		s, ok := ParseStatus([]byte(body))
+		if !ok && s != (StatusInfo{}) {
+			t.Fatalf("not a status, yet %+v", s)
+		}
+		for _, field := range []string{s.StatusText, s.Error, s.CodeMajor, s.Severity} {
+			if field != strings.TrimSpace(field) {
+				t.Fatalf("untrimmed %q in %+v", field, s)
+			}
+		}
+		d := DescribeStatus(s)
+		if s.Error != "" && !strings.HasSuffix(d, s.Error) {
+			t.Fatalf("DescribeStatus(%+v) = %q lacks the provider's text", s, d)
+		}
+	})
 }

@@ -1,7 +1,9 @@
 package backpack
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -37,4 +39,35 @@ func TestParseLink(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleParseLink() {
+	links := ParseLink(`<https://backpack.example/ims/ob/v2p1/assertions?offset=10>; rel="next", </ims/ob/v2p1/assertions?offset=90>; rel=last`)
+	fmt.Println(links["next"])
+	fmt.Println(links["last"])
+	// Output:
+	// https://backpack.example/ims/ob/v2p1/assertions?offset=10
+	// /ims/ob/v2p1/assertions?offset=90
+}
+
+// FuzzParseLink: whatever the header, ParseLink returns lower-case,
+// space-free relation names with non-empty targets, and a link it found
+// is found again when the header is followed by another link.
+func FuzzParseLink(f *testing.F) {
+	f.Add(`<https://x/a?o=20>; rel="next", <https://x/a?o=90>; rel="last"`)
+	f.Add(`</a>;rel=next`)
+	f.Add(`<a>; title="x, y; \"z\""; rel="next prev"`)
+	f.Add(`junk, <b; rel=next`)
+	f.Add(`<a>; rel="unterminated`)
+	f.Fuzz(func(t *testing.T, header string) {
+		links := ParseLink(header)
+		for rel, target := range links {
+			if rel == "" || rel != strings.ToLower(rel) || strings.ContainsAny(rel, " \t") {
+				t.Fatalf("relation %q from %q", rel, header)
+			}
+			if target == "" || strings.Contains(target, ">") {
+				t.Fatalf("target %q for %q from %q", target, rel, header)
+			}
+		}
+	})
 }

@@ -1,6 +1,8 @@
 package backpack
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -34,4 +36,24 @@ func TestParseRetryAfter(t *testing.T) {
 			t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
+}
+
+// FuzzParseRetryAfter: a value read is never a negative wait, and a
+// number of seconds reads as that many seconds.
+func FuzzParseRetryAfter(f *testing.F) {
+	for _, s := range []string{"1", "3600", "-1", "Sun, 06 Dec 2026 10:01:00 GMT", "Sunday, 06-Dec-26 11:00:00 GMT", "soon", "99999999999999999999"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, v string) {
+		d, ok := ParseRetryAfter(v, now)
+		if d < 0 || (!ok && d != 0) {
+			t.Fatalf("ParseRetryAfter(%q) = %v, %v", v, d, ok)
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 && n < 1<<30 {
+			if !ok || d != time.Duration(n)*time.Second {
+				t.Fatalf("ParseRetryAfter(%q) = %v, %v; want %d s", v, d, ok, n)
+			}
+		}
+	})
 }
