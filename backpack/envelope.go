@@ -42,17 +42,17 @@ func ParseStatus(body []byte) (StatusInfo, bool) {
 	}
 	if st, ok := obj["status"].(map[string]any); ok {
 		return StatusInfo{
-			StatusCode: statusCode(st["statusCode"]),
-			StatusText: strings.TrimSpace(textOf(st["statusText"])),
-			Error:      strings.TrimSpace(textOf(st["error"])),
+			StatusCode: envelopeStatusCode(st["statusCode"]),
+			StatusText: strings.TrimSpace(envelopeText(st["statusText"])),
+			Error:      strings.TrimSpace(envelopeText(st["error"])),
 		}, true
 	}
 	if _, ok := obj["imsx_codeMajor"]; ok {
 		return StatusInfo{
 			StatusText: codeMinor(obj["imsx_codeMinor"]),
-			Error:      strings.TrimSpace(textOf(obj["imsx_description"])),
-			CodeMajor:  strings.TrimSpace(textOf(obj["imsx_codeMajor"])),
-			Severity:   strings.TrimSpace(textOf(obj["imsx_severity"])),
+			Error:      strings.TrimSpace(envelopeText(obj["imsx_description"])),
+			CodeMajor:  strings.TrimSpace(envelopeText(obj["imsx_codeMajor"])),
+			Severity:   strings.TrimSpace(envelopeText(obj["imsx_severity"])),
 		}, true
 	}
 	return StatusInfo{}, false
@@ -64,7 +64,7 @@ func ParseStatus(body []byte) (StatusInfo, bool) {
 func codeMinor(v any) string {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return strings.TrimSpace(textOf(v))
+		return strings.TrimSpace(envelopeText(v))
 	}
 	var values []string
 	fields := m["imsx_codeMinorField"]
@@ -74,7 +74,7 @@ func codeMinor(v any) string {
 	list, _ := fields.([]any)
 	for _, f := range list {
 		if fm, ok := f.(map[string]any); ok {
-			if s := strings.TrimSpace(textOf(fm["imsx_codeMinorFieldValue"])); s != "" {
+			if s := strings.TrimSpace(envelopeText(fm["imsx_codeMinorFieldValue"])); s != "" {
 				values = append(values, s)
 			}
 		}
@@ -82,9 +82,9 @@ func codeMinor(v any) string {
 	return strings.Join(values, ", ")
 }
 
-// statusCode accepts the integer the specification asks for, and the
+// envelopeStatusCode accepts the integer the specification asks for, and the
 // same number sent as a string.
-func statusCode(v any) int {
+func envelopeStatusCode(v any) int {
 	var s string
 	switch v := v.(type) {
 	case float64:
@@ -104,11 +104,11 @@ func statusCode(v any) int {
 	return n
 }
 
-// textOf renders a provider's error value as one line: a string as is,
+// envelopeText renders a provider's error value as one line: a string as is,
 // null as "", an array as its elements joined with "; " (Badgr), an
 // object as "key: value" pairs in sorted order (field errors), anything
 // else as its JSON.
-func textOf(v any) string {
+func envelopeText(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return ""
@@ -117,7 +117,7 @@ func textOf(v any) string {
 	case []any:
 		var parts []string
 		for _, e := range v {
-			if s := strings.TrimSpace(textOf(e)); s != "" {
+			if s := strings.TrimSpace(envelopeText(e)); s != "" {
 				parts = append(parts, s)
 			}
 		}
@@ -130,7 +130,7 @@ func textOf(v any) string {
 		sort.Strings(keys)
 		var parts []string
 		for _, k := range keys {
-			if s := strings.TrimSpace(textOf(v[k])); s != "" {
+			if s := strings.TrimSpace(envelopeText(v[k])); s != "" {
 				parts = append(parts, k+": "+s)
 			}
 		}

@@ -100,7 +100,7 @@ func List(ctx context.Context, hc *http.Client, api API, base string, since time
 	if api == API30 {
 		endpoint = "/credentials"
 	}
-	next := joinPath(base, endpoint)
+	next := endpointURL(base, endpoint)
 	if !since.IsZero() {
 		next += "?since=" + url.QueryEscape(since.UTC().Format(time.RFC3339))
 	}

@@ -69,17 +69,17 @@ func TestList21ThreePages(t *testing.T) {
 	if len(badges) != 2 {
 		t.Fatalf("%d badges, want 2: %+v", len(badges), badges)
 	}
-	if b := badges[0]; b.API != API21 || b.Kind != "assertion" || b.ID != "https://issuer.example/assertions/1" || !sameJSON(t, b.Badge, ob2AssertionJSON) {
+	if b := badges[0]; b.API != API21 || b.Kind != "assertion" || b.ID != "https://issuer.example/assertions/1" || !sameJSONValue(t, b.Badge, ob2AssertionJSON) {
 		t.Errorf("first badge %+v", b)
 	}
-	if b := badges[1]; b.API != API21 || b.Kind != "signedAssertion" || b.ID != "https://issuer.example/assertions/1" || !sameJSON(t, b.Badge, `"`+signed+`"`) {
+	if b := badges[1]; b.API != API21 || b.Kind != "signedAssertion" || b.ID != "https://issuer.example/assertions/1" || !sameJSONValue(t, b.Badge, `"`+signed+`"`) {
 		t.Errorf("second badge %+v", b)
 	}
 }
 
 func TestList30BothJWSSpellings(t *testing.T) {
 	jwt := vcJWT(t)
-	other := compactJWS(t, map[string]string{"alg": "ES256"}, map[string]any{
+	other := fakeCompactJWS(t, map[string]string{"alg": "ES256"}, map[string]any{
 		"@context": []string{"https://www.w3.org/ns/credentials/v2"}, "type": []string{"VerifiableCredential"},
 		"id": "urn:uuid:other", "issuer": "https://issuer.example/issuers/1", "credentialSubject": map[string]any{}})
 	base, got := pagedProvider(t, map[string]string{
@@ -112,7 +112,7 @@ func TestList30BothJWSSpellings(t *testing.T) {
 	if !reflect.DeepEqual(summary, want) {
 		t.Errorf("badges %q, want %q", summary, want)
 	}
-	if !sameJSON(t, badges[1].Badge, `"`+jwt+`"`) {
+	if !sameJSONValue(t, badges[1].Badge, `"`+jwt+`"`) {
 		t.Errorf("JWS badge %s", badges[1].Badge)
 	}
 }
@@ -171,7 +171,7 @@ func TestListErrors(t *testing.T) {
 	})
 }
 
-func sameJSON(t *testing.T, a json.RawMessage, b string) bool {
+func sameJSONValue(t *testing.T, a json.RawMessage, b string) bool {
 	t.Helper()
 	var x, y any
 	if err := json.Unmarshal(a, &x); err != nil {

@@ -73,9 +73,9 @@ type PushOutcome struct {
 // throttles (429 or 503 with a Retry-After it is willing to wait for).
 const MaxTries = 3
 
-// maxResponse bounds a push or status response body: the OB 3.0 API
+// maxPushResponse bounds a push or status response body: the OB 3.0 API
 // echoes the credential, which is small.
-const maxResponse = 4 << 20
+const maxPushResponse = 4 << 20
 
 // GenerationMismatchError is the error of a badge pushed to the API of
 // the other generation: an OB 2.0 assertion to the OB 3.0 API, or an OB
@@ -149,7 +149,7 @@ func PushRequest(api API, base string, p *payload.Payload, hosted map[string]any
 	if err != nil {
 		return nil, fmt.Errorf("encoding the push body: %w", err)
 	}
-	req, err := http.NewRequest(http.MethodPost, joinPath(base, endpoint), bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, endpointURL(base, endpoint), bytes.NewReader(body))
 	if err != nil {
 		return nil, errkind.Mark(errkind.Usage, fmt.Errorf("backpack API base %q: %w", base, err))
 	}
@@ -158,9 +158,9 @@ func PushRequest(api API, base string, p *payload.Payload, hosted map[string]any
 	return req, nil
 }
 
-// joinPath appends an endpoint to an API base, with exactly one slash
+// endpointURL appends an endpoint to an API base, with exactly one slash
 // between them however the manifest wrote the base.
-func joinPath(base, endpoint string) string {
+func endpointURL(base, endpoint string) string {
 	return strings.TrimRight(base, "/") + endpoint
 }
 
@@ -228,7 +228,7 @@ func pushOnce(hc *http.Client, api API, req *http.Request) (out *PushOutcome, wa
 		return out, -1
 	}
 	defer resp.Body.Close()
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxPushResponse))
 	out.HTTPStatus = resp.StatusCode
 	status, hasStatus := ParseStatus(body)
 	out.StatusText, out.Error = status.StatusText, status.Error
