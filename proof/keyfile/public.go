@@ -188,8 +188,10 @@ func checkHost(host string) string {
 		return fmt.Sprintf("has the host %q, which is not a host name", name)
 	}
 	if hasPort {
+		// Digits only: Atoi alone would take a sign ("+1"), which a
+		// did:web cannot hold.
 		n, err := strconv.Atoi(port)
-		if err != nil || n < 1 || n > 65535 || port[0] == '0' {
+		if err != nil || n < 1 || n > 65535 || port[0] < '1' || port[0] > '9' {
 			return fmt.Sprintf("has the port %q, which is not a port number", port)
 		}
 	}
