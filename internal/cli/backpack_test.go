@@ -329,3 +329,107 @@ func TestBackpackNoManifest(t *testing.T) {
 		t.Errorf("no manifest: exit %d, want 2; stderr:\n%s", code, stderr)
 	}
 }
+
+func TestBackpackConnectThroughListener(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(configDirEnv, dir)
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	inR, inW := io.Pipe() // standard input that never gives a line
+	defer inW.Close()
+	var out, errOut lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main([]string{"backpack", "connect", "--no-browser", fake.URL()}, IO{In: inR, Out: &out, Err: &errOut})
+	}()
+	var authURL string
+	for authURL == "" {
+		select {
+		case c := <-done:
+			t.Fatalf("connect ended early with %d: %s", c, errOut.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		for _, line := range strings.Split(errOut.String(), "\n") {
+			if strings.HasPrefix(line, fake.URL()+"/oauth/authorize?") {
+				authURL = line
+			}
+		}
+	}
+	redirect := fake.Authorize(authURL)
+	if !strings.HasPrefix(redirect, "http://127.0.0.1:") {
+		t.Fatalf("redirect %q is not to the loopback listener", redirect)
+	}
+	resp, err := http.Get(redirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("listener answered %d, want 200", resp.StatusCode)
+	}
+	select {
+	case c := <-done:
+		if c != 0 {
+			t.Fatalf("connect: exit %d; stderr:\n%s", c, errOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("connect did not finish after the redirect reached the listener")
+	}
+	if !strings.Contains(storeText(t, dir), `"access_token"`) {
+		t.Error("no token stored")
+	}
+	assertNoSecret(t, dir, out.String()+errOut.String())
+}
+
+func TestBackpackConnectGivenClient(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(configDirEnv, dir)
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	const page = "https://you.example/callback"
+	fake.AddClient("given-id", "given-secret", page)
+	code, stdout, stderr := connectFake(t, fake, "--client-id", "given-id", "--client-secret", "given-secret", "--redirect-uri", page)
+	if code != 0 {
+		t.Fatalf("connect: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if n := len(fake.Registered()); n != 0 {
+		t.Errorf("%d registrations with --client-id, want 0", n)
+	}
+	if !strings.Contains(storeText(t, dir), `"given-id"`) {
+		t.Error("the given client id is not stored")
+	}
+	if strings.Contains(stdout+stderr, "given-secret") {
+		t.Errorf("the client secret is printed:\n%s%s", stdout, stderr)
+	}
+}
+
+func TestBackpackPushRefused(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(configDirEnv, dir)
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	fake.Handle("POST /ims/ob/v2p1/assertions", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		// Badgr's form: error is an array of strings.
+		io.WriteString(w, `{"status":{"error":["bad hash","expired"],"statusCode":400,"statusText":"INVALID_BADGE"}}`)
+	}))
+	if code, stdout, stderr := connectFake(t, fake); code != 0 {
+		t.Fatalf("connect: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	assertion := filepath.Join(t.TempDir(), "assertion.json")
+	os.WriteFile(assertion, []byte(testAssertion), 0o644)
+	notBadge := filepath.Join(t.TempDir(), "note.txt")
+	os.WriteFile(notBadge, []byte("hello"), 0o644)
+
+	code, stdout, stderr := runCLI("backpack", "push", assertion)
+	if code != 1 {
+		t.Errorf("refused push: exit %d, want 1; stderr %s", code, stderr)
+	}
+	for _, want := range []string{"refused", "could not verify the badge", "bad hash", "expired"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("refused push line lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, _ = runCLI("backpack", "push", "--json", notBadge)
+	if code != 1 || !strings.Contains(stdout, `"result":"not a badge"`) {
+		t.Errorf("not a badge: exit %d, stdout %s", code, stdout)
+	}
+}
