@@ -69,7 +69,7 @@ func newBackpackCmd(streams IO) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(newBackpackConnectCmd(streams), newBackpackPushCmd(streams),
-		newBackpackListCmd(streams), newBackpackDisconnectCmd(streams))
+		newBackpackListCmd(streams), newBackpackProfileCmd(streams), newBackpackDisconnectCmd(streams))
 	return cmd
 }
 
@@ -618,4 +618,85 @@ func newBackpackDisconnectCmd(streams IO) *cobra.Command {
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
 	return cmd
+}
+
+type profileOptions struct {
+	backpack string
+	json     bool
+	addEmail string
+	timeout  time.Duration
+}
+
+func newBackpackProfileCmd(streams IO) *cobra.Command {
+	o := &profileOptions{}
+	cmd := &cobra.Command{
+		Use:   "profile",
+		Short: "Show the backpack owner's profile, or add an email address to it",
+		Long: `profile shows the profile of the backpack's owner (GET /profile of each API
+offered). --add-email adds an address to it (2.1: POST /profile; 3.0: PUT
+/profile), so that badges awarded to it are accepted.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBackpackProfile(cmd.Context(), streams, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.backpack, "backpack", "", "connection `NAME` (default: the only one)")
+	f.BoolVar(&o.json, "json", false, "print one JSON object per API")
+	f.StringVar(&o.addEmail, "add-email", "", "add the email address `E` to the profile")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	return cmd
+}
+
+func runBackpackProfile(ctx context.Context, streams IO, o *profileOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	store, err := backpackStore()
+	if err != nil {
+		return err
+	}
+	conn, err := loadConnection(ctx, store, o.backpack)
+	if err != nil {
+		return err
+	}
+	hc := backpackHTTPClient(o.timeout)
+	call := func(api backpack.API, base string) (map[string]any, error) {
+		if o.addEmail != "" {
+			return backpack.AddEmail(ctx, authedClient(ctx, hc, conn, store), api, base, o.addEmail)
+		}
+		return backpack.Profile(ctx, authedClient(ctx, hc, conn, store), api, base)
+	}
+	enc := json.NewEncoder(streams.Out)
+	for _, a := range []struct {
+		api  backpack.API
+		base string
+	}{{backpack.API21, conn.Provider.API21Base}, {backpack.API30, conn.Provider.API30Base}} {
+		if a.base == "" {
+			continue
+		}
+		prof, err := call(a.api, a.base)
+		var pe *backpack.ProfileError
+		if errors.As(err, &pe) && pe.HTTPStatus == http.StatusUnauthorized {
+			if _, rerr := conn.Refresh(ctx, hc, store); rerr != nil {
+				return fmt.Errorf("%w; run `badgebake backpack connect` again", rerr)
+			}
+			prof, err = call(a.api, a.base)
+		}
+		if err != nil {
+			return err
+		}
+		if o.json {
+			if err := enc.Encode(map[string]any{"backpack": conn.Name, "api": a.api, "profile": prof}); err != nil {
+				return err
+			}
+			continue
+		}
+		b, err := json.MarshalIndent(prof, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(streams.Out, "%s:\n%s\n", a.api, b)
+	}
+	return nil
 }

@@ -433,3 +433,36 @@ func TestBackpackPushRefused(t *testing.T) {
 		t.Errorf("not a badge: exit %d, stdout %s", code, stdout)
 	}
 }
+
+func TestBackpackProfile(t *testing.T) {
+	t.Setenv(configDirEnv, t.TempDir())
+	fake := fakebackpack.New(t, fakebackpack.Options{No30: true})
+	var posted map[string]any
+	fake.Handle("GET /ims/ob/v2p1/profile", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !fake.Authenticated(r) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		io.WriteString(w, `{"status":{"statusCode":200,"statusText":"OK"},"profile":{"name":"Ann","email":"ann@example.org"}}`)
+	}))
+	fake.Handle("POST /ims/ob/v2p1/profile", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !fake.Authenticated(r) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		json.NewDecoder(r.Body).Decode(&posted)
+		io.WriteString(w, `{"status":{"statusCode":200,"statusText":"OK"},"profile":{"name":"Ann"}}`)
+	}))
+	if code, stdout, stderr := connectFake(t, fake); code != 0 {
+		t.Fatalf("connect: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	fake.UnauthorizedOnce()
+	code, stdout, stderr := runCLI("backpack", "profile", "--json")
+	if code != 0 || !strings.Contains(stdout, `"email":"ann@example.org"`) || !strings.Contains(stdout, `"api":"ob21"`) {
+		t.Errorf("profile: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, _, stderr = runCLI("backpack", "profile", "--add-email", "b@example.org")
+	if code != 0 || posted["email"] != "b@example.org" || len(posted) != 1 {
+		t.Errorf("profile --add-email: exit %d, posted %v, stderr %q", code, posted, stderr)
+	}
+}
