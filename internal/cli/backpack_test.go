@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -464,5 +465,44 @@ func TestBackpackProfile(t *testing.T) {
 	code, _, stderr = runCLI("backpack", "profile", "--add-email", "b@example.org")
 	if code != 0 || posted["email"] != "b@example.org" || len(posted) != 1 {
 		t.Errorf("profile --add-email: exit %d, posted %v, stderr %q", code, posted, stderr)
+	}
+}
+
+func TestBackpackPushSignedAndThrottled(t *testing.T) {
+	t.Setenv(configDirEnv, t.TempDir())
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	var bodyKeys []string
+	fake.Handle("POST /ims/ob/v2p1/assertions", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		json.NewDecoder(r.Body).Decode(&body)
+		for k := range body {
+			bodyKeys = append(bodyKeys, k)
+		}
+		io.WriteString(w, `{"status":{"statusCode":200,"statusText":"OK"}}`)
+	}))
+	fake.Handle("POST /ims/ob/v3p0/credentials", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	if code, stdout, stderr := connectFake(t, fake); code != 0 {
+		t.Fatalf("connect: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	jws := enc(`{"alg":"RS256"}`) + "." + enc(testAssertion) + "." + enc("not a real signature")
+	signed := filepath.Join(t.TempDir(), "signed.jws")
+	os.WriteFile(signed, []byte(jws), 0o644)
+	credential := filepath.Join(t.TempDir(), "credential.json")
+	os.WriteFile(credential, []byte(testCredential), 0o644)
+
+	code, stdout, stderr := runCLI("backpack", "push", "--json", "--max-wait", "5s", signed, credential)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (the throttled push failed); stderr %s", code, stderr)
+	}
+	if len(bodyKeys) != 1 || bodyKeys[0] != "signedAssertion" {
+		t.Errorf("2.1 body keys %v, want [signedAssertion]", bodyKeys)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"result":"added"`) || !strings.Contains(lines[1], `"result":"failed"`) || !strings.Contains(lines[1], `"http_status":429`) {
+		t.Errorf("push output:\n%s", stdout)
 	}
 }
