@@ -20,7 +20,9 @@ import (
 
 	"github.com/badgebake/badgebake/backpack"
 	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/unbake"
+	"github.com/badgebake/badgebake/verify"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
 )
@@ -310,8 +312,9 @@ func loadConnection(ctx context.Context, store *backpack.FileStore, name string)
 type pushOptions struct {
 	backpack string
 	json     bool
+	verify   bool
 	maxWait  time.Duration
-	timeout  time.Duration
+	net      networkOptions
 }
 
 func newBackpackPushCmd(streams IO) *cobra.Command {
@@ -334,7 +337,8 @@ refused, failed or is not a badge, 2 when nothing could be tried.`,
 	f.StringVar(&o.backpack, "backpack", "", "connection `NAME` (default: the only one)")
 	f.BoolVar(&o.json, "json", false, "print one JSON object per input")
 	f.DurationVar(&o.maxWait, "max-wait", 60*time.Second, "longest Retry-After waited for before retrying a throttled push")
-	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	f.BoolVar(&o.verify, "verify", false, "verify each badge here first and push only valid ones (by default the backpack alone verifies)")
+	o.net.addFlags(cmd)
 	return cmd
 }
 
@@ -367,11 +371,17 @@ func runPush(ctx context.Context, streams IO, o *pushOptions, inputs []string) e
 	if err != nil {
 		return err
 	}
-	hc := backpackHTTPClient(o.timeout)
+	var v *verify.Verifier
+	if o.verify {
+		if v, err = o.net.verifier(streams.Err, nil); err != nil {
+			return err
+		}
+	}
+	hc := backpackHTTPClient(o.net.timeout)
 	bad := false
 	enc := json.NewEncoder(streams.Out)
 	for _, in := range inputs {
-		line := pushOne(ctx, streams, hc, conn, store, o, in)
+		line := pushOne(ctx, streams, hc, conn, store, o, v, in)
 		if line.Result != string(backpack.Added) && line.Result != string(backpack.Replaced) {
 			bad = true
 		}
@@ -399,7 +409,7 @@ func runPush(ctx context.Context, streams IO, o *pushOptions, inputs []string) e
 	return nil
 }
 
-func pushOne(ctx context.Context, streams IO, hc *http.Client, conn *backpack.Connection, store backpack.TokenStore, o *pushOptions, input string) pushLine {
+func pushOne(ctx context.Context, streams IO, hc *http.Client, conn *backpack.Connection, store backpack.TokenStore, o *pushOptions, v *verify.Verifier, input string) pushLine {
 	line := pushLine{Input: input, Backpack: conn.Name}
 	fail := func(result string, err error) pushLine {
 		line.Result = result
@@ -417,6 +427,18 @@ func pushOne(ctx context.Context, streams IO, hc *http.Client, conn *backpack.Co
 	line.API = string(api)
 	if base == "" {
 		return fail(string(backpack.Failed), fmt.Errorf("backpack %q does not offer the %s API this badge needs", conn.Name, api))
+	}
+	if v != nil {
+		if res := v.VerifyPayload(ctx, p, nil); res.Status != report.StatusValid {
+			why := string(res.Status)
+			for _, m := range res.Report.Messages {
+				if !m.Success && m.MessageLevel == report.Error {
+					why += ": " + m.Result
+					break
+				}
+			}
+			return fail("not verified", fmt.Errorf("not pushed: the badge is %s", why))
+		}
 	}
 	var out *backpack.PushOutcome
 	for try := 0; try < 2; try++ {

@@ -506,3 +506,31 @@ func TestBackpackPushSignedAndThrottled(t *testing.T) {
 		t.Errorf("push output:\n%s", stdout)
 	}
 }
+
+func TestBackpackPushVerifyFirst(t *testing.T) {
+	t.Setenv(configDirEnv, t.TempDir())
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	posts := 0
+	fake.Handle("POST /ims/ob/v2p1/assertions", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts++
+		io.WriteString(w, `{"status":{"statusCode":200,"statusText":"OK"}}`)
+	}))
+	if code, stdout, stderr := connectFake(t, fake); code != 0 {
+		t.Fatalf("connect: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	assertion := filepath.Join(t.TempDir(), "assertion.json")
+	os.WriteFile(assertion, []byte(testAssertion), 0o644)
+	// Offline, the hosted assertion's documents cannot be had: it is not
+	// valid here, so it must not be pushed.
+	code, stdout, stderr := runCLI("backpack", "push", "--verify", "--offline", "--json", assertion)
+	if code != 1 || !strings.Contains(stdout, `"result":"not verified"`) {
+		t.Errorf("push --verify: exit %d, stdout %s, stderr %s", code, stdout, stderr)
+	}
+	if posts != 0 {
+		t.Errorf("%d pushes of a badge that did not verify, want 0", posts)
+	}
+	code, stdout, _ = runCLI("backpack", "push", assertion)
+	if code != 0 || posts != 1 {
+		t.Errorf("push without --verify: exit %d, %d pushes, stdout %s", code, posts, stdout)
+	}
+}
