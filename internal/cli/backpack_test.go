@@ -329,6 +329,65 @@ func TestBackpackNoManifest(t *testing.T) {
 	if code != 2 {
 		t.Errorf("no manifest: exit %d, want 2; stderr:\n%s", code, stderr)
 	}
+	for _, u := range []string{"/.well-known/badgeconnect.json", "/ims/ob/v3p0/discovery"} {
+		if !strings.Contains(stderr, fake.URL()+u) {
+			t.Errorf("the error does not name %s:\n%s", u, stderr)
+		}
+	}
+}
+
+func TestBackpackRotatedRefreshTokenKept(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(configDirEnv, dir)
+	fake := fakebackpack.New(t, fakebackpack.Options{RotateRefresh: true})
+	fake.Handle("POST /ims/ob/v3p0/credentials", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !fake.Authenticated(r) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	if code, stdout, stderr := connectFake(t, fake); code != 0 {
+		t.Fatalf("connect: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	refreshToken := func() string {
+		var f map[string]any
+		json.Unmarshal([]byte(storeText(t, dir)), &f)
+		var secrets []string
+		collectSecretsNamed(f, "refresh_token", &secrets)
+		if len(secrets) != 1 {
+			t.Fatalf("store holds %d refresh tokens, want 1", len(secrets))
+		}
+		return secrets[0]
+	}
+	first := refreshToken()
+	credential := filepath.Join(t.TempDir(), "credential.json")
+	os.WriteFile(credential, []byte(testCredential), 0o644)
+	for i := 0; i < 2; i++ {
+		fake.UnauthorizedOnce()
+		if code, stdout, stderr := runCLI("backpack", "push", credential); code != 0 {
+			t.Fatalf("push %d after 401: exit %d, stdout %q, stderr %q", i, code, stdout, stderr)
+		}
+	}
+	if refreshToken() == first {
+		t.Error("the rotated refresh token was not stored")
+	}
+}
+
+func collectSecretsNamed(v any, name string, out *[]string) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && s != "" && k == name {
+				*out = append(*out, s)
+			}
+			collectSecretsNamed(x, name, out)
+		}
+	case []any:
+		for _, x := range v {
+			collectSecretsNamed(x, name, out)
+		}
+	}
 }
 
 func TestBackpackConnectThroughListener(t *testing.T) {
