@@ -112,6 +112,7 @@ func newRootCmd(streams IO) *cobra.Command {
 	root.AddCommand(newKeygenCmd(streams))
 	root.AddCommand(newSignCmd(streams))
 	root.AddCommand(newIssueCmd(streams), newRevokeCmd(streams), newStatusListCmd(streams))
+	root.AddCommand(newBackpackCmd(streams))
 	setupCompletion(root)
 	setVersionFlag(root)
 	return root

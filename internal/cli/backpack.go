@@ -1,0 +1,724 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/badgebake/badgebake/backpack"
+	"github.com/badgebake/badgebake/payload"
+	"github.com/badgebake/badgebake/report"
+	"github.com/badgebake/badgebake/unbake"
+	"github.com/badgebake/badgebake/verify"
+	"github.com/spf13/cobra"
+	"golang.org/x/oauth2"
+)
+
+// configDirEnv overrides the folder of backpacks.json (tests, CI, several
+// identities on one machine).
+const configDirEnv = "BADGEBAKE_CONFIG_DIR"
+
+// backpackStore is the connections file: $BADGEBAKE_CONFIG_DIR/backpacks.json,
+// else backpacks.json in badgebake's user configuration folder.
+func backpackStore() (*backpack.FileStore, error) {
+	if dir := os.Getenv(configDirEnv); dir != "" {
+		return backpack.NewFileStore(filepath.Join(dir, "backpacks.json")), nil
+	}
+	path, err := backpack.DefaultStorePath()
+	if err != nil {
+		return nil, fmt.Errorf("no configuration folder for backpacks.json (set %s): %w", configDirEnv, err)
+	}
+	return backpack.NewFileStore(path), nil
+}
+
+// backpackHTTPClient is the client backpack traffic goes through. Package
+// fetch keeps its http.Client to itself, so this one has the same proxy
+// settings (HTTPS_PROXY) and a time limit per request.
+func backpackHTTPClient(timeout time.Duration) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = http.ProxyFromEnvironment
+	return &http.Client{Transport: tr, Timeout: timeout}
+}
+
+const backpackLong = `backpack connects badgebake to a backpack (an Open Badges 2.1 Badge Connect
+or Open Badges 3.0 API provider) and pushes badges to it.
+
+Without a subcommand it lists the connections (never their tokens).
+Connections are kept in backpacks.json (mode 0600) in badgebake's folder of
+the user configuration directory, or in $` + configDirEnv + ` when set.`
+
+func newBackpackCmd(streams IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "backpack",
+		Short: "Connect to a backpack and push badges to it",
+		Long:  backpackLong,
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBackpackList(cmd.Context(), streams)
+		},
+	}
+	cmd.AddCommand(newBackpackConnectCmd(streams), newBackpackPushCmd(streams),
+		newBackpackListCmd(streams), newBackpackProfileCmd(streams), newBackpackDisconnectCmd(streams))
+	return cmd
+}
+
+func runBackpackList(ctx context.Context, streams IO) error {
+	store, err := backpackStore()
+	if err != nil {
+		return err
+	}
+	names, err := store.List(ctx)
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		fmt.Fprintln(streams.Err, "no backpack connected; run `badgebake backpack connect PROVIDER_URL`")
+		return nil
+	}
+	for _, n := range names {
+		c, err := store.Load(ctx, n)
+		if err != nil {
+			return err
+		}
+		var apis []string
+		if c.Provider.API21Base != "" {
+			apis = append(apis, string(backpack.API21))
+		}
+		if c.Provider.API30Base != "" {
+			apis = append(apis, string(backpack.API30))
+		}
+		fmt.Fprintf(streams.Out, "%s\t%s\t%s\n", n, c.Provider.Name, strings.Join(apis, ","))
+	}
+	return nil
+}
+
+type connectOptions struct {
+	name, clientID, clientSecret, redirectURI string
+	noBrowser                                 bool
+	port                                      int
+	timeout                                   time.Duration
+}
+
+func newBackpackConnectCmd(streams IO) *cobra.Command {
+	o := &connectOptions{}
+	cmd := &cobra.Command{
+		Use:   "connect PROVIDER_URL",
+		Short: "Register with a backpack and authorize badgebake to push badges to it",
+		Long: `connect discovers the provider (Badge Connect 2.1 manifest and OB 3.0
+discovery), registers badgebake with it (unless --client-id), and authorizes
+it: the authorization URL is printed on standard error, alone on its line,
+and opened in a browser unless --no-browser. The redirect is taken at a
+listener on 127.0.0.1, or as one line on standard input holding the full
+redirect URL (for a browser on another machine, or CI).`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runConnect(cmd.Context(), streams, o, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.name, "name", "", "name of the connection (default: the provider's host name)")
+	f.StringVar(&o.clientID, "client-id", "", "client id registered by hand: skip dynamic registration")
+	f.StringVar(&o.clientSecret, "client-secret", "", "client secret going with --client-id")
+	f.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser")
+	f.StringVar(&o.redirectURI, "redirect-uri", "", "registered redirect `URI` to use instead of the loopback listener's (paste the URL it lands on)")
+	f.IntVar(&o.port, "port", 0, "port of the loopback listener (default: one the system picks)")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	return cmd
+}
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("want %d argument(s), got %d", n, len(args))
+		}
+		return nil
+	}
+}
+
+func runConnect(ctx context.Context, streams IO, o *connectOptions, providerURL string) error {
+	if (o.clientID == "") != (o.clientSecret == "") {
+		return usagef("--client-id and --client-secret go together")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	store, err := backpackStore()
+	if err != nil {
+		return err
+	}
+	// Bound before anything is printed, so the redirect cannot arrive
+	// before there is someone to take it.
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", o.port))
+	if err != nil {
+		return fmt.Errorf("loopback listener: %w", err)
+	}
+	defer ln.Close()
+	redirectURI := o.redirectURI
+	if redirectURI == "" {
+		redirectURI = fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
+	}
+	hc := backpackHTTPClient(o.timeout)
+	p, err := backpack.Discover(ctx, hc, providerURL)
+	if err != nil {
+		// Nothing to connect to: the command could not run (exit 2).
+		return &usageError{err}
+	}
+	var reg *backpack.Registration
+	if o.clientID != "" {
+		reg = &backpack.Registration{ClientID: o.clientID, ClientSecret: o.clientSecret}
+	} else {
+		reg, err = backpack.Register(ctx, hc, p, backpack.ClientMetadata{
+			ClientName:      "badgebake",
+			ClientURI:       "https://github.com/badgebake/badgebake",
+			SoftwareVersion: version(),
+			RedirectURIs:    []string{redirectURI},
+		})
+		if err != nil {
+			return fmt.Errorf("%w (register a client by hand and give --client-id and --client-secret, or use --redirect-uri)", err)
+		}
+	}
+	cfg := p.OAuthConfig(reg, redirectURI)
+	auth, err := backpack.NewAuthorization(cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(streams.Err, "Open this URL to let badgebake use your backpack:")
+	fmt.Fprintln(streams.Err, auth.URL)
+	if !o.noBrowser {
+		openBrowser(auth.URL)
+	}
+	redirect, err := awaitRedirect(ctx, streams.In, ln)
+	if err != nil {
+		return err
+	}
+	code, err := backpack.ParseRedirect(redirect, auth)
+	if err != nil {
+		return err
+	}
+	tok, err := backpack.Exchange(backpack.WithHTTPClient(ctx, hc), cfg, code, auth)
+	if err != nil {
+		return err
+	}
+	name := o.name
+	if name == "" {
+		u, _ := url.Parse(providerURL)
+		name = u.Hostname()
+	}
+	c := &backpack.Connection{Name: name, Provider: *p, Registration: *reg, RedirectURI: redirectURI, Token: tok}
+	if err := store.Save(ctx, c); err != nil {
+		return err
+	}
+	fmt.Fprintf(streams.Out, "connected to %s as %q\n", p.Name, name)
+	return nil
+}
+
+// openBrowser opens u; a failure is ignored, as the URL is printed too.
+func openBrowser(u string) {
+	name := "xdg-open"
+	switch runtime.GOOS {
+	case "darwin":
+		name = "open"
+	case "windows":
+		return
+	}
+	cmd := exec.Command(name, u)
+	if cmd.Start() == nil {
+		go cmd.Wait() //nolint:errcheck
+	}
+}
+
+// awaitRedirect returns the first of: a redirect arriving at ln, or a line
+// of in holding the redirect URL.
+func awaitRedirect(ctx context.Context, in io.Reader, ln net.Listener) (string, error) {
+	got := make(chan string, 2)
+	inputErr := make(chan error, 1)
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/callback" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, "<!doctype html><title>badgebake</title><p>badgebake got the answer; you may close this page.</p>\n")
+		u := *r.URL
+		u.Scheme, u.Host = "http", r.Host
+		select {
+		case got <- u.String():
+		default:
+		}
+	})}
+	go srv.Serve(ln) //nolint:errcheck
+	defer srv.Close()
+	if in != nil {
+		go func() {
+			line, err := bufio.NewReader(in).ReadString('\n')
+			if strings.TrimSpace(line) != "" {
+				got <- strings.TrimSpace(line)
+				return
+			}
+			if err == nil {
+				err = io.EOF
+			}
+			inputErr <- err
+		}()
+	}
+	select {
+	case r := <-got:
+		return r, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case err := <-inputErr:
+		// Standard input closed without a line: wait for the listener.
+		_ = err
+		select {
+		case r := <-got:
+			return r, nil
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+}
+
+// loadConnection is the connection called name, or the only one.
+func loadConnection(ctx context.Context, store *backpack.FileStore, name string) (*backpack.Connection, error) {
+	if name != "" {
+		return store.Load(ctx, name)
+	}
+	names, err := store.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch len(names) {
+	case 0:
+		return nil, usagef("no backpack connected; run `badgebake backpack connect PROVIDER_URL`")
+	case 1:
+		return store.Load(ctx, names[0])
+	}
+	return nil, usagef("several backpacks are connected (%s): choose one with --backpack", strings.Join(names, ", "))
+}
+
+type pushOptions struct {
+	backpack string
+	json     bool
+	verify   bool
+	maxWait  time.Duration
+	net      networkOptions
+}
+
+func newBackpackPushCmd(streams IO) *cobra.Command {
+	o := &pushOptions{}
+	cmd := &cobra.Command{
+		Use:   "push FILE|URL|-...",
+		Short: "Add badges to a connected backpack",
+		Long: `push adds each badge to the backpack: a baked PNG or SVG image is unbaked,
+a JSON or JWS file is read as it is, a hosted assertion URL is fetched. OB 2.0
+badges go to the Badge Connect 2.1 API, OB 3.0 credentials to the OB 3.0 API.
+
+Exit status: 0 when every badge was added or replaced, 1 when any was
+refused, failed or is not a badge, 2 when nothing could be tried.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPush(cmd.Context(), streams, o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.backpack, "backpack", "", "connection `NAME` (default: the only one)")
+	f.BoolVar(&o.json, "json", false, "print one JSON object per input")
+	f.DurationVar(&o.maxWait, "max-wait", 60*time.Second, "longest Retry-After waited for before retrying a throttled push")
+	f.BoolVar(&o.verify, "verify", false, "verify each badge here first and push only valid ones (by default the backpack alone verifies)")
+	o.net.addFlags(cmd)
+	return cmd
+}
+
+// pushLine is one input's outcome, as --json prints it.
+type pushLine struct {
+	Input      string `json:"input"`
+	Backpack   string `json:"backpack"`
+	API        string `json:"api,omitempty"`
+	Result     string `json:"result"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+	StatusText string `json:"status_text,omitempty"`
+	Error      string `json:"error,omitempty"`
+	Message    string `json:"message,omitempty"`
+}
+
+// authedClient is hc with c's bearer token added, refreshed when expired.
+func authedClient(ctx context.Context, hc *http.Client, c *backpack.Connection, store backpack.TokenStore) *http.Client {
+	return oauth2.NewClient(backpack.WithHTTPClient(ctx, hc), c.TokenSource(ctx, hc, store))
+}
+
+func runPush(ctx context.Context, streams IO, o *pushOptions, inputs []string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	store, err := backpackStore()
+	if err != nil {
+		return err
+	}
+	conn, err := loadConnection(ctx, store, o.backpack)
+	if err != nil {
+		return err
+	}
+	var v *verify.Verifier
+	if o.verify {
+		if v, err = o.net.verifier(streams.Err, nil); err != nil {
+			return err
+		}
+	}
+	hc := backpackHTTPClient(o.net.timeout)
+	bad := false
+	enc := json.NewEncoder(streams.Out)
+	for _, in := range inputs {
+		line := pushOne(ctx, streams, hc, conn, store, o, v, in)
+		if line.Result != string(backpack.Added) && line.Result != string(backpack.Replaced) {
+			bad = true
+		}
+		if o.json {
+			if err := enc.Encode(line); err != nil {
+				return err
+			}
+			continue
+		}
+		msg := line.Result
+		if line.HTTPStatus != 0 {
+			msg += fmt.Sprintf(" (HTTP %d)", line.HTTPStatus)
+		}
+		if line.Message != "" {
+			msg += ": " + line.Message
+		}
+		if line.Error != "" && !strings.Contains(line.Message, line.Error) {
+			msg += " — " + line.Error
+		}
+		fmt.Fprintf(streams.Out, "%s\t%s\n", in, msg)
+	}
+	if bad {
+		return &silentError{ExitBad}
+	}
+	return nil
+}
+
+func pushOne(ctx context.Context, streams IO, hc *http.Client, conn *backpack.Connection, store backpack.TokenStore, o *pushOptions, v *verify.Verifier, input string) pushLine {
+	line := pushLine{Input: input, Backpack: conn.Name}
+	fail := func(result string, err error) pushLine {
+		line.Result = result
+		line.Message = err.Error()
+		return line
+	}
+	p, hosted, err := readPushInput(ctx, streams, hc, input)
+	if err != nil {
+		return fail("not a badge", err)
+	}
+	api, base := backpack.API21, conn.Provider.API21Base
+	if p.Generation == payload.OB3 {
+		api, base = backpack.API30, conn.Provider.API30Base
+	}
+	line.API = string(api)
+	if base == "" {
+		return fail(string(backpack.Failed), fmt.Errorf("backpack %q does not offer the %s API this badge needs", conn.Name, api))
+	}
+	if v != nil {
+		if res := v.VerifyPayload(ctx, p, nil); res.Status != report.StatusValid {
+			why := string(res.Status)
+			for _, m := range res.Report.Messages {
+				if !m.Success && m.MessageLevel == report.Error {
+					why += ": " + m.Result
+					break
+				}
+			}
+			return fail("not verified", fmt.Errorf("not pushed: the badge is %s", why))
+		}
+	}
+	var out *backpack.PushOutcome
+	for try := 0; try < 2; try++ {
+		out, err = backpack.Push(ctx, authedClient(ctx, hc, conn, store), api, base, p, hosted, o.maxWait)
+		if err != nil {
+			return fail(string(backpack.Failed), err)
+		}
+		if try == 0 && out.Result == backpack.Refused && out.StatusText == "UNAUTHENTICATED" {
+			if _, err := conn.Refresh(ctx, hc, store); err != nil {
+				return fail(string(backpack.Refused), fmt.Errorf("%w; run `badgebake backpack connect` again", err))
+			}
+			continue
+		}
+		break
+	}
+	line.Result = string(out.Result)
+	line.HTTPStatus = out.HTTPStatus
+	line.StatusText = out.StatusText
+	line.Error = out.Error
+	line.Message = out.Message
+	return line
+}
+
+// readPushInput reads one input: a URL is fetched (an OB 2.0 hosted
+// assertion is pushed as the document fetched); a file or "-" is unbaked
+// when it is an image, else read as a payload.
+func readPushInput(ctx context.Context, streams IO, hc *http.Client, input string) (*payload.Payload, map[string]any, error) {
+	if isURL(input) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, input, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		req.Header.Set("Accept", "application/ld+json, application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+		if err != nil {
+			return nil, nil, err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return nil, nil, fmt.Errorf("%s: HTTP %d", input, resp.StatusCode)
+		}
+		doc, err := payload.Parse(body)
+		if err != nil {
+			return nil, nil, err
+		}
+		if doc.Generation == payload.OB2 && doc.Kind == payload.KindJSON {
+			p, err := payload.Parse([]byte(input))
+			if err != nil {
+				return nil, nil, err
+			}
+			return p, doc.Object, nil
+		}
+		return doc, nil, nil
+	}
+	var data []byte
+	var err error
+	if input == "-" {
+		data, err = io.ReadAll(streams.In)
+	} else {
+		data, err = os.ReadFile(input)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if r, uerr := unbake.Unbake(bytes.NewReader(data), nil); uerr == nil && r.Parsed != nil {
+		if r.Parsed.Kind == payload.KindURL {
+			return readPushInput(ctx, streams, hc, string(r.Parsed.Raw))
+		}
+		return r.Parsed, nil, nil
+	}
+	p, err := payload.Parse(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.Kind == payload.KindURL {
+		return readPushInput(ctx, streams, hc, string(p.Raw))
+	}
+	return p, nil, nil
+}
+
+type listOptions struct {
+	backpack string
+	since    string
+	json     bool
+	timeout  time.Duration
+}
+
+func newBackpackListCmd(streams IO) *cobra.Command {
+	o := &listOptions{}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the badges a connected backpack holds",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBackpackBadges(cmd.Context(), streams, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.backpack, "backpack", "", "connection `NAME` (default: the only one)")
+	f.StringVar(&o.since, "since", "", "only badges issued since `T` (RFC 3339)")
+	f.BoolVar(&o.json, "json", false, "print one JSON object per badge")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	return cmd
+}
+
+func runBackpackBadges(ctx context.Context, streams IO, o *listOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var since time.Time
+	if o.since != "" {
+		t, err := time.Parse(time.RFC3339, o.since)
+		if err != nil {
+			return usagef("--since: want an RFC 3339 time, e.g. 2024-01-31T00:00:00Z: %v", err)
+		}
+		since = t
+	}
+	store, err := backpackStore()
+	if err != nil {
+		return err
+	}
+	conn, err := loadConnection(ctx, store, o.backpack)
+	if err != nil {
+		return err
+	}
+	hc := backpackHTTPClient(o.timeout)
+	enc := json.NewEncoder(streams.Out)
+	for _, a := range []struct {
+		api  backpack.API
+		base string
+	}{{backpack.API21, conn.Provider.API21Base}, {backpack.API30, conn.Provider.API30Base}} {
+		if a.base == "" {
+			continue
+		}
+		badges, err := backpack.List(ctx, authedClient(ctx, hc, conn, store), a.api, a.base, since, 0)
+		var le *backpack.ListError
+		if errors.As(err, &le) && le.HTTPStatus == http.StatusUnauthorized {
+			if _, rerr := conn.Refresh(ctx, hc, store); rerr != nil {
+				return fmt.Errorf("%w; run `badgebake backpack connect` again", rerr)
+			}
+			badges, err = backpack.List(ctx, authedClient(ctx, hc, conn, store), a.api, a.base, since, 0)
+		}
+		for _, b := range badges {
+			if o.json {
+				if err := enc.Encode(map[string]any{"backpack": conn.Name, "api": b.API, "kind": b.Kind, "id": b.ID, "badge": b.Badge}); err != nil {
+					return err
+				}
+				continue
+			}
+			id := b.ID
+			if id == "" {
+				id = "(no id)"
+			}
+			fmt.Fprintf(streams.Out, "%s\t%s\t%s\n", b.API, b.Kind, id)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newBackpackDisconnectCmd(streams IO) *cobra.Command {
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "disconnect [NAME]",
+		Short: "Revoke badgebake's access to a backpack and forget the connection",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			store, err := backpackStore()
+			if err != nil {
+				return err
+			}
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			conn, err := loadConnection(ctx, store, name)
+			if err != nil {
+				return err
+			}
+			if err := backpack.Revoke(ctx, backpackHTTPClient(timeout), conn); err != nil {
+				fmt.Fprintf(streams.Err, "badgebake: warning: the provider did not revoke the token: %v\n", err)
+			}
+			if err := store.Delete(ctx, conn.Name); err != nil {
+				return err
+			}
+			fmt.Fprintf(streams.Out, "disconnected %q\n", conn.Name)
+			return nil
+		},
+	}
+	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	return cmd
+}
+
+type profileOptions struct {
+	backpack string
+	json     bool
+	addEmail string
+	timeout  time.Duration
+}
+
+func newBackpackProfileCmd(streams IO) *cobra.Command {
+	o := &profileOptions{}
+	cmd := &cobra.Command{
+		Use:   "profile",
+		Short: "Show the backpack owner's profile, or add an email address to it",
+		Long: `profile shows the profile of the backpack's owner (GET /profile of each API
+offered). --add-email adds an address to it (2.1: POST /profile; 3.0: PUT
+/profile), so that badges awarded to it are accepted.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBackpackProfile(cmd.Context(), streams, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.backpack, "backpack", "", "connection `NAME` (default: the only one)")
+	f.BoolVar(&o.json, "json", false, "print one JSON object per API")
+	f.StringVar(&o.addEmail, "add-email", "", "add the email address `E` to the profile")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	return cmd
+}
+
+func runBackpackProfile(ctx context.Context, streams IO, o *profileOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	store, err := backpackStore()
+	if err != nil {
+		return err
+	}
+	conn, err := loadConnection(ctx, store, o.backpack)
+	if err != nil {
+		return err
+	}
+	hc := backpackHTTPClient(o.timeout)
+	call := func(api backpack.API, base string) (map[string]any, error) {
+		if o.addEmail != "" {
+			return backpack.AddEmail(ctx, authedClient(ctx, hc, conn, store), api, base, o.addEmail)
+		}
+		return backpack.Profile(ctx, authedClient(ctx, hc, conn, store), api, base)
+	}
+	enc := json.NewEncoder(streams.Out)
+	for _, a := range []struct {
+		api  backpack.API
+		base string
+	}{{backpack.API21, conn.Provider.API21Base}, {backpack.API30, conn.Provider.API30Base}} {
+		if a.base == "" {
+			continue
+		}
+		prof, err := call(a.api, a.base)
+		var pe *backpack.ProfileError
+		if errors.As(err, &pe) && pe.HTTPStatus == http.StatusUnauthorized {
+			if _, rerr := conn.Refresh(ctx, hc, store); rerr != nil {
+				return fmt.Errorf("%w; run `badgebake backpack connect` again", rerr)
+			}
+			prof, err = call(a.api, a.base)
+		}
+		if err != nil {
+			return err
+		}
+		if o.json {
+			if err := enc.Encode(map[string]any{"backpack": conn.Name, "api": a.api, "profile": prof}); err != nil {
+				return err
+			}
+			continue
+		}
+		b, err := json.MarshalIndent(prof, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(streams.Out, "%s:\n%s\n", a.api, b)
+	}
+	return nil
+}
