@@ -224,17 +224,8 @@ func discover21(ctx context.Context, hc *http.Client, manifestURL string) (*Prov
 	}
 	e := m.API[0]
 	p := &Provider{Name: e.Name, Scopes: nonEmpty(e.ScopesOffered)}
-	if strings.HasPrefix(e.Image, "data:") {
-		p.Image = e.Image
-	} else if img, err := cleanURL(e.Image); err == nil {
-		p.Image = img // a broken logo is no reason to refuse the provider
-	}
-	fields := []struct {
-		name     string
-		raw      string
-		dst      *string
-		required bool
-	}{
+	p.Image = logo(e.Image)
+	fields := []urlField{
 		{"apiBase", e.APIBase, &p.API21Base, true},
 		{"registrationUrl", e.RegistrationURL, &p.Registration, false},
 		{"authorizationUrl", e.AuthorizationURL, &p.Authorization, true},
@@ -243,18 +234,8 @@ func discover21(ctx context.Context, hc *http.Client, manifestURL string) (*Prov
 		{"termsOfServiceUrl", e.TermsOfService, &p.TermsOfService, false},
 		{"privacyPolicyUrl", e.PrivacyPolicy, &p.PrivacyPolicy, false},
 	}
-	for _, f := range fields {
-		if f.raw == "" {
-			if f.required {
-				return nil, fmt.Errorf("no %s", f.name)
-			}
-			continue
-		}
-		u, err := cleanURL(f.raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", f.name, err)
-		}
-		*f.dst = u
+	if err := setURLs(fields); err != nil {
+		return nil, err
 	}
 	p.API21Base = strings.TrimRight(p.API21Base, "/")
 	if !strings.HasSuffix(p.API21Base, api21Suffix) {
@@ -302,35 +283,16 @@ func discover30(ctx context.Context, hc *http.Client, discoveryURL, apiBase stri
 	if p.Name == "" {
 		p.Name = d.Info.Title
 	}
-	if strings.HasPrefix(acg.Image, "data:") {
-		p.Image = acg.Image
-	} else if img, err := cleanURL(acg.Image); err == nil {
-		p.Image = img
-	}
-	fields := []struct {
-		name     string
-		raw      string
-		dst      *string
-		required bool
-	}{
+	p.Image = logo(acg.Image)
+	fields := []urlField{
 		{"x-imssf-registrationUrl", acg.RegistrationURL, &p.Registration, false},
 		{"authorizationUrl", flow.AuthorizationURL, &p.Authorization, true},
 		{"tokenUrl", flow.TokenURL, &p.Token, true},
 		{"x-imssf-privacyPolicyUrl", acg.PrivacyPolicyURL, &p.PrivacyPolicy, false},
 		{"termsOfService", d.Info.TermsOfService, &p.TermsOfService, false},
 	}
-	for _, f := range fields {
-		if f.raw == "" {
-			if f.required {
-				return nil, fmt.Errorf("no %s", f.name)
-			}
-			continue
-		}
-		u, err := cleanURL(f.raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", f.name, err)
-		}
-		*f.dst = u
+	if err := setURLs(fields); err != nil {
+		return nil, err
 	}
 	for s := range flow.Scopes {
 		if s != "" {
@@ -349,4 +311,43 @@ func nonEmpty(ss []string) []string {
 		}
 	}
 	return out
+}
+
+// urlField is one URL a discovery document gives, and where it goes.
+type urlField struct {
+	name     string
+	raw      string
+	dst      *string
+	required bool
+}
+
+// setURLs cleans each field's URL into its destination; a missing
+// required one, or any that is not a usable URL, is an error naming it.
+func setURLs(fields []urlField) error {
+	for _, f := range fields {
+		if f.raw == "" {
+			if f.required {
+				return fmt.Errorf("no %s", f.name)
+			}
+			continue
+		}
+		u, err := cleanURL(f.raw)
+		if err != nil {
+			return fmt.Errorf("%s: %v", f.name, err)
+		}
+		*f.dst = u
+	}
+	return nil
+}
+
+// logo is a provider's image: a data: URI as it is, a URL cleaned, or ""
+// when broken (a broken logo is no reason to refuse the provider).
+func logo(raw string) string {
+	if strings.HasPrefix(raw, "data:") {
+		return raw
+	}
+	if img, err := cleanURL(raw); err == nil {
+		return img
+	}
+	return ""
 }
