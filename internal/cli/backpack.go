@@ -570,21 +570,14 @@ func runBackpackBadges(ctx context.Context, streams IO, o *listOptions) error {
 	}
 	hc := backpackHTTPClient(o.timeout)
 	enc := json.NewEncoder(streams.Out)
-	for _, a := range []struct {
-		api  backpack.API
-		base string
-	}{{backpack.API21, conn.Provider.API21Base}, {backpack.API30, conn.Provider.API30Base}} {
-		if a.base == "" {
-			continue
-		}
-		badges, err := backpack.List(ctx, authedClient(ctx, hc, conn, store), a.api, a.base, since, 0)
-		var le *backpack.ListError
-		if errors.As(err, &le) && le.HTTPStatus == http.StatusUnauthorized {
-			if _, rerr := conn.Refresh(ctx, hc, store); rerr != nil {
-				return fmt.Errorf("%w; run `badgebake backpack connect` again", rerr)
-			}
+	for _, a := range offeredAPIs(conn) {
+		var badges []backpack.ListedBadge
+		err := refreshOn401(ctx, hc, conn, store, func() error {
+			var err error
 			badges, err = backpack.List(ctx, authedClient(ctx, hc, conn, store), a.api, a.base, since, 0)
-		}
+			var le *backpack.ListError
+			return unauthorizedIf(err, errors.As(err, &le) && le.HTTPStatus == http.StatusUnauthorized)
+		})
 		for _, b := range badges {
 			if o.json {
 				if err := enc.Encode(map[string]any{"backpack": conn.Name, "api": b.API, "kind": b.Kind, "id": b.ID, "badge": b.Badge}); err != nil {
@@ -690,21 +683,14 @@ func runBackpackProfile(ctx context.Context, streams IO, o *profileOptions) erro
 		return backpack.Profile(ctx, authedClient(ctx, hc, conn, store), api, base)
 	}
 	enc := json.NewEncoder(streams.Out)
-	for _, a := range []struct {
-		api  backpack.API
-		base string
-	}{{backpack.API21, conn.Provider.API21Base}, {backpack.API30, conn.Provider.API30Base}} {
-		if a.base == "" {
-			continue
-		}
-		prof, err := call(a.api, a.base)
-		var pe *backpack.ProfileError
-		if errors.As(err, &pe) && pe.HTTPStatus == http.StatusUnauthorized {
-			if _, rerr := conn.Refresh(ctx, hc, store); rerr != nil {
-				return fmt.Errorf("%w; run `badgebake backpack connect` again", rerr)
-			}
+	for _, a := range offeredAPIs(conn) {
+		var prof map[string]any
+		err := refreshOn401(ctx, hc, conn, store, func() error {
+			var err error
 			prof, err = call(a.api, a.base)
-		}
+			var pe *backpack.ProfileError
+			return unauthorizedIf(err, errors.As(err, &pe) && pe.HTTPStatus == http.StatusUnauthorized)
+		})
 		if err != nil {
 			return err
 		}
@@ -721,4 +707,54 @@ func runBackpackProfile(ctx context.Context, streams IO, o *profileOptions) erro
 		fmt.Fprintf(streams.Out, "%s:\n%s\n", a.api, b)
 	}
 	return nil
+}
+
+// apiBase is one API a backpack offers, at its base URL.
+type apiBase struct {
+	api  backpack.API
+	base string
+}
+
+// offeredAPIs are the APIs the connection's provider offers: 2.1, then 3.0.
+func offeredAPIs(conn *backpack.Connection) []apiBase {
+	var out []apiBase
+	for _, a := range []apiBase{{backpack.API21, conn.Provider.API21Base}, {backpack.API30, conn.Provider.API30Base}} {
+		if a.base != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// errUnauthorized wraps an error of a call the provider answered 401.
+type errUnauthorized struct{ err error }
+
+func (e *errUnauthorized) Error() string { return e.err.Error() }
+func (e *errUnauthorized) Unwrap() error { return e.err }
+
+// unauthorizedIf marks err as a 401 answer when is401.
+func unauthorizedIf(err error, is401 bool) error {
+	if err != nil && is401 {
+		return &errUnauthorized{err}
+	}
+	return err
+}
+
+// refreshOn401 runs call; when the provider answered 401 (call's error
+// marked by unauthorizedIf), it refreshes the access token once and runs
+// call again.
+func refreshOn401(ctx context.Context, hc *http.Client, conn *backpack.Connection, store backpack.TokenStore, call func() error) error {
+	err := call()
+	var u *errUnauthorized
+	if !errors.As(err, &u) {
+		return err
+	}
+	if _, rerr := conn.Refresh(ctx, hc, store); rerr != nil {
+		return fmt.Errorf("%w; run `badgebake backpack connect` again", rerr)
+	}
+	err = call()
+	if errors.As(err, &u) {
+		return u.err
+	}
+	return err
 }
