@@ -261,6 +261,9 @@ func (e *fetchFailure) Error() string {
 	return fmt.Sprintf("HTTP %d from %s", e.status, e.url)
 }
 
+// Unwrap is the fetch client's error, when the request itself failed.
+func (e *fetchFailure) Unwrap() error { return e.err }
+
 // responseBody is the body of a fetch that succeeded with a status below
 // 400, or a *fetchFailure.
 func responseBody(url string, resp *fetch.Response, err error) ([]byte, error) {
@@ -275,7 +278,12 @@ func responseBody(url string, resp *fetch.Response, err error) ([]byte, error) {
 
 // get fetches url through the Client.
 func (v *Verifier) get(ctx context.Context, url, accept string) ([]byte, error) {
-	resp, err := v.client.Get(ctx, url, accept)
+	return getBody(ctx, v.client, url, accept)
+}
+
+// getBody fetches url through client: the body, or a *fetchFailure.
+func getBody(ctx context.Context, client *fetch.Client, url, accept string) ([]byte, error) {
+	resp, err := client.Get(ctx, url, accept)
 	return responseBody(url, resp, err)
 }
 

@@ -3,9 +3,7 @@ package ob3
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
-	"net/http"
 	"slices"
 
 	"github.com/badgebake/badgebake/fetch"
@@ -55,14 +53,7 @@ type realProofs struct {
 
 // fetchContext gets a JSON-LD context that is not built in.
 func (p *realProofs) fetchContext(ctx context.Context, url string) ([]byte, error) {
-	resp, err := p.client.Get(ctx, url, acceptJSONLD)
-	if err != nil {
-		return nil, err
-	}
-	if resp.Status >= 400 {
-		return nil, fmt.Errorf("HTTP %d %s from %s", resp.Status, http.StatusText(resp.Status), url)
-	}
-	return resp.Body, nil
+	return getBody(ctx, p.client, url, acceptJSONLD)
 }
 
 // canonicalizer is the Data Integrity Canonicalizer over package jsonld:

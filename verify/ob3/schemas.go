@@ -30,23 +30,8 @@ type realSchemas struct {
 }
 
 func (s *realSchemas) fetchSchema(ctx context.Context, url string) ([]byte, error) {
-	resp, err := s.client.Get(ctx, url, "application/schema+json, application/json")
-	if err != nil {
-		return nil, err
-	}
-	if resp.Status >= 400 {
-		return nil, &statusFailure{url: url, status: resp.Status}
-	}
-	return resp.Body, nil
+	return getBody(ctx, s.client, url, "application/schema+json, application/json")
 }
-
-// statusFailure is an HTTP error status for a schema.
-type statusFailure struct {
-	url    string
-	status int
-}
-
-func (e *statusFailure) Error() string { return fmt.Sprintf("HTTP %d from %s", e.status, e.url) }
 
 func (s *realSchemas) Validate(_ context.Context, credential map[string]any) error {
 	return ob3schema.Validate(credential)
@@ -61,7 +46,7 @@ func (s *realSchemas) ValidateCredentialSchema(ctx context.Context, schemaURL st
 		invalid *ob3schema.Invalid
 		dialect *ob3schema.UnsupportedDialectError
 		fe      *fetch.Error
-		sf      *statusFailure
+		ff      *fetchFailure
 	)
 	switch {
 	case errors.As(err, &invalid) && invalid.CompactedFormPasses:
@@ -70,7 +55,7 @@ func (s *realSchemas) ValidateCredentialSchema(ctx context.Context, schemaURL st
 		return &CheckError{Check: CheckValidateCredentialSchema, Warning: true, Err: fmt.Errorf("%w (the compacted form the specification also allows passes)", err)}
 	case errors.As(err, &dialect):
 		return &CheckError{Check: CheckValidateCredentialSchema, Warning: true, Err: err}
-	case errors.As(err, &fe), errors.As(err, &sf), errors.Is(err, obschema.ErrNotEmbedded):
+	case errors.As(err, &fe), errors.As(err, &ff), errors.Is(err, obschema.ErrNotEmbedded):
 		return &CheckError{Check: CheckValidateCredentialSchema, Unavailable: true, Err: err}
 	}
 	return err
