@@ -20,7 +20,8 @@ func FuzzPostgresURLPassword(f *testing.F) {
 	reference := openRefused(f, url.UserPassword("issuer", "reference-password"), "")
 	referenceQuery := openRefused(f, url.User("issuer"), "password=reference-password")
 	f.Fuzz(func(t *testing.T, user, password string, inQuery bool) {
-		if len(password) < 6 || strings.Contains(reference, password) || strings.Contains(user, password) ||
+		// (A user name written escaped in the URL may spell the password.)
+		if len(password) < 6 || strings.Contains(user, password) || strings.Contains(reference, password) || strings.Contains(url.User(user).String(), password) ||
 			(inQuery && strings.Contains(referenceQuery, password)) {
 			// Too short, or part of what the message rightly says.
 			return
