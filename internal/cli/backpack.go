@@ -226,15 +226,24 @@ func runConnect(ctx context.Context, streams IO, o *connectOptions, providerURL 
 }
 
 // openBrowser opens u; a failure is ignored, as the URL is printed too.
+// $BROWSER, when set, names the program (as for git, gh and Python's
+// webbrowser): its first colon-separated entry, split into words, is run
+// with the URL as its last argument.
 func openBrowser(u string) {
-	name := "xdg-open"
-	switch runtime.GOOS {
-	case "darwin":
-		name = "open"
-	case "windows":
-		return
+	var argv []string
+	if b, _, _ := strings.Cut(os.Getenv("BROWSER"), string(os.PathListSeparator)); strings.TrimSpace(b) != "" {
+		argv = append(strings.Fields(b), u)
+	} else {
+		switch runtime.GOOS {
+		case "darwin":
+			argv = []string{"open", u}
+		case "windows":
+			argv = []string{"rundll32", "url.dll,FileProtocolHandler", u}
+		default:
+			argv = []string{"xdg-open", u}
+		}
 	}
-	cmd := exec.Command(name, u)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	if cmd.Start() == nil {
 		go cmd.Wait() //nolint:errcheck
 	}
