@@ -37,6 +37,13 @@
 // In offline mode ([Options.Offline]) a Client answers from its cache and
 // refuses everything else with [ErrOffline], sending nothing.
 //
+// # Requests other than fetches
+//
+// [Client.HTTPClient] gives the same transport, limits and error words to
+// requests Get does not make (POSTs, calls with credentials, OAuth), without
+// the cache: a backpack push goes through the same proxy, trust roots,
+// timeouts and size cap as the verification of the badge.
+//
 // # Environment: proxies and trust roots
 //
 // Unless [Options.Transport] is set, requests go through a clone of
