@@ -3,12 +3,14 @@ package backpack_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/badgebake/badgebake/backpack"
 	"github.com/badgebake/badgebake/internal/testkit/fakebackpack"
+	"github.com/badgebake/badgebake/payload"
 )
 
 // Connecting to a backpack: discover it, register, let the user authorize,
@@ -80,4 +82,70 @@ func (t *exampleT) cleanup() {
 	for i := len(t.cleanups) - 1; i >= 0; i-- {
 		t.cleanups[i]()
 	}
+}
+
+// Pushing badges with a Client: it picks the API by the badge's
+// generation and refreshes the access token when it must.
+func ExampleClient_Push() {
+	t := &exampleT{}
+	defer t.cleanup()
+	fake := fakebackpack.New(t, fakebackpack.Options{}) // stands in for https://backpack.example
+	fake.Handle("POST /ims/ob/v3p0/credentials", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !fake.Authenticated(r) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	conn, err := exampleConnection(fake)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+
+	// A store keeps refreshed tokens; nil keeps them in conn only.
+	client := backpack.NewClient(conn, nil, fake.Client())
+	badge, err := payload.Parse([]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],
+		"type":["VerifiableCredential","OpenBadgeCredential"],"id":"urn:uuid:1"}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fake.UnauthorizedOnce() // the provider refuses the token once: refreshed, pushed again
+	out, err := client.Push(ctx, badge)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(out.API, out.Result, out.HTTPStatus)
+	// Output:
+	// ob30 added 201
+}
+
+// exampleConnection connects to fake as Example_connect does.
+func exampleConnection(fake *fakebackpack.Provider) (*backpack.Connection, error) {
+	ctx, hc, redirect := context.Background(), fake.Client(), "http://127.0.0.1:8765/callback"
+	p, err := backpack.Discover(ctx, hc, fake.URL())
+	if err != nil {
+		return nil, err
+	}
+	reg, err := backpack.Register(ctx, hc, p, backpack.ClientMetadata{ClientName: "badgebake", RedirectURIs: []string{redirect}})
+	if err != nil {
+		return nil, err
+	}
+	cfg := p.OAuthConfig(reg, redirect)
+	auth, err := backpack.NewAuthorization(cfg)
+	if err != nil {
+		return nil, err
+	}
+	code, err := backpack.ParseRedirect(fake.Authorize(auth.URL), auth)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := backpack.Exchange(backpack.WithHTTPClient(ctx, hc), cfg, code, auth)
+	if err != nil {
+		return nil, err
+	}
+	return &backpack.Connection{Name: "backpack.example", Provider: *p, Registration: *reg, RedirectURI: redirect, Token: tok}, nil
 }

@@ -19,12 +19,13 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/backpack"
+	"github.com/badgebake/badgebake/errkind"
+	"github.com/badgebake/badgebake/fetch"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/report"
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/badgebake/badgebake/verify"
 	"github.com/spf13/cobra"
-	"golang.org/x/oauth2"
 )
 
 // configDirEnv overrides the folder of backpacks.json (tests, CI, several
@@ -44,13 +45,35 @@ func backpackStore() (*backpack.FileStore, error) {
 	return backpack.NewFileStore(path), nil
 }
 
-// backpackHTTPClient is the client backpack traffic goes through. Package
-// fetch keeps its http.Client to itself, so this one has the same proxy
-// settings (HTTPS_PROXY) and a time limit per request.
+// backpackHTTPClient is the client backpack traffic goes through:
+// badgebake's fetch client (HTTPS_PROXY, SSL_CERT_FILE, connect and total
+// timeouts, the body cap, the User-Agent) for requests other than fetches.
 func backpackHTTPClient(timeout time.Duration) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = http.ProxyFromEnvironment
-	return &http.Client{Transport: tr, Timeout: timeout}
+	return fetch.New(fetch.Options{UserAgent: "badgebake/" + version(), Timeout: timeout}).HTTPClient()
+}
+
+// openBackpack loads the connection called name (or the only one) and
+// returns a client for it that keeps refreshed tokens in the store.
+func openBackpack(ctx context.Context, name string, timeout time.Duration) (*backpack.Client, error) {
+	store, err := backpackStore()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := loadConnection(ctx, store, name)
+	if err != nil {
+		return nil, err
+	}
+	return backpack.NewClient(conn, store, backpackHTTPClient(timeout)), nil
+}
+
+// reconnectHint adds what to do to an error that only a new connection
+// can mend.
+func reconnectHint(err error) error {
+	var te *backpack.TokenError
+	if errors.As(err, &te) && te.Reconnect() {
+		return fmt.Errorf("%w; run `badgebake backpack connect` again", err)
+	}
+	return err
 }
 
 const backpackLong = `backpack connects badgebake to a backpack (an Open Badges 2.1 Badge Connect
@@ -363,22 +386,17 @@ type pushLine struct {
 	Message    string `json:"message,omitempty"`
 }
 
-// authedClient is hc with c's bearer token added, refreshed when expired.
-func authedClient(ctx context.Context, hc *http.Client, c *backpack.Connection, store backpack.TokenStore) *http.Client {
-	return oauth2.NewClient(backpack.WithHTTPClient(ctx, hc), c.TokenSource(ctx, hc, store))
-}
-
 func runPush(ctx context.Context, streams IO, o *pushOptions, inputs []string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	store, err := backpackStore()
+	client, err := openBackpack(ctx, o.backpack, o.net.timeout)
 	if err != nil {
 		return err
 	}
-	conn, err := loadConnection(ctx, store, o.backpack)
-	if err != nil {
-		return err
+	client.MaxWait = o.maxWait
+	if o.maxWait <= 0 {
+		client.MaxWait = -1 // --max-wait 0: wait for nothing (the client's 0 is its default)
 	}
 	var v *verify.Verifier
 	if o.verify {
@@ -386,11 +404,10 @@ func runPush(ctx context.Context, streams IO, o *pushOptions, inputs []string) e
 			return err
 		}
 	}
-	hc := backpackHTTPClient(o.net.timeout)
 	bad := false
 	enc := json.NewEncoder(streams.Out)
 	for _, in := range inputs {
-		line := pushOne(ctx, streams, hc, conn, store, o, v, in)
+		line := pushOne(ctx, streams, client, v, in)
 		if line.Result != string(backpack.Added) && line.Result != string(backpack.Replaced) {
 			bad = true
 		}
@@ -418,24 +435,23 @@ func runPush(ctx context.Context, streams IO, o *pushOptions, inputs []string) e
 	return nil
 }
 
-func pushOne(ctx context.Context, streams IO, hc *http.Client, conn *backpack.Connection, store backpack.TokenStore, o *pushOptions, v *verify.Verifier, input string) pushLine {
-	line := pushLine{Input: input, Backpack: conn.Name}
+func pushOne(ctx context.Context, streams IO, client *backpack.Client, v *verify.Verifier, input string) pushLine {
+	line := pushLine{Input: input, Backpack: client.Conn.Name}
 	fail := func(result string, err error) pushLine {
 		line.Result = result
 		line.Message = err.Error()
 		return line
 	}
-	p, hosted, err := readPushInput(ctx, streams, hc, input)
+	p, err := readPushInput(streams, input)
 	if err != nil {
 		return fail("not a badge", err)
 	}
-	api, base := backpack.API21, conn.Provider.API21Base
-	if p.Generation == payload.OB3 {
-		api, base = backpack.API30, conn.Provider.API30Base
-	}
-	line.API = string(api)
-	if base == "" {
-		return fail(string(backpack.Failed), fmt.Errorf("backpack %q does not offer the %s API this badge needs", conn.Name, api))
+	if p.Kind != payload.KindURL {
+		api, _, err := client.API(p.Generation)
+		line.API = string(api)
+		if err != nil {
+			return fail(string(backpack.Failed), err)
+		}
 	}
 	if v != nil {
 		if res := v.VerifyPayload(ctx, p, nil); res.Status != report.StatusValid {
@@ -449,62 +465,38 @@ func pushOne(ctx context.Context, streams IO, hc *http.Client, conn *backpack.Co
 			return fail("not verified", fmt.Errorf("not pushed: the badge is %s", why))
 		}
 	}
-	var out *backpack.PushOutcome
-	for try := 0; try < 2; try++ {
-		out, err = backpack.Push(ctx, authedClient(ctx, hc, conn, store), api, base, p, hosted, o.maxWait)
-		if err != nil {
-			return fail(string(backpack.Failed), err)
+	out, err := client.Push(ctx, p)
+	if out == nil {
+		// No request could be made: the badge does not suit the backpack.
+		result := string(backpack.Failed)
+		if errkind.Of(err) == errkind.BadInput {
+			result = "not a badge"
 		}
-		if try == 0 && out.Result == backpack.Refused && out.StatusText == "UNAUTHENTICATED" {
-			if _, err := conn.Refresh(ctx, hc, store); err != nil {
-				return fail(string(backpack.Refused), fmt.Errorf("%w; run `badgebake backpack connect` again", err))
-			}
-			continue
+		var no *backpack.NotOfferedError
+		if errors.As(err, &no) {
+			line.API, result = string(no.API), string(backpack.Failed)
 		}
-		break
+		return fail(result, err)
+	}
+	if out.API != "" {
+		line.API = string(out.API)
 	}
 	line.Result = string(out.Result)
 	line.HTTPStatus = out.HTTPStatus
 	line.StatusText = out.StatusText
 	line.Error = out.Error
 	line.Message = out.Message
+	if err != nil {
+		line.Message = reconnectHint(err).Error()
+	}
 	return line
 }
 
-// readPushInput reads one input: a URL is fetched (an OB 2.0 hosted
-// assertion is pushed as the document fetched); a file or "-" is unbaked
-// when it is an image, else read as a payload.
-func readPushInput(ctx context.Context, streams IO, hc *http.Client, input string) (*payload.Payload, map[string]any, error) {
+// readPushInput reads one input: a URL is left for the client to fetch;
+// a file or "-" is unbaked when it is an image, else read as a payload.
+func readPushInput(streams IO, input string) (*payload.Payload, error) {
 	if isURL(input) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, input, nil)
-		if err != nil {
-			return nil, nil, err
-		}
-		req.Header.Set("Accept", "application/ld+json, application/json")
-		resp, err := hc.Do(req)
-		if err != nil {
-			return nil, nil, err
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-		if err != nil {
-			return nil, nil, err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return nil, nil, fmt.Errorf("%s: HTTP %d", input, resp.StatusCode)
-		}
-		doc, err := payload.Parse(body)
-		if err != nil {
-			return nil, nil, err
-		}
-		if doc.Generation == payload.OB2 && doc.Kind == payload.KindJSON {
-			p, err := payload.Parse([]byte(input))
-			if err != nil {
-				return nil, nil, err
-			}
-			return p, doc.Object, nil
-		}
-		return doc, nil, nil
+		return payload.Parse([]byte(input))
 	}
 	var data []byte
 	var err error
@@ -514,22 +506,12 @@ func readPushInput(ctx context.Context, streams IO, hc *http.Client, input strin
 		data, err = os.ReadFile(input)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if r, uerr := unbake.Unbake(bytes.NewReader(data), nil); uerr == nil && r.Parsed != nil {
-		if r.Parsed.Kind == payload.KindURL {
-			return readPushInput(ctx, streams, hc, string(r.Parsed.Raw))
-		}
-		return r.Parsed, nil, nil
+		return r.Parsed, nil
 	}
-	p, err := payload.Parse(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	if p.Kind == payload.KindURL {
-		return readPushInput(ctx, streams, hc, string(p.Raw))
-	}
-	return p, nil, nil
+	return payload.Parse(data)
 }
 
 type listOptions struct {
@@ -569,42 +551,26 @@ func runBackpackBadges(ctx context.Context, streams IO, o *listOptions) error {
 		}
 		since = t
 	}
-	store, err := backpackStore()
+	client, err := openBackpack(ctx, o.backpack, o.timeout)
 	if err != nil {
 		return err
 	}
-	conn, err := loadConnection(ctx, store, o.backpack)
-	if err != nil {
-		return err
-	}
-	hc := backpackHTTPClient(o.timeout)
+	badges, listErr := client.List(ctx, since)
 	enc := json.NewEncoder(streams.Out)
-	for _, a := range offeredAPIs(conn) {
-		var badges []backpack.ListedBadge
-		err := refreshOn401(ctx, hc, conn, store, func() error {
-			var err error
-			badges, err = backpack.List(ctx, authedClient(ctx, hc, conn, store), a.api, a.base, since, 0)
-			var le *backpack.ListError
-			return unauthorizedIf(err, errors.As(err, &le) && le.HTTPStatus == http.StatusUnauthorized)
-		})
-		for _, b := range badges {
-			if o.json {
-				if err := enc.Encode(map[string]any{"backpack": conn.Name, "api": b.API, "kind": b.Kind, "id": b.ID, "badge": b.Badge}); err != nil {
-					return err
-				}
-				continue
+	for _, b := range badges {
+		if o.json {
+			if err := enc.Encode(map[string]any{"backpack": client.Conn.Name, "api": b.API, "kind": b.Kind, "id": b.ID, "badge": b.Badge}); err != nil {
+				return err
 			}
-			id := b.ID
-			if id == "" {
-				id = "(no id)"
-			}
-			fmt.Fprintf(streams.Out, "%s\t%s\t%s\n", b.API, b.Kind, id)
+			continue
 		}
-		if err != nil {
-			return err
+		id := b.ID
+		if id == "" {
+			id = "(no id)"
 		}
+		fmt.Fprintf(streams.Out, "%s\t%s\t%s\n", b.API, b.Kind, id)
 	}
-	return nil
+	return reconnectHint(listErr)
 }
 
 func newBackpackDisconnectCmd(streams IO) *cobra.Command {
@@ -618,22 +584,19 @@ func newBackpackDisconnectCmd(streams IO) *cobra.Command {
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			store, err := backpackStore()
-			if err != nil {
-				return err
-			}
 			name := ""
 			if len(args) == 1 {
 				name = args[0]
 			}
-			conn, err := loadConnection(ctx, store, name)
+			client, err := openBackpack(ctx, name, timeout)
 			if err != nil {
 				return err
 			}
-			if err := backpack.Revoke(ctx, backpackHTTPClient(timeout), conn); err != nil {
+			conn := client.Conn
+			if err := client.Revoke(ctx); err != nil {
 				fmt.Fprintf(streams.Err, "badgebake: warning: the provider did not revoke the token: %v\n", err)
 			}
-			if err := store.Delete(ctx, conn.Name); err != nil {
+			if err := client.Store.Delete(ctx, conn.Name); err != nil {
 				return err
 			}
 			fmt.Fprintf(streams.Out, "disconnected %q\n", conn.Name)
@@ -676,94 +639,29 @@ func runBackpackProfile(ctx context.Context, streams IO, o *profileOptions) erro
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	store, err := backpackStore()
+	client, err := openBackpack(ctx, o.backpack, o.timeout)
 	if err != nil {
 		return err
 	}
-	conn, err := loadConnection(ctx, store, o.backpack)
-	if err != nil {
-		return err
-	}
-	hc := backpackHTTPClient(o.timeout)
-	call := func(api backpack.API, base string) (map[string]any, error) {
-		if o.addEmail != "" {
-			return backpack.AddEmail(ctx, authedClient(ctx, hc, conn, store), api, base, o.addEmail)
-		}
-		return backpack.Profile(ctx, authedClient(ctx, hc, conn, store), api, base)
+	var profiles []backpack.APIProfile
+	if o.addEmail != "" {
+		profiles, err = client.AddEmail(ctx, o.addEmail)
+	} else {
+		profiles, err = client.Profile(ctx)
 	}
 	enc := json.NewEncoder(streams.Out)
-	for _, a := range offeredAPIs(conn) {
-		var prof map[string]any
-		err := refreshOn401(ctx, hc, conn, store, func() error {
-			var err error
-			prof, err = call(a.api, a.base)
-			var pe *backpack.ProfileError
-			return unauthorizedIf(err, errors.As(err, &pe) && pe.HTTPStatus == http.StatusUnauthorized)
-		})
-		if err != nil {
-			return err
-		}
+	for _, p := range profiles {
 		if o.json {
-			if err := enc.Encode(map[string]any{"backpack": conn.Name, "api": a.api, "profile": prof}); err != nil {
+			if err := enc.Encode(map[string]any{"backpack": client.Conn.Name, "api": p.API, "profile": p.Profile}); err != nil {
 				return err
 			}
 			continue
 		}
-		b, err := json.MarshalIndent(prof, "", "  ")
+		b, err := json.MarshalIndent(p.Profile, "", "  ")
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(streams.Out, "%s:\n%s\n", a.api, b)
+		fmt.Fprintf(streams.Out, "%s:\n%s\n", p.API, b)
 	}
-	return nil
-}
-
-// apiBase is one API a backpack offers, at its base URL.
-type apiBase struct {
-	api  backpack.API
-	base string
-}
-
-// offeredAPIs are the APIs the connection's provider offers: 2.1, then 3.0.
-func offeredAPIs(conn *backpack.Connection) []apiBase {
-	var out []apiBase
-	for _, a := range []apiBase{{backpack.API21, conn.Provider.API21Base}, {backpack.API30, conn.Provider.API30Base}} {
-		if a.base != "" {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// errUnauthorized wraps an error of a call the provider answered 401.
-type errUnauthorized struct{ err error }
-
-func (e *errUnauthorized) Error() string { return e.err.Error() }
-func (e *errUnauthorized) Unwrap() error { return e.err }
-
-// unauthorizedIf marks err as a 401 answer when is401.
-func unauthorizedIf(err error, is401 bool) error {
-	if err != nil && is401 {
-		return &errUnauthorized{err}
-	}
-	return err
-}
-
-// refreshOn401 runs call; when the provider answered 401 (call's error
-// marked by unauthorizedIf), it refreshes the access token once and runs
-// call again.
-func refreshOn401(ctx context.Context, hc *http.Client, conn *backpack.Connection, store backpack.TokenStore, call func() error) error {
-	err := call()
-	var u *errUnauthorized
-	if !errors.As(err, &u) {
-		return err
-	}
-	if _, rerr := conn.Refresh(ctx, hc, store); rerr != nil {
-		return fmt.Errorf("%w; run `badgebake backpack connect` again", rerr)
-	}
-	err = call()
-	if errors.As(err, &u) {
-		return u.err
-	}
-	return err
+	return reconnectHint(err)
 }
