@@ -105,18 +105,21 @@ func Register(ctx context.Context, hc *http.Client, p *Provider, meta ClientMeta
 		hc = http.DefaultClient
 	}
 	body := map[string]any{
-		"client_name":                meta.ClientName,
-		"client_uri":                 meta.ClientURI,
-		"logo_uri":                   meta.LogoURI,
-		"tos_uri":                    meta.TOSURI,
-		"policy_uri":                 meta.PolicyURI,
 		"software_id":                SoftwareID,
-		"software_version":           meta.SoftwareVersion,
 		"redirect_uris":              meta.RedirectURIs,
 		"token_endpoint_auth_method": "client_secret_basic",
 		"grant_types":                []string{"authorization_code", "refresh_token"},
 		"response_types":             []string{"code"},
 		"scope":                      strings.Join(p.RequestedScopes(), " "),
+	}
+	// An empty URI is not a URI: a member left empty is left out, for
+	// the provider to refuse if it must have it.
+	for k, v := range map[string]string{"client_name": meta.ClientName, "client_uri": meta.ClientURI,
+		"logo_uri": meta.LogoURI, "tos_uri": meta.TOSURI, "policy_uri": meta.PolicyURI,
+		"software_version": meta.SoftwareVersion} {
+		if v != "" {
+			body[k] = v
+		}
 	}
 	data, err := json.Marshal(body)
 	if err != nil {

@@ -109,6 +109,27 @@ func TestRegisterBody(t *testing.T) {
 	}
 }
 
+func TestRegisterLeavesOutEmptyMembers(t *testing.T) {
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	ctx := context.Background()
+	p, err := backpack.Discover(ctx, fake.Client(), fake.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := backpack.Register(ctx, fake.Client(), p, backpack.ClientMetadata{ClientName: "x", RedirectURIs: []string{testRedirectURI}}); err != nil {
+		t.Fatal(err)
+	}
+	body := fake.Registered()[0]
+	for _, k := range []string{"client_uri", "logo_uri", "tos_uri", "policy_uri", "software_version"} {
+		if v, ok := body[k]; ok {
+			t.Errorf("%s = %q sent, want it left out", k, v)
+		}
+	}
+	if body["client_name"] != "x" || body["software_id"] != "badgebake" {
+		t.Errorf("body %v", body)
+	}
+}
+
 func TestRegisterRefused(t *testing.T) {
 	fake := fakebackpack.New(t, fakebackpack.Options{})
 	fake.RefuseRegistration("loopback redirect URIs are not allowed")

@@ -203,12 +203,7 @@ func runConnect(ctx context.Context, streams IO, o *connectOptions, providerURL 
 	if o.clientID != "" {
 		reg = &backpack.Registration{ClientID: o.clientID, ClientSecret: o.clientSecret}
 	} else {
-		reg, err = backpack.Register(ctx, hc, p, backpack.ClientMetadata{
-			ClientName:      "badgebake",
-			ClientURI:       "https://github.com/badgebake/badgebake",
-			SoftwareVersion: version(),
-			RedirectURIs:    []string{redirectURI},
-		})
+		reg, err = backpack.Register(ctx, hc, p, clientMetadata(redirectURI))
 		if err != nil {
 			return fmt.Errorf("%w (register a client by hand and give --client-id and --client-secret, or use --redirect-uri)", err)
 		}
@@ -246,6 +241,26 @@ func runConnect(ctx context.Context, streams IO, o *connectOptions, providerURL 
 	}
 	fmt.Fprintf(streams.Out, "connected to %s as %q\n", p.Name, name)
 	return nil
+}
+
+// projectURL is badgebake's home page. Registration wants every URI it is
+// given on one HTTPS host, so the logo, terms and privacy statement are
+// the project's own files there.
+const projectURL = "https://github.com/badgebake/badgebake"
+
+// clientMetadata is what badgebake registers with (RFC 7591): the
+// backpack shows the name, logo, terms and privacy statement on its
+// consent page.
+func clientMetadata(redirectURI string) backpack.ClientMetadata {
+	return backpack.ClientMetadata{
+		ClientName:      "badgebake",
+		ClientURI:       projectURL,
+		LogoURI:         projectURL + "/raw/main/docs/logo.png",
+		TOSURI:          projectURL + "/blob/main/LICENSE",
+		PolicyURI:       projectURL + "/blob/main/docs/privacy.md",
+		SoftwareVersion: version(),
+		RedirectURIs:    []string{redirectURI},
+	}
 }
 
 // openBrowser opens u; a failure is ignored, as the URL is printed too.

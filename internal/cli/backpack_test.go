@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,9 +214,11 @@ func TestBackpackConnectPushListDisconnect(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("store mode %v, want 0600", fi.Mode().Perm())
 	}
-	if regs := fake.Registered(); len(regs) != 1 {
-		t.Errorf("registrations: %d, want 1", len(regs))
+	regs := fake.Registered()
+	if len(regs) != 1 {
+		t.Fatalf("registrations: %d, want 1", len(regs))
 	}
+	checkRegistration(t, regs[0])
 	all := stdout + stderr
 
 	code, stdout, stderr = runCLI("backpack")
@@ -289,6 +293,46 @@ func TestBackpackConnectPushListDisconnect(t *testing.T) {
 	code, _, stderr = runCLI("backpack", "push", credential)
 	if code != 2 {
 		t.Errorf("push without a connection: exit %d, want 2 (%s)", code, stderr)
+	}
+}
+
+// checkRegistration checks an RFC 7591 registration body against what
+// the IMS Security Framework requires: every URI HTTPS on one host, the
+// loopback redirect, Basic client authentication, the code and refresh
+// grants, and the scopes with offline_access.
+func checkRegistration(t *testing.T, reg map[string]any) {
+	t.Helper()
+	host := ""
+	for _, k := range []string{"client_uri", "logo_uri", "tos_uri", "policy_uri"} {
+		s, _ := reg[k].(string)
+		u, err := url.Parse(s)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			t.Errorf("%s = %q, want an HTTPS URL", k, s)
+			continue
+		}
+		if host == "" {
+			host = u.Host
+		} else if u.Host != host {
+			t.Errorf("%s is on %s, not on %s with the others", k, u.Host, host)
+		}
+	}
+	if reg["client_name"] != "badgebake" || reg["software_id"] != "badgebake" || reg["software_version"] == "" {
+		t.Errorf("client_name %v, software_id %v, software_version %v", reg["client_name"], reg["software_id"], reg["software_version"])
+	}
+	if reg["token_endpoint_auth_method"] != "client_secret_basic" {
+		t.Errorf("token_endpoint_auth_method %v", reg["token_endpoint_auth_method"])
+	}
+	if fmt.Sprint(reg["grant_types"]) != "[authorization_code refresh_token]" || fmt.Sprint(reg["response_types"]) != "[code]" {
+		t.Errorf("grant_types %v, response_types %v", reg["grant_types"], reg["response_types"])
+	}
+	redirects, _ := reg["redirect_uris"].([]any)
+	if len(redirects) != 1 || !strings.HasPrefix(fmt.Sprint(redirects[0]), "http://127.0.0.1:") || !strings.HasSuffix(fmt.Sprint(redirects[0]), "/callback") {
+		t.Errorf("redirect_uris %v, want the loopback listener's", redirects)
+	}
+	scopes := strings.Fields(fmt.Sprint(reg["scope"]))
+	want := append(append(append([]string{}, fakebackpack.Scopes21...), fakebackpack.Scopes30...), "offline_access")
+	if strings.Join(scopes, " ") != strings.Join(want, " ") {
+		t.Errorf("scope %q, want %q", scopes, want)
 	}
 }
 
