@@ -27,6 +27,9 @@ const (
 // Provider is what discovery learnt of a backpack: its name, its OAuth
 // endpoints and the bases of the APIs it offers.
 type Provider struct {
+	// URL is the provider URL discovery started from (what the user gave
+	// to connect), without a trailing slash.
+	URL            string `json:"url,omitempty"`
 	Name           string `json:"name"`
 	Image          string `json:"image,omitempty"`
 	TermsOfService string `json:"termsOfService,omitempty"`
@@ -94,6 +97,7 @@ func Discover(ctx context.Context, hc *http.Client, providerURL string) (*Provid
 
 	p21, err21 := discover21(ctx, hc, manifestURL)
 	p30, err30 := discover30(ctx, hc, discoveryURL, base+api30Suffix)
+	var p *Provider
 	switch {
 	case err21 != nil && err30 != nil:
 		return nil, &DiscoveryError{
@@ -101,20 +105,21 @@ func Discover(ctx context.Context, hc *http.Client, providerURL string) (*Provid
 			DiscoveryURL: discoveryURL, DiscoveryProblem: err30.Error(),
 		}
 	case err30 != nil:
-		return p21, nil
+		p = p21
 	case err21 != nil:
-		return p30, nil
+		p = p30
+	case p21.Token != p30.Token:
+		p = p21
+	default:
+		p = p21
+		p.API30Base = p30.API30Base
+		p.Scopes = append(p.Scopes, p30.Scopes...)
+		if p.Revocation == "" {
+			p.Revocation = p30.Revocation
+		}
 	}
-	if p21.Token != p30.Token {
-		return p21, nil
-	}
-	p := *p21
-	p.API30Base = p30.API30Base
-	p.Scopes = append(p.Scopes, p30.Scopes...)
-	if p.Revocation == "" {
-		p.Revocation = p30.Revocation
-	}
-	return &p, nil
+	p.URL = base
+	return p, nil
 }
 
 // checkURL parses raw and refuses anything but https (http on loopback).

@@ -67,13 +67,17 @@ func openBackpack(ctx context.Context, name string, timeout time.Duration) (*bac
 }
 
 // reconnectHint adds what to do to an error that only a new connection
-// can mend.
-func reconnectHint(err error) error {
+// to conn's provider can mend.
+func reconnectHint(err error, conn *backpack.Connection) error {
 	var te *backpack.TokenError
-	if errors.As(err, &te) && te.Reconnect() {
-		return fmt.Errorf("%w; run `badgebake backpack connect` again", err)
+	if !errors.As(err, &te) || !te.Reconnect() {
+		return err
 	}
-	return err
+	cmd := "badgebake backpack connect PROVIDER_URL"
+	if conn.Provider.URL != "" {
+		cmd = "badgebake backpack connect " + conn.Provider.URL + " --name " + conn.Name
+	}
+	return fmt.Errorf("%w (run `%s`)", err, cmd)
 }
 
 const backpackLong = `backpack connects badgebake to a backpack (an Open Badges 2.1 Badge Connect
@@ -502,7 +506,7 @@ func pushOne(ctx context.Context, streams IO, client *backpack.Client, v *verify
 	line.Error = out.Error
 	line.Message = out.Message
 	if err != nil {
-		line.Message = reconnectHint(err).Error()
+		line.Message = reconnectHint(err, client.Conn).Error()
 	}
 	return line
 }
@@ -585,7 +589,7 @@ func runBackpackBadges(ctx context.Context, streams IO, o *listOptions) error {
 		}
 		fmt.Fprintf(streams.Out, "%s\t%s\t%s\n", b.API, b.Kind, id)
 	}
-	return reconnectHint(listErr)
+	return reconnectHint(listErr, client.Conn)
 }
 
 func newBackpackDisconnectCmd(streams IO) *cobra.Command {
@@ -678,5 +682,5 @@ func runBackpackProfile(ctx context.Context, streams IO, o *profileOptions) erro
 		}
 		fmt.Fprintf(streams.Out, "%s:\n%s\n", p.API, b)
 	}
-	return reconnectHint(err)
+	return reconnectHint(err, client.Conn)
 }

@@ -637,3 +637,54 @@ func TestBackpackPushVerifyFirst(t *testing.T) {
 		t.Errorf("push without --verify: exit %d, %d pushes, stdout %s", code, posts, stdout)
 	}
 }
+
+func TestBackpackRefusedRefreshSaysReconnect(t *testing.T) {
+	t.Setenv(configDirEnv, t.TempDir())
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	fake.Handle("POST /ims/ob/v3p0/credentials", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !fake.Authenticated(r) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	if code, stdout, stderr := connectFake(t, fake, "--name", "fake"); code != 0 {
+		t.Fatalf("connect: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	credential := filepath.Join(t.TempDir(), "credential.json")
+	os.WriteFile(credential, []byte(testCredential), 0o644)
+	fake.UnauthorizedOnce()
+	fake.RefuseRefresh(true)
+	code, stdout, stderr := runCLI("backpack", "push", "--json", credential)
+	if code != 1 {
+		t.Errorf("exit %d, want 1; stderr %s", code, stderr)
+	}
+	var line pushLine
+	if err := json.Unmarshal([]byte(stdout), &line); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	hint := "run `badgebake backpack connect " + fake.URL() + " --name fake`"
+	if line.Result != "refused" || line.StatusText != "UNAUTHENTICATED" || !strings.Contains(line.Message, hint) {
+		t.Errorf("push line %+v, want refused UNAUTHENTICATED with %q", line, hint)
+	}
+	// The access token in the store is still good: listing works. Once
+	// the provider ends it too, the refused refresh ends the listing.
+	fake.Handle("GET /ims/ob/v2p1/assertions", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !fake.Authenticated(r) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		io.WriteString(w, `{"status":{"statusCode":200,"statusText":"OK"},"assertions":[]}`)
+	}))
+	fake.Handle("GET /ims/ob/v3p0/credentials", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"credential":[]}`)
+	}))
+	if code, _, stderr := runCLI("backpack", "list"); code != 0 {
+		t.Errorf("list with the stored token: exit %d, stderr %q", code, stderr)
+	}
+	fake.ExpireAccessTokens()
+	code, _, stderr = runCLI("backpack", "list")
+	if code == 0 || !strings.Contains(stderr, hint) {
+		t.Errorf("list: exit %d, stderr %q, want the hint %q", code, stderr, hint)
+	}
+}
