@@ -512,3 +512,30 @@ func TestRevocationList(t *testing.T) {
 		t.Error("an index past the list was accepted")
 	}
 }
+
+// With CheckedByCaller the signer signs without verifying: the caller
+// verifies, so an expired credential is signed (and refused later by that
+// caller), while the structure is still checked first.
+func TestSignCheckedByCaller(t *testing.T) {
+	ctx := context.Background()
+	k := newKey(t, keyfile.Ed25519)
+	did, _ := k.DIDKey()
+	s, _ := sign.New(k, sign.Options{CheckedByCaller: true})
+	got, err := s.Sign(ctx, parse(t, credential(did, func(c map[string]any) { c["validUntil"] = "2020-01-01T00:00:00Z" })))
+	if err != nil {
+		t.Fatalf("expired credential, checked by the caller: %v", err)
+	}
+	if got.Report != nil || got.Payload == nil || got.Payload.Object["proof"] == nil {
+		t.Fatalf("signed %+v: want a proof and no report", got)
+	}
+	// What was signed verifies, but for the date.
+	res := verify.New(verify.Config{}).VerifyPayload(ctx, got.Payload, nil)
+	if !res.Has("CHECK_EXPIRATION", report.Error) || res.Has("VERIFY_PROOF", report.Error) {
+		t.Errorf("the signed credential: %+v", res.Report.Messages)
+	}
+	_, err = s.Sign(ctx, parse(t, credential(did, func(c map[string]any) { delete(c, "credentialSubject") })))
+	var se *payload.StructureError
+	if !errors.As(err, &se) {
+		t.Errorf("no credentialSubject: %v, want a *payload.StructureError", err)
+	}
+}

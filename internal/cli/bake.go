@@ -155,7 +155,7 @@ func runBake(ctx context.Context, streams IO, o *bakeOptions) error {
 		}
 	}
 	if signKey != nil {
-		signer, err := newSigner(signKey, o.signFormat, o.signMethod, v, o.at.clock())
+		signer, err := newSigner(signKey, o.signFormat, o.signMethod, v, o.at.clock(), false)
 		if err != nil {
 			return err
 		}

@@ -170,7 +170,9 @@ func runIssue(ctx context.Context, streams IO, o *issueOptions) error {
 		if err != nil {
 			return err
 		}
-		s, err := newSigner(key, o.format, o.method, v, o.at.clock())
+		// Each baked image is verified before it is written: the signer
+		// need not verify the credential first.
+		s, err := newSigner(key, o.format, o.method, v, o.at.clock(), true)
 		if err != nil {
 			return err
 		}
@@ -395,7 +397,7 @@ func openListPublisher(ctx context.Context, streams IO, n *networkOptions, ledge
 		l.Close()
 		return nil, err
 	}
-	s, err := newSigner(key, format, method, v, nil)
+	s, err := newSigner(key, format, method, v, nil, false)
 	if err != nil {
 		l.Close()
 		return nil, err

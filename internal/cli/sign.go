@@ -119,13 +119,15 @@ func loadKey(path, flag string) (*keyfile.Key, error) {
 	return k, nil
 }
 
-// newSigner builds the signer of sign and bake --sign-key.
-func newSigner(key *keyfile.Key, format, method string, v *verify.Verifier, now func() time.Time) (*sign.Signer, error) {
+// newSigner builds the signer of sign, bake --sign-key and issue.
+// checkedByCaller: the command verifies what is signed itself (see
+// sign.Options.CheckedByCaller).
+func newSigner(key *keyfile.Key, format, method string, v *verify.Verifier, now func() time.Time, checkedByCaller bool) (*sign.Signer, error) {
 	f, err := sign.ParseFormat(format)
 	if err != nil {
 		return nil, usagef("--format: %v", strings.TrimPrefix(err.Error(), "cannot sign: "))
 	}
-	return sign.New(key, sign.Options{Format: f, VerificationMethod: method, Verifier: v, Now: now})
+	return sign.New(key, sign.Options{Format: f, VerificationMethod: method, Verifier: v, Now: now, CheckedByCaller: checkedByCaller})
 }
 
 func runSign(ctx context.Context, streams IO, o *signOptions, arg string) error {
@@ -148,7 +150,7 @@ func runSign(ctx context.Context, streams IO, o *signOptions, arg string) error 
 	if err != nil {
 		return err
 	}
-	signer, err := newSigner(key, o.format, o.method, v, nil)
+	signer, err := newSigner(key, o.format, o.method, v, nil, false)
 	if err != nil {
 		return err
 	}
