@@ -32,6 +32,10 @@ import (
 // identities on one machine).
 const configDirEnv = "BADGEBAKE_CONFIG_DIR"
 
+// clientSecretEnv holds the client secret for connect --client-id, kept
+// out of the command line (and so out of the process list and history).
+const clientSecretEnv = "BADGEBAKE_CLIENT_SECRET"
+
 // backpackStore is the connections file: $BADGEBAKE_CONFIG_DIR/backpacks.json,
 // else backpacks.json in badgebake's user configuration folder.
 func backpackStore() (*backpack.FileStore, error) {
@@ -158,7 +162,7 @@ redirect URL (for a browser on another machine, or CI).`,
 	f := cmd.Flags()
 	f.StringVar(&o.name, "name", "", "name of the connection (default: the provider's host name)")
 	f.StringVar(&o.clientID, "client-id", "", "client id registered by hand: skip dynamic registration")
-	f.StringVar(&o.clientSecret, "client-secret", "", "client secret going with --client-id")
+	f.StringVar(&o.clientSecret, "client-secret", "", "client secret going with --client-id (or $"+clientSecretEnv+", which other users cannot see in the process list)")
 	f.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser")
 	f.StringVar(&o.redirectURI, "redirect-uri", "", "registered redirect `URI` to use instead of the loopback listener's (paste the URL it lands on)")
 	f.IntVar(&o.port, "port", 0, "port of the loopback listener (default: one the system picks)")
@@ -176,8 +180,11 @@ func exactArgs(n int) cobra.PositionalArgs {
 }
 
 func runConnect(ctx context.Context, streams IO, o *connectOptions, providerURL string) error {
+	if o.clientSecret == "" && o.clientID != "" {
+		o.clientSecret = os.Getenv(clientSecretEnv)
+	}
 	if (o.clientID == "") != (o.clientSecret == "") {
-		return usagef("--client-id and --client-secret go together")
+		return usagef("--client-id and --client-secret (or $%s) go together", clientSecretEnv)
 	}
 	if ctx == nil {
 		ctx = context.Background()

@@ -688,3 +688,28 @@ func TestBackpackRefusedRefreshSaysReconnect(t *testing.T) {
 		t.Errorf("list: exit %d, stderr %q, want the hint %q", code, stderr, hint)
 	}
 }
+
+func TestBackpackConnectClientSecretFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(configDirEnv, dir)
+	t.Setenv(clientSecretEnv, "env-secret")
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	const page = "https://you.example/callback"
+	fake.AddClient("given-id", "env-secret", page)
+	code, stdout, stderr := connectFake(t, fake, "--client-id", "given-id", "--redirect-uri", page)
+	if code != 0 {
+		t.Fatalf("connect: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if n := len(fake.Registered()); n != 0 {
+		t.Errorf("%d registrations with --client-id, want 0", n)
+	}
+	if strings.Contains(stdout+stderr, "env-secret") {
+		t.Errorf("the client secret is printed:\n%s%s", stdout, stderr)
+	}
+	// Without the secret anywhere, --client-id alone is a usage error.
+	t.Setenv(clientSecretEnv, "")
+	code, _, stderr = runCLI("backpack", "connect", "--no-browser", "--client-id", "given-id", fake.URL())
+	if code != 2 || !strings.Contains(stderr, "--client-id and --client-secret (or $"+clientSecretEnv+") go together") {
+		t.Errorf("--client-id alone: exit %d, stderr %q", code, stderr)
+	}
+}
