@@ -10,11 +10,13 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/badgebake/badgebake/ledger"
 )
 
 // MinStatusListSize is the smallest Bitstring status list: 16 KiB of
 // bits, so a list does not tell how few credentials were issued.
-const MinStatusListSize = 131072
+const MinStatusListSize = ledger.MinListSize
 
 // StatusListSize is the size of a list whose largest index is maxIndex:
 // a multiple of MinStatusListSize, at least one.

@@ -15,17 +15,14 @@
 // the credential's file is safely written, Complete marks it issued. A run
 // that stops between the two leaves a reserved entry, which the next run
 // re-does with the same credential id and status index; an issued entry is
-// skipped. Status indexes come from a counter per status list, taken in
-// the same transaction as the insert, so an index is never handed out
-// twice, even to several processes issuing from one ledger at once.
-//
-// Indexes are handed out in order from 0. The Bitstring Status List
-// specification recommends assigning them at random, so that a
-// credential's index says nothing of when it was issued relative to
-// others; sequential allocation gives that away (to someone who sees
-// several credentials of one list) in exchange for short lists and a
-// simple, gap-free counter. Issuers for whom issue order is sensitive
-// should keep that in mind.
+// skipped. A status index is drawn at random among the free indexes of
+// the list (as the Bitstring Status List specification recommends: an
+// index then says nothing of when its credential was issued relative to
+// others), from a range at least twice as large as the list's credentials
+// (ListCapacity: 131,072 indexes up to 65,536 credentials), inside the
+// insert's transaction and behind the list's counter row, so an index is
+// never handed out twice, even to several processes issuing from one
+// ledger at once.
 //
 // Durability: SQLite runs in WAL mode with synchronous=NORMAL, which keeps
 // every committed transaction when the process is killed (SIGKILL, a

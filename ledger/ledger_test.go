@@ -162,13 +162,16 @@ func TestReserveCompleteAndResume(t *testing.T) {
 		if err != nil || existing {
 			t.Fatalf("Reserve(a) = %+v, %v, %v; want a new entry", a, existing, err)
 		}
-		want := Entry{CredentialID: "urn:uuid:a", RowKey: "a", RecipientHash: "sha256$a", StatusListURL: "https://issuer.example/status/1", Format: "vc-jwt", OutputFile: "a.png", StatusIndex: 0, State: Reserved}
+		if a.StatusIndex < 0 || a.StatusIndex >= MinListSize {
+			t.Fatalf("Reserve(a): status index %d, want one in [0, %d)", a.StatusIndex, MinListSize)
+		}
+		want := Entry{CredentialID: "urn:uuid:a", RowKey: "a", RecipientHash: "sha256$a", StatusListURL: "https://issuer.example/status/1", Format: "vc-jwt", OutputFile: "a.png", StatusIndex: a.StatusIndex, State: Reserved}
 		if *a != want {
 			t.Fatalf("Reserve(a) = %+v, want %+v", *a, want)
 		}
 		b, _, err := l.Reserve(ctx, reservation("b"))
-		if err != nil || b.StatusIndex != 1 {
-			t.Fatalf("Reserve(b) = %+v, %v; want index 1", b, err)
+		if err != nil || b.StatusIndex < 0 || b.StatusIndex >= MinListSize || b.StatusIndex == a.StatusIndex {
+			t.Fatalf("Reserve(b) = %+v, %v; want another index in [0, %d)", b, err, MinListSize)
 		}
 		noIndex := reservation("c")
 		noIndex.WantIndex = false
@@ -216,20 +219,26 @@ func TestReserveCompleteAndResume(t *testing.T) {
 		if err != nil || issued != 1 || reserved != 2 || revoked != 0 {
 			t.Errorf("Counts = %d issued, %d reserved, %d revoked, %v; want 1, 2, 0", issued, reserved, revoked, err)
 		}
-		if max, err := l.MaxIndex(ctx, "https://issuer.example/status/1"); err != nil || max != 1 {
-			t.Errorf("MaxIndex = %d, %v; want 1", max, err)
+		if max, err := l.MaxIndex(ctx, "https://issuer.example/status/1"); err != nil || max != maxInt(a.StatusIndex, b.StatusIndex) {
+			t.Errorf("MaxIndex = %d, %v; want %d", max, err, maxInt(a.StatusIndex, b.StatusIndex))
 		}
 		if max, err := l.MaxIndex(ctx, "https://issuer.example/status/other"); err != nil || max != -1 {
 			t.Errorf("MaxIndex of an unknown list = %d, %v; want -1", max, err)
 		}
-		// Each list counts from 0.
+		// Each list has its own indexes: the second list's first entry
+		// may take an index the first list uses.
 		other := reservation("e")
 		other.StatusListURL = "https://issuer.example/status/2"
-		if e, _, err := l.Reserve(ctx, other); err != nil || e.StatusIndex != 0 {
-			t.Errorf("first Reserve in a second list = %+v, %v; want index 0", e, err)
+		if e, _, err := l.Reserve(ctx, other); err != nil || e.StatusIndex < 0 || e.StatusIndex >= MinListSize {
+			t.Errorf("first Reserve in a second list = %+v, %v; want an index in [0, %d)", e, err, MinListSize)
+		}
+		if max, err := l.MaxIndex(ctx, other.StatusListURL); err != nil || max < 0 {
+			t.Errorf("MaxIndex of the second list = %d, %v", max, err)
 		}
 	})
 }
+
+func maxInt(a, b int) int { return max(a, b) }
 
 func TestReserveRefusesAnIncompleteReservation(t *testing.T) {
 	l := open(t, filepath.Join(t.TempDir(), "issued.db"))
@@ -306,9 +315,11 @@ func TestRevokeIsAllOrNothing(t *testing.T) {
 		if err != nil || !again[0].RevokedAt.Equal(at) || again[0].RevokeReason != "left the course" {
 			t.Errorf("second Revoke = %+v, %v; want the first revocation kept", again, err)
 		}
+		wantIndexes := []int{got[0].StatusIndex, got[1].StatusIndex}
+		slices.Sort(wantIndexes)
 		indexes, err := l.RevokedIndexes(ctx, "https://issuer.example/status/1")
-		if err != nil || !slices.Equal(indexes, []int{0, 2}) {
-			t.Errorf("RevokedIndexes = %v, %v; want [0 2]", indexes, err)
+		if err != nil || !slices.Equal(indexes, wantIndexes) {
+			t.Errorf("RevokedIndexes = %v, %v; want %v", indexes, err, wantIndexes)
 		}
 		if indexes, err := l.RevokedIndexes(ctx, "https://issuer.example/status/none"); err != nil || len(indexes) != 0 {
 			t.Errorf("RevokedIndexes of an unknown list = %v, %v; want none", indexes, err)
@@ -324,9 +335,21 @@ func TestEntriesOrder(t *testing.T) {
 		ctx := context.Background()
 		l := open(t, dsn)
 		// Reserved out of key order; two without an index.
+		var indexed []Entry
 		for _, k := range []string{"m", "z", "b", "y"} {
-			l.Reserve(ctx, reservation(k))
+			e, _, err := l.Reserve(ctx, reservation(k))
+			if err != nil {
+				t.Fatal(err)
+			}
+			indexed = append(indexed, *e)
 		}
+		// By status index, then the entries without one by row key.
+		slices.SortFunc(indexed, func(a, b Entry) int { return a.StatusIndex - b.StatusIndex })
+		var want []string
+		for _, e := range indexed {
+			want = append(want, fmt.Sprintf("%s:%d", e.RowKey, e.StatusIndex))
+		}
+		want = append(want, "a:-1", "x:-1")
 		for _, k := range []string{"x", "a"} {
 			r := reservation(k)
 			r.WantIndex = false
@@ -337,7 +360,6 @@ func TestEntriesOrder(t *testing.T) {
 			got = append(got, fmt.Sprintf("%s:%d", e.RowKey, e.StatusIndex))
 			return nil
 		})
-		want := []string{"m:0", "z:1", "b:2", "y:3", "a:-1", "x:-1"}
 		if err != nil || !slices.Equal(got, want) {
 			t.Fatalf("Entries = %v, %v; want %v", got, err, want)
 		}
@@ -433,15 +455,21 @@ func TestConcurrentReservations(t *testing.T) {
 }
 
 // checkIndexes checks that the ledger holds n entries of the test list,
-// with the indexes 0 to n-1, each once.
+// each with its own index within the list's capacity, and that MaxIndex
+// is the largest of them.
 func checkIndexes(t *testing.T, l *Ledger, n int) {
 	t.Helper()
 	seen := map[int]string{}
+	largest := -1
 	err := l.Entries(context.Background(), func(e Entry) error {
 		if other, dup := seen[e.StatusIndex]; dup {
 			return fmt.Errorf("status index %d handed out to %s and %s", e.StatusIndex, other, e.RowKey)
 		}
+		if e.StatusIndex < 0 || e.StatusIndex >= ListCapacity(n) {
+			return fmt.Errorf("status index %d of %s is outside [0, %d)", e.StatusIndex, e.RowKey, ListCapacity(n))
+		}
 		seen[e.StatusIndex] = e.RowKey
+		largest = max(largest, e.StatusIndex)
 		return nil
 	})
 	if err != nil {
@@ -450,13 +478,8 @@ func checkIndexes(t *testing.T, l *Ledger, n int) {
 	if len(seen) != n {
 		t.Fatalf("%d entries, want %d", len(seen), n)
 	}
-	for i := range n {
-		if _, ok := seen[i]; !ok {
-			t.Fatalf("status index %d missing (of 0 to %d)", i, n-1)
-		}
-	}
-	if max, err := l.MaxIndex(context.Background(), "https://issuer.example/status/1"); err != nil || max != n-1 {
-		t.Fatalf("MaxIndex = %d, %v; want %d", max, err, n-1)
+	if max, err := l.MaxIndex(context.Background(), "https://issuer.example/status/1"); err != nil || max != largest {
+		t.Fatalf("MaxIndex = %d, %v; want %d", max, err, largest)
 	}
 }
 

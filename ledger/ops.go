@@ -2,8 +2,11 @@ package ledger
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
+	"fmt"
+	"math/big"
 	"strconv"
 	"time"
 
@@ -143,12 +146,7 @@ func (l *Ledger) reserve(ctx context.Context, r Reservation) (*Entry, bool, erro
 	}
 	var listURL, index any // NULL unless an index is wanted
 	if r.WantIndex {
-		// The list's first index is 0; the update takes the counter row's
-		// lock (PostgreSQL) inside the database's write lock (SQLite):
-		// concurrent reservations queue here until this one commits.
-		if err := tx.QueryRowContext(ctx, l.q(`INSERT INTO status_lists (list_url, next_index) VALUES (?, 1)
-			ON CONFLICT (list_url) DO UPDATE SET next_index = status_lists.next_index + 1
-			RETURNING next_index - 1`), r.StatusListURL).Scan(&e.StatusIndex); err != nil {
+		if e.StatusIndex, err = l.allocateIndex(ctx, tx, r.StatusListURL); err != nil {
 			return nil, false, err
 		}
 		e.StatusListURL = r.StatusListURL
@@ -159,6 +157,55 @@ func (l *Ledger) reserve(ctx context.Context, r Reservation) (*Entry, bool, erro
 		return nil, false, err
 	}
 	return e, false, tx.Commit()
+}
+
+// MinListSize is the smallest Bitstring status list, 16 KiB of one-bit
+// entries (the specification's minimum), and the unit lists grow by.
+const MinListSize = 131072
+
+// ListCapacity is the number of indexes a status list holding count
+// credentials spreads them over: the smallest multiple of MinListSize at
+// least twice count, so that a random index is free at least half the time.
+func ListCapacity(count int) int {
+	n := (2*count + MinListSize - 1) / MinListSize
+	return max(n, 1) * MinListSize
+}
+
+// maxIndexTries bounds the draws for a free index. The list is at most
+// half full, so 64 draws all taken has a chance of 2^-64: it means the
+// ledger's count is wrong, and failing beats looping.
+const maxIndexTries = 64
+
+// allocateIndex hands out a random free index of the list at listURL,
+// inside tx. Random rather than sequential, as the Bitstring Status List
+// specification recommends: a credential's index then says nothing of
+// when it was issued relative to others. The counter update takes the
+// counter row's lock (PostgreSQL) inside the database's write lock
+// (SQLite), so concurrent reservations on one list queue here until this
+// one commits: the free index drawn below cannot be taken by another
+// meanwhile (and the UNIQUE constraint would refuse it if it were).
+func (l *Ledger) allocateIndex(ctx context.Context, tx *sql.Tx, listURL string) (int, error) {
+	var count int // indexes handed out before this one
+	if err := tx.QueryRowContext(ctx, l.q(`INSERT INTO status_lists (list_url, next_index) VALUES (?, 1)
+		ON CONFLICT (list_url) DO UPDATE SET next_index = status_lists.next_index + 1
+		RETURNING next_index - 1`), listURL).Scan(&count); err != nil {
+		return 0, err
+	}
+	capacity := big.NewInt(int64(ListCapacity(count + 1)))
+	for range maxIndexTries {
+		n, err := rand.Int(rand.Reader, capacity)
+		if err != nil {
+			return 0, err
+		}
+		var taken int
+		if err := tx.QueryRowContext(ctx, l.q(`SELECT COUNT(*) FROM credentials WHERE status_list_url = ? AND status_index = ?`), listURL, n.Int64()).Scan(&taken); err != nil {
+			return 0, err
+		}
+		if taken == 0 {
+			return int(n.Int64()), nil
+		}
+	}
+	return 0, fmt.Errorf("no free status index found in %d random draws among %s for %s: the ledger's count of the list's credentials is wrong", maxIndexTries, capacity, listURL)
 }
 
 // Complete marks the credential of rowKey issued at issuedAt. Completing an
@@ -297,15 +344,15 @@ func (l *Ledger) RevokedIndexes(ctx context.Context, listURL string) ([]int, err
 // listURL, -1 when none was. (An index reserved by a run that never
 // completed it counts: it stays taken.)
 func (l *Ledger) MaxIndex(ctx context.Context, listURL string) (int, error) {
-	var next int
-	err := l.db.QueryRowContext(ctx, l.q(`SELECT next_index FROM status_lists WHERE list_url = ?`), listURL).Scan(&next)
+	var max sql.NullInt64
+	err := l.db.QueryRowContext(ctx, l.q(`SELECT MAX(status_index) FROM credentials WHERE status_list_url = ?`), listURL).Scan(&max)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return -1, nil
 	case err != nil:
 		return 0, l.fail("reading the status list's size", err)
+	case !max.Valid:
+		return -1, nil
 	}
-	return next - 1, nil
+	return int(max.Int64), nil
 }
 
 // SetMeta records value under key (replacing the key's previous value):

@@ -31,7 +31,8 @@ var migrations = [][]string{
 			CHECK (status_index IS NULL OR status_index >= 0)
 		)`,
 		`CREATE INDEX credentials_by_index ON credentials (status_index, row_key)`,
-		// next_index is the index the list's next credential gets.
+		// next_index counts the indexes handed out on the list (the
+		// name is from when they were handed out in order).
 		`CREATE TABLE status_lists (
 			list_url   TEXT   NOT NULL PRIMARY KEY,
 			next_index BIGINT NOT NULL
