@@ -25,13 +25,15 @@ import (
 // ScriptCommands are testscript commands that give a command-line
 // transcript a fake backpack with the built-in API (Options.API):
 //
-//	fakebackpack-serve [-no21] [-no30] [-page-size N] [-rotate] [-no-revocation] [-double-slash]
+//	fakebackpack-serve [-no21] [-no30] [-page-size N] [-rotate] [-no-revocation] [-double-slash] [-expires-in D]
 //	    starts the fake for the rest of the script and sets $BACKPACK to
 //	    its URL (http://127.0.0.1:PORT). -no21 and -no30 leave out the
 //	    Badge Connect manifest or the OB 3.0 discovery (both: nothing to
 //	    connect to); -page-size pages listings; -rotate issues a new
 //	    refresh token on each refresh; -no-revocation offers no
-//	    revocation endpoint.
+//	    revocation endpoint; -double-slash writes the manifest's URLs
+//	    with doubled slashes (as Badgr does); -expires-in is the access
+//	    tokens' lifetime (default one hour).
 //	connect-paste [ARG...]
 //	    runs `badgebake backpack connect --no-browser ARG...` (badgebake
 //	    from the script's PATH, with its environment), reads its standard
@@ -106,8 +108,9 @@ func scriptServe(ts *testscript.TestScript, neg bool, args []string) {
 	fs.BoolVar(&opts.RotateRefresh, "rotate", false, "")
 	fs.BoolVar(&opts.NoRevocation, "no-revocation", false, "")
 	fs.BoolVar(&opts.DoubleSlash, "double-slash", false, "")
+	fs.DurationVar(&opts.ExpiresIn, "expires-in", 0, "")
 	if neg || fs.Parse(args) != nil || fs.NArg() != 0 {
-		ts.Fatalf("usage: fakebackpack-serve [-no21] [-no30] [-page-size N] [-rotate] [-no-revocation] [-double-slash]")
+		ts.Fatalf("usage: fakebackpack-serve [-no21] [-no30] [-page-size N] [-rotate] [-no-revocation] [-double-slash] [-expires-in D]")
 	}
 	if _, running := scripts.Load(ts); running {
 		ts.Fatalf("fakebackpack-serve: already serving")
