@@ -4,7 +4,12 @@
 // authorization endpoint without a user interface, a token endpoint that
 // checks HTTP Basic client authentication and PKCE S256, refresh (with
 // optional rotation) and RFC 7009 revocation. Tests add API routes with
-// Handle and check bearer tokens with Authenticated.
+// Handle and check bearer tokens with Authenticated, or ask for the
+// built-in API (Options.API): pushes, paged listings and the profile of
+// both APIs, with controls to throttle (Throttle) and refuse
+// (RefusePushes) and a record of what was sent (Requests, Held).
+// ScriptCommands offers it all to testscript transcripts, and Browser
+// plays the person's browser for them.
 package fakebackpack
 
 import (
