@@ -68,7 +68,7 @@ func (p *Provider) serveAPI() {
 			return p.list(w, r, "ob21")
 		}
 		routes["GET "+path21+"/profile"] = func(http.ResponseWriter, *http.Request, []byte) (int, any, string) {
-			return 200, map[string]any{"status": okStatus(), "profile": p.profile21}, ""
+			return 200, map[string]any{"status": okStatus(), "profile": p.Profile("ob21")}, ""
 		}
 		routes["POST "+path21+"/profile"] = p.postProfile21
 	}
@@ -78,7 +78,7 @@ func (p *Provider) serveAPI() {
 			return p.list(w, r, "ob30")
 		}
 		routes["GET "+path30+"/profile"] = func(http.ResponseWriter, *http.Request, []byte) (int, any, string) {
-			return 200, p.profile30, ""
+			return 200, p.Profile("ob30"), ""
 		}
 		routes["PUT "+path30+"/profile"] = p.putProfile30
 	}
@@ -384,11 +384,11 @@ func (p *Provider) postProfile21(_ http.ResponseWriter, _ *http.Request, body []
 		return 400, status21(400, "REQUEST_VALIDATION_ERROR", []string{"the body must be a Profile object"}), ""
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	for k, v := range change {
 		p.profile21[k] = v
 	}
-	return 200, map[string]any{"status": okStatus(), "profile": p.profile21}, ""
+	p.mu.Unlock()
+	return 200, map[string]any{"status": okStatus(), "profile": p.Profile("ob21")}, ""
 }
 
 func (p *Provider) putProfile30(_ http.ResponseWriter, _ *http.Request, body []byte) (int, any, string) {
