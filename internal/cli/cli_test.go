@@ -93,7 +93,8 @@ func serveWWW(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	root := ts.MkAbs("www")
 	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Started once srv is set: the handler reads its URL.
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(filepath.Clean("/"+r.URL.Path))))
 		if err != nil {
 			http.NotFound(w, r)
@@ -107,6 +108,7 @@ func serveWWW(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		w.Write(b)
 	}))
+	srv.Start()
 	ts.Defer(srv.Close)
 	ts.Setenv("BASE", srv.URL)
 }

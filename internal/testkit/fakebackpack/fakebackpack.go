@@ -132,10 +132,12 @@ func New(t testing.TB, opts Options) *Provider {
 	if opts.API {
 		p.serveAPI()
 	}
+	// Started once p.srv is set: the handlers read its URL.
+	p.srv = httptest.NewUnstartedServer(p.mux)
 	if opts.TLS {
-		p.srv = httptest.NewTLSServer(p.mux)
+		p.srv.StartTLS()
 	} else {
-		p.srv = httptest.NewServer(p.mux)
+		p.srv.Start()
 	}
 	t.Cleanup(p.srv.Close)
 	return p
