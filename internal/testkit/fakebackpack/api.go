@@ -120,14 +120,16 @@ func (p *Provider) answerAPI(w http.ResponseWriter, r *http.Request, body []byte
 		return http.StatusUnauthorized, nil, ""
 	}
 	p.mu.Lock()
-	throttled := p.throttle > 0
+	throttled, status := p.throttle > 0, p.throttleStatus
 	if throttled {
 		p.throttle--
-		w.Header().Set("Retry-After", p.retryAfter)
+		if p.retryAfter != "" {
+			w.Header().Set("Retry-After", p.retryAfter)
+		}
 	}
 	p.mu.Unlock()
 	if throttled {
-		return http.StatusTooManyRequests, nil, ""
+		return status, nil, ""
 	}
 	return h(w, r, body)
 }
@@ -403,11 +405,18 @@ func (p *Provider) putProfile30(_ http.ResponseWriter, _ *http.Request, body []b
 }
 
 // Throttle makes the next n API requests (after the bearer token is
-// checked) answer 429 Too Many Requests with Retry-After: retryAfter.
+// checked) answer 429 Too Many Requests with Retry-After: retryAfter (no
+// Retry-After when it is "").
 func (p *Provider) Throttle(n int, retryAfter string) {
+	p.ThrottleWith(http.StatusTooManyRequests, n, retryAfter)
+}
+
+// ThrottleWith is Throttle answering status, e.g. 503 Service
+// Unavailable.
+func (p *Provider) ThrottleWith(status, n int, retryAfter string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.throttle, p.retryAfter = n, retryAfter
+	p.throttleStatus, p.throttle, p.retryAfter = status, n, retryAfter
 }
 
 // RefusePushes makes the built-in API refuse every push until called

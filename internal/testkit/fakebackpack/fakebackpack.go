@@ -91,7 +91,8 @@ type Provider struct {
 	held                 []HeldBadge
 	requests             []Request
 	profile21, profile30 map[string]any
-	throttle             int // API requests still to answer 429
+	throttle             int // API requests still to answer throttleStatus
+	throttleStatus       int
 	retryAfter           string
 	refuse               refusal
 }

@@ -42,7 +42,9 @@ import (
 //	    the command's standard input, as a person pasting it would. Its
 //	    exit status, standard output and error are then the script's to
 //	    check, as with exec (! when it must fail).
-//	fakebackpack throttle N RETRY_AFTER   the next N API requests answer 429 with Retry-After
+//	fakebackpack throttle N RETRY_AFTER [HTTP_STATUS]
+//	                                      the next N API requests answer 429 (or HTTP_STATUS) with
+//	                                      Retry-After: RETRY_AFTER (none when it is '')
 //	fakebackpack refuse STATUS_TEXT [ERROR...]
 //	                                      refuse every push (one ERROR: a string, several: Badgr's array)
 //	fakebackpack accept                   stop refusing pushes
@@ -140,12 +142,20 @@ func scriptControl(ts *testscript.TestScript, neg bool, args []string) {
 	out := &strings.Builder{}
 	switch args[0] {
 	case "throttle":
-		want(2, "N RETRY_AFTER")
+		status := http.StatusTooManyRequests
+		if len(args) == 4 {
+			var err error
+			if status, err = strconv.Atoi(args[3]); err != nil {
+				ts.Fatalf("fakebackpack throttle: %v", err)
+			}
+		} else {
+			want(2, "N RETRY_AFTER [HTTP_STATUS]")
+		}
 		n, err := strconv.Atoi(args[1])
 		if err != nil {
 			ts.Fatalf("fakebackpack throttle: %v", err)
 		}
-		p.Throttle(n, args[2])
+		p.ThrottleWith(status, n, args[2])
 	case "refuse":
 		if len(args) < 2 || args[1] == "" {
 			ts.Fatalf("usage: fakebackpack refuse STATUS_TEXT [ERROR...]")
