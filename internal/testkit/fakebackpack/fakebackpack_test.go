@@ -295,6 +295,10 @@ func TestThrottleAndRefusals(t *testing.T) {
 	if a := call(t, fake, tok, "GET", "/ims/ob/v2p1/profile", "", ""); a.status != 200 {
 		t.Errorf("after the throttle: %d", a.status)
 	}
+	fake.ThrottleWith(503, 1, "")
+	if a := call(t, fake, tok, "GET", "/ims/ob/v2p1/profile", "", ""); a.status != 503 || a.header.Get("Retry-After") != "" {
+		t.Errorf("503 without Retry-After: %d Retry-After %q", a.status, a.header.Get("Retry-After"))
+	}
 
 	push := func() answer {
 		return call(t, fake, tok, "POST", "/ims/ob/v2p1/assertions", "application/json", `{"assertion":{"id":"a"}}`)
