@@ -36,7 +36,9 @@ import (
 //	    tokens' lifetime (default one hour).
 //	connect-paste [ARG...]
 //	    runs `badgebake backpack connect --no-browser ARG...` (badgebake
-//	    from the script's PATH, with its environment), reads its standard
+//	    from the script's PATH, with the script's values of the variables
+//	    in scriptEnvKeys: testscript's own, proxies, SSL_CERT_FILE,
+//	    BADGEBAKE_CONFIG_DIR, BACKPACK, BROWSER), reads its standard
 //	    error up to the authorization URL, consents at the fake without
 //	    following the redirect, and writes the redirect URL as one line to
 //	    the command's standard input, as a person pasting it would. Its
