@@ -12,6 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/badgebake/badgebake/internal/testkit/fakebackpack"
 	"github.com/badgebake/badgebake/internal/testkit/ob3issuer"
 )
 
@@ -37,6 +38,9 @@ func TestMain(m *testing.M) {
 	}
 	testscript.Main(m, map[string]func(){
 		"badgebake": func() { os.Exit(Main(os.Args[1:], StdIO())) },
+		// BROWSER=fakebrowser: the person's browser, consenting at the
+		// fake backpack and landing on connect's loopback listener.
+		"fakebrowser": fakebackpack.Browser,
 	})
 }
 
@@ -53,6 +57,9 @@ func TestScripts(t *testing.T) {
 	// ob3-issue, ob3-serve, …: Open Badges 3.0 credentials signed in
 	// process, and their issuer's HTTPS server (see ob3issuer).
 	maps.Copy(cmds, ob3issuer.ScriptCommands())
+	// fakebackpack-serve, connect-paste, fakebackpack …: a backpack
+	// provider with both APIs, and the person consenting at it.
+	maps.Copy(cmds, fakebackpack.ScriptCommands())
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
@@ -86,7 +93,8 @@ func serveWWW(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	root := ts.MkAbs("www")
 	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Started once srv is set: the handler reads its URL.
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(filepath.Clean("/"+r.URL.Path))))
 		if err != nil {
 			http.NotFound(w, r)
@@ -100,6 +108,7 @@ func serveWWW(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		w.Write(b)
 	}))
+	srv.Start()
 	ts.Defer(srv.Close)
 	ts.Setenv("BASE", srv.URL)
 }

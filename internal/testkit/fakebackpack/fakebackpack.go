@@ -4,7 +4,12 @@
 // authorization endpoint without a user interface, a token endpoint that
 // checks HTTP Basic client authentication and PKCE S256, refresh (with
 // optional rotation) and RFC 7009 revocation. Tests add API routes with
-// Handle and check bearer tokens with Authenticated.
+// Handle and check bearer tokens with Authenticated, or ask for the
+// built-in API (Options.API): pushes, paged listings and the profile of
+// both APIs, with controls to throttle (Throttle) and refuse
+// (RefusePushes) and a record of what was sent (Requests, Held).
+// ScriptCommands offers it all to testscript transcripts, and Browser
+// plays the person's browser for them.
 package fakebackpack
 
 import (
@@ -36,6 +41,15 @@ type Options struct {
 	// RotateRefresh issues a new refresh token on every refresh and
 	// invalidates the old one.
 	RotateRefresh bool
+	// API serves a built-in backpack API for the APIs offered (see
+	// serveAPI's routes in api.go): pushes are held and listed, the
+	// profile read and changed, every request checked for a bearer token
+	// and recorded (Requests). Without it the fake has no API routes and
+	// tests add their own with Handle.
+	API bool
+	// PageSize is the built-in API's listing page size (0: all on one
+	// page).
+	PageSize int
 }
 
 // Scopes the fake offers.
@@ -72,6 +86,15 @@ type Provider struct {
 	refuseRefresh bool
 	unauthOnce    bool
 	tokenRequests []url.Values
+
+	// The built-in API's state (Options.API).
+	held                 []HeldBadge
+	requests             []Request
+	profile21, profile30 map[string]any
+	throttle             int // API requests still to answer throttleStatus
+	throttleStatus       int
+	retryAfter           string
+	refuse               refusal
 }
 
 type client struct {
@@ -107,10 +130,15 @@ func New(t testing.TB, opts Options) *Provider {
 	p.mux.HandleFunc("GET /oauth/authorize", p.authorizeHTTP)
 	p.mux.HandleFunc("POST /oauth/token", p.token)
 	p.mux.HandleFunc("POST /oauth/revoke", p.revoke)
+	if opts.API {
+		p.serveAPI()
+	}
+	// Started once p.srv is set: the handlers read its URL.
+	p.srv = httptest.NewUnstartedServer(p.mux)
 	if opts.TLS {
-		p.srv = httptest.NewTLSServer(p.mux)
+		p.srv.StartTLS()
 	} else {
-		p.srv = httptest.NewServer(p.mux)
+		p.srv.Start()
 	}
 	t.Cleanup(p.srv.Close)
 	return p
@@ -329,7 +357,7 @@ func (p *Provider) authorize(q url.Values) string {
 	defer p.mu.Unlock()
 	c, ok := p.clients[q.Get("client_id")]
 	redirect := q.Get("redirect_uri")
-	if !ok || !contains(c.redirectURIs, redirect) {
+	if !ok || !redirectAllowed(c.redirectURIs, redirect) {
 		return "" // never redirect to an unknown URI
 	}
 	back := url.Values{"state": {q.Get("state")}}
@@ -354,6 +382,22 @@ func (p *Provider) authorize(q url.Values) string {
 		sep = "&"
 	}
 	return redirect + sep + back.Encode()
+}
+
+// redirectAllowed reports whether redirect is one of the registered URIs;
+// a registered loopback URI without a port stands for that URI with any
+// port, as RFC 8252 §7.3 asks of authorization servers (a client given
+// by hand cannot know its listener's port in advance).
+func redirectAllowed(registered []string, redirect string) bool {
+	if contains(registered, redirect) {
+		return true
+	}
+	u, err := url.Parse(redirect)
+	if err != nil || u.Scheme != "http" || u.Hostname() != "127.0.0.1" || u.Port() == "" {
+		return false
+	}
+	u.Host = u.Hostname()
+	return contains(registered, u.String())
 }
 
 func contains(ss []string, s string) bool {
