@@ -61,11 +61,13 @@ func (c *Client) base() *http.Client {
 // reported) before any call is made.
 func (c *Client) authed(ctx context.Context) (*http.Client, error) {
 	hc := c.base()
-	ts := c.Conn.TokenSource(ctx, hc, c.Store)
-	if _, err := ts.Token(); err != nil {
+	tok, err := c.Conn.TokenSource(ctx, hc, c.Store).Token()
+	if err != nil {
 		return nil, err
 	}
-	return oauth2.NewClient(WithHTTPClient(ctx, hc), ts), nil
+	// The token just had is used as it is: asking the source again would
+	// refresh a short-lived token (under oauth2's ten-second margin) twice.
+	return oauth2.NewClient(WithHTTPClient(ctx, hc), oauth2.StaticTokenSource(tok)), nil
 }
 
 // withRefresh runs call with an authenticated client; when call reports
