@@ -147,13 +147,7 @@ func (c *Client) Push(ctx context.Context, p *payload.Payload) (*PushOutcome, er
 	if err != nil {
 		return nil, err
 	}
-	maxWait := c.MaxWait
-	switch {
-	case maxWait == 0:
-		maxWait = DefaultMaxWait
-	case maxWait < 0:
-		maxWait = 0
-	}
+	maxWait := c.maxWait()
 	var out *PushOutcome
 	err = c.withRefresh(ctx, func(hc *http.Client) (bool, error) {
 		var err error
@@ -173,6 +167,50 @@ func (c *Client) Push(ctx context.Context, p *payload.Payload) (*PushOutcome, er
 		}
 	}
 	return out, err
+}
+
+// maxWait is the longest Retry-After to wait for (see MaxWait).
+func (c *Client) maxWait() time.Duration {
+	switch {
+	case c.MaxWait == 0:
+		return DefaultMaxWait
+	case c.MaxWait < 0:
+		return 0
+	}
+	return c.MaxWait
+}
+
+// withThrottle runs call; when the backpack answered 429 or 503 with a
+// Retry-After of at most maxWait, it waits that long and runs call again,
+// up to MaxTries runs in all (as Push does for each push).
+func (c *Client) withThrottle(ctx context.Context, call func() error) error {
+	for try := 1; ; try++ {
+		err := call()
+		th, ok := throttleIn(err)
+		if !ok || !th.Asked || th.Wait > c.maxWait() || try >= MaxTries {
+			return err
+		}
+		timer := time.NewTimer(th.Wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// throttleIn is the Throttle of a listing's or profile call's error.
+func throttleIn(err error) (Throttle, bool) {
+	var le *ListError
+	var pe *ProfileError
+	switch {
+	case errors.As(err, &le):
+		return le.Throttle, true
+	case errors.As(err, &pe):
+		return pe.Throttle, true
+	}
+	return Throttle{}, false
 }
 
 // maxHostedBadge bounds a badge document fetched from its URL.
@@ -233,17 +271,21 @@ func (c *Client) offered() []offeredAPI {
 }
 
 // List returns every badge the backpack holds, through each API it offers
-// (2.1, then 3.0), issued since since when it is not zero. On an error the
-// badges listed so far are returned with it.
+// (2.1, then 3.0), issued since since when it is not zero. A listing the
+// backpack throttles with a Retry-After of at most MaxWait is waited for
+// and read again from its first page, up to MaxTries times. On an error
+// the badges listed so far are returned with it.
 func (c *Client) List(ctx context.Context, since time.Time) ([]ListedBadge, error) {
 	var all []ListedBadge
 	for _, a := range c.offered() {
 		var badges []ListedBadge
-		err := c.withRefresh(ctx, func(hc *http.Client) (bool, error) {
-			var err error
-			badges, err = List(ctx, hc, a.api, a.base, since, c.MaxPages)
-			var le *ListError
-			return errors.As(err, &le) && le.HTTPStatus == http.StatusUnauthorized, err
+		err := c.withThrottle(ctx, func() error {
+			return c.withRefresh(ctx, func(hc *http.Client) (bool, error) {
+				var err error
+				badges, err = List(ctx, hc, a.api, a.base, since, c.MaxPages)
+				var le *ListError
+				return errors.As(err, &le) && le.HTTPStatus == http.StatusUnauthorized, err
+			})
 		})
 		all = append(all, badges...)
 		if err != nil {
@@ -259,7 +301,8 @@ type APIProfile struct {
 	Profile map[string]any
 }
 
-// Profile returns the backpack owner's profile from each API offered.
+// Profile returns the backpack owner's profile from each API offered
+// (throttled calls are waited for as List's are).
 func (c *Client) Profile(ctx context.Context) ([]APIProfile, error) {
 	return c.profiles(ctx, func(hc *http.Client, api API, base string) (map[string]any, error) {
 		return Profile(ctx, hc, api, base)
@@ -278,11 +321,13 @@ func (c *Client) profiles(ctx context.Context, call func(hc *http.Client, api AP
 	var out []APIProfile
 	for _, a := range c.offered() {
 		var prof map[string]any
-		err := c.withRefresh(ctx, func(hc *http.Client) (bool, error) {
-			var err error
-			prof, err = call(hc, a.api, a.base)
-			var pe *ProfileError
-			return errors.As(err, &pe) && pe.HTTPStatus == http.StatusUnauthorized, err
+		err := c.withThrottle(ctx, func() error {
+			return c.withRefresh(ctx, func(hc *http.Client) (bool, error) {
+				var err error
+				prof, err = call(hc, a.api, a.base)
+				var pe *ProfileError
+				return errors.As(err, &pe) && pe.HTTPStatus == http.StatusUnauthorized, err
+			})
 		})
 		if err != nil {
 			return out, err

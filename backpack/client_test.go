@@ -330,3 +330,41 @@ func TestClientRevoke(t *testing.T) {
 		t.Errorf("revoked %d tokens, want the refresh token", len(got))
 	}
 }
+
+func TestClientListAndProfileWaitWhenThrottled(t *testing.T) {
+	fake := fakebackpack.New(t, fakebackpack.Options{API: true})
+	var sec secretSet
+	c := backpack.NewClient(connectToFake(t, fake, &sec), nil, fake.Client())
+	ctx := context.Background()
+	if out, err := c.Push(ctx, parse(t, clientCredential)); err != nil || out.Result != backpack.Added {
+		t.Fatalf("push: %+v, %v", out, err)
+	}
+	c.MaxWait = -1 // "Retry-After: 0" only
+
+	fake.Throttle(1, "0")
+	badges, err := c.List(ctx, time.Time{})
+	if err != nil || len(badges) != 1 || badges[0].ID != "urn:uuid:6f1b7c3e-0000-4000-8000-000000000001" {
+		t.Errorf("list after a 429 with Retry-After 0: %+v, %v", badges, err)
+	}
+	fake.Throttle(1, "0")
+	if profiles, err := c.Profile(ctx); err != nil || len(profiles) != 2 {
+		t.Errorf("profile after a 429 with Retry-After 0: %+v, %v", profiles, err)
+	}
+
+	// A wait longer than allowed is not waited for; the error says it.
+	fake.Throttle(1, "3600")
+	_, err = c.List(ctx, time.Time{})
+	var le *backpack.ListError
+	if !errors.As(err, &le) || le.HTTPStatus != 429 || !le.Throttle.Asked || le.Throttle.Wait != time.Hour || !strings.Contains(err.Error(), "asked to wait 1h0m0s") {
+		t.Errorf("list throttled for an hour: %v", err)
+	}
+	// Still busy after MaxTries tries: the last answer's error.
+	fake.Throttle(backpack.MaxTries, "0")
+	before := len(fake.Requests())
+	if _, err := c.List(ctx, time.Time{}); !errors.As(err, &le) || le.HTTPStatus != 429 {
+		t.Errorf("list throttled %d times: %v", backpack.MaxTries, err)
+	}
+	if n := len(fake.Requests()) - before; n != backpack.MaxTries {
+		t.Errorf("%d listing requests, want %d", n, backpack.MaxTries)
+	}
+}

@@ -58,6 +58,7 @@ type ListError struct {
 	HTTPStatus int        // 0 when no answer came
 	Status     StatusInfo // what the provider said, when it said it
 	Reason     string
+	Throttle   Throttle // a 429 or 503 with a Retry-After: the wait asked for
 }
 
 func (e *ListError) Error() string {
@@ -152,7 +153,8 @@ func listPage(ctx context.Context, hc *http.Client, api API, pageURL string) ([]
 		} else {
 			reason = fmt.Sprintf("HTTP %d: %s", resp.StatusCode, reason)
 		}
-		return nil, "", &ListError{URL: pageURL, HTTPStatus: resp.StatusCode, Status: status, Reason: reason}
+		th := throttleOf(resp)
+		return nil, "", &ListError{URL: pageURL, HTTPStatus: resp.StatusCode, Status: status, Reason: th.describe(reason), Throttle: th}
 	}
 	if len(body) > maxPage {
 		return nil, "", &ListError{URL: pageURL, HTTPStatus: resp.StatusCode, Reason: fmt.Sprintf("the page is larger than %d bytes", maxPage)}

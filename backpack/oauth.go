@@ -73,7 +73,6 @@ func (e *RegistrationError) Error() string {
 	if e.Description != "" {
 		fmt.Fprintf(&b, ": %s", e.Description)
 	}
-	b.WriteString(" (register badgebake by hand and give --client-id and --client-secret, or use --redirect-uri with an HTTPS page the provider accepts)")
 	return b.String()
 }
 

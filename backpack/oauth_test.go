@@ -142,10 +142,14 @@ func TestRegisterRefused(t *testing.T) {
 	if !errors.As(err, &re) || re.HTTPCode != 400 {
 		t.Fatalf("err = %v, want a 400 *RegistrationError", err)
 	}
-	for _, want := range []string{"loopback redirect URIs are not allowed", "--client-id", "--redirect-uri"} {
+	for _, want := range []string{"loopback redirect URIs are not allowed", "invalid_redirect_uri", "HTTP 400"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%q lacks %q", err, want)
 		}
+	}
+	// What to do about it is the command's to say (it knows its flags).
+	if strings.Contains(err.Error(), "--") {
+		t.Errorf("%q names command-line flags", err)
 	}
 }
 

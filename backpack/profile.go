@@ -21,6 +21,7 @@ type ProfileError struct {
 	HTTPStatus int        // 0 when no answer came
 	Status     StatusInfo // what the provider said, when it said it
 	Reason     string
+	Throttle   Throttle // a 429 or 503 with a Retry-After: the wait asked for
 }
 
 func (e *ProfileError) Error() string { return "profile at " + e.URL + ": " + e.Reason }
@@ -102,7 +103,8 @@ func profileCall(ctx context.Context, hc *http.Client, api API, method, u string
 		if hasStatus {
 			reason += ": " + DescribeStatus(status)
 		}
-		return nil, &ProfileError{URL: u, HTTPStatus: resp.StatusCode, Status: status, Reason: reason}
+		th := throttleOf(resp)
+		return nil, &ProfileError{URL: u, HTTPStatus: resp.StatusCode, Status: status, Reason: th.describe(reason), Throttle: th}
 	}
 	var obj map[string]any
 	if err := jsonin.Unmarshal(raw, &obj); err != nil || obj == nil {

@@ -60,3 +60,28 @@ func isInteger(s string) bool {
 	}
 	return true
 }
+
+// Throttle is what a backpack said when it answered 429 Too Many Requests
+// or 503 Service Unavailable with a Retry-After: how long it asked to
+// wait before the next try.
+type Throttle struct {
+	Asked bool          // the answer was 429 or 503 with a Retry-After badgebake could read
+	Wait  time.Duration // how long it asked for
+}
+
+// throttleOf reads the Throttle of resp.
+func throttleOf(resp *http.Response) Throttle {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return Throttle{}
+	}
+	d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	return Throttle{Asked: ok, Wait: d}
+}
+
+// describe adds the wait asked for to a reason.
+func (t Throttle) describe(reason string) string {
+	if !t.Asked {
+		return reason
+	}
+	return reason + "; it asked to wait " + t.Wait.String() + " before trying again"
+}

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,6 +69,22 @@ func openBackpack(ctx context.Context, name string, timeout time.Duration) (*bac
 		return nil, err
 	}
 	return backpack.NewClient(conn, store, backpackHTTPClient(timeout)), nil
+}
+
+// addMaxWaitFlag adds --max-wait: the longest Retry-After of a throttled
+// call (what names it) that is waited for.
+func addMaxWaitFlag(cmd *cobra.Command, d *time.Duration, what string) {
+	cmd.Flags().DurationVar(d, "max-wait", backpack.DefaultMaxWait,
+		"longest Retry-After waited for before retrying a throttled "+what+" (at most "+strconv.Itoa(backpack.MaxTries)+" tries)")
+}
+
+// setMaxWait gives client the --max-wait: 0 waits for nothing (the
+// client's own 0 means its default).
+func setMaxWait(client *backpack.Client, d time.Duration) {
+	client.MaxWait = d
+	if d <= 0 {
+		client.MaxWait = -1
+	}
 }
 
 // reconnectHint adds what to do to an error that only a new connection
@@ -216,7 +233,7 @@ func runConnect(ctx context.Context, streams IO, o *connectOptions, providerURL 
 	} else {
 		reg, err = backpack.Register(ctx, hc, p, clientMetadata(redirectURI))
 		if err != nil {
-			return fmt.Errorf("%w (register a client by hand and give --client-id and --client-secret, or use --redirect-uri)", err)
+			return fmt.Errorf("%w (register badgebake with the provider by hand and give --client-id and --client-secret, or use --redirect-uri with an HTTPS page the provider accepts)", err)
 		}
 	}
 	cfg := p.OAuthConfig(reg, redirectURI)
@@ -394,7 +411,7 @@ refused, failed or is not a badge, 2 when nothing could be tried.`,
 	f := cmd.Flags()
 	f.StringVar(&o.backpack, "backpack", "", "connection `NAME` (default: the only one)")
 	f.BoolVar(&o.json, "json", false, "print one JSON object per input")
-	f.DurationVar(&o.maxWait, "max-wait", 60*time.Second, "longest Retry-After waited for before retrying a throttled push")
+	addMaxWaitFlag(cmd, &o.maxWait, "push")
 	f.BoolVar(&o.verify, "verify", false, "verify each badge here first and push only valid ones (by default the backpack alone verifies)")
 	o.net.addFlags(cmd)
 	return cmd
@@ -420,10 +437,7 @@ func runPush(ctx context.Context, streams IO, o *pushOptions, inputs []string) e
 	if err != nil {
 		return err
 	}
-	client.MaxWait = o.maxWait
-	if o.maxWait <= 0 {
-		client.MaxWait = -1 // --max-wait 0: wait for nothing (the client's 0 is its default)
-	}
+	setMaxWait(client, o.maxWait)
 	var v *verify.Verifier
 	if o.verify {
 		if v, err = o.net.verifier(streams.Err, nil); err != nil {
@@ -545,6 +559,7 @@ type listOptions struct {
 	since    string
 	json     bool
 	timeout  time.Duration
+	maxWait  time.Duration
 }
 
 func newBackpackListCmd(streams IO) *cobra.Command {
@@ -562,6 +577,7 @@ func newBackpackListCmd(streams IO) *cobra.Command {
 	f.StringVar(&o.since, "since", "", "only badges issued since `T` (RFC 3339)")
 	f.BoolVar(&o.json, "json", false, "print one JSON object per badge")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	addMaxWaitFlag(cmd, &o.maxWait, "listing")
 	return cmd
 }
 
@@ -581,6 +597,7 @@ func runBackpackBadges(ctx context.Context, streams IO, o *listOptions) error {
 	if err != nil {
 		return err
 	}
+	setMaxWait(client, o.maxWait)
 	badges, listErr := client.List(ctx, since)
 	enc := json.NewEncoder(streams.Out)
 	for _, b := range badges {
@@ -638,6 +655,7 @@ type profileOptions struct {
 	json     bool
 	addEmail string
 	timeout  time.Duration
+	maxWait  time.Duration
 }
 
 func newBackpackProfileCmd(streams IO) *cobra.Command {
@@ -658,6 +676,7 @@ offered). --add-email adds an address to it (2.1: POST /profile; 3.0: PUT
 	f.BoolVar(&o.json, "json", false, "print one JSON object per API")
 	f.StringVar(&o.addEmail, "add-email", "", "add the email address `E` to the profile")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	addMaxWaitFlag(cmd, &o.maxWait, "call")
 	return cmd
 }
 
@@ -669,6 +688,7 @@ func runBackpackProfile(ctx context.Context, streams IO, o *profileOptions) erro
 	if err != nil {
 		return err
 	}
+	setMaxWait(client, o.maxWait)
 	var profiles []backpack.APIProfile
 	if o.addEmail != "" {
 		profiles, err = client.AddEmail(ctx, o.addEmail)
