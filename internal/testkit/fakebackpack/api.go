@@ -362,7 +362,7 @@ func (p *Provider) list(w http.ResponseWriter, r *http.Request, api string) (int
 		}
 		next.Set("limit", strconv.Itoa(limit))
 		next.Set("offset", strconv.Itoa(end))
-		w.Header().Set("Link", fmt.Sprintf(`<%s%s?%s>; rel="next"`, p.srv.URL, r.URL.Path, next.Encode()))
+		w.Header().Set("Link", fmt.Sprintf(`<%s%s?%s>; rel="next"`, p.URL(), r.URL.Path, next.Encode()))
 	}
 	objs, jwss := []json.RawMessage{}, []json.RawMessage{}
 	for _, b := range match[offset:end] {

@@ -14,6 +14,7 @@ package fakebackpack
 
 import (
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -50,6 +51,13 @@ type Options struct {
 	// PageSize is the built-in API's listing page size (0: all on one
 	// page).
 	PageSize int
+	// TLSConfig, when set, serves HTTPS with it (a certificate from a
+	// test authority, say) instead of httptest's.
+	TLSConfig *tls.Config
+	// PublicURL, when set, is the URL the fake gives as its own in its
+	// documents, links and URL(), e.g. https://backpack.example reached
+	// through a test proxy, instead of its 127.0.0.1 address.
+	PublicURL string
 }
 
 // Scopes the fake offers.
@@ -135,9 +143,13 @@ func New(t testing.TB, opts Options) *Provider {
 	}
 	// Started once p.srv is set: the handlers read its URL.
 	p.srv = httptest.NewUnstartedServer(p.mux)
-	if opts.TLS {
+	switch {
+	case opts.TLSConfig != nil:
+		p.srv.TLS = opts.TLSConfig
 		p.srv.StartTLS()
-	} else {
+	case opts.TLS:
+		p.srv.StartTLS()
+	default:
 		p.srv.Start()
 	}
 	t.Cleanup(p.srv.Close)
@@ -145,7 +157,16 @@ func New(t testing.TB, opts Options) *Provider {
 }
 
 // URL is the provider URL (what a user gives to connect).
-func (p *Provider) URL() string { return p.srv.URL }
+func (p *Provider) URL() string {
+	if p.opts.PublicURL != "" {
+		return p.opts.PublicURL
+	}
+	return p.srv.URL
+}
+
+// Addr is the address the fake listens on ("127.0.0.1:PORT"), for a
+// proxy that sends PublicURL's host to it.
+func (p *Provider) Addr() string { return p.srv.Listener.Addr().String() }
 
 // Client is an HTTP client that trusts the fake's certificate.
 func (p *Provider) Client() *http.Client { return p.srv.Client() }
@@ -235,9 +256,9 @@ func (p *Provider) RefuseRefresh(refuse bool) {
 
 func (p *Provider) endpoint(path string) string {
 	if p.opts.DoubleSlash {
-		return p.srv.URL + "/" + path
+		return p.URL() + "/" + path
 	}
-	return p.srv.URL + path
+	return p.URL() + path
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -264,7 +285,7 @@ func (p *Provider) manifest(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, 200, map[string]any{
 		"@context":        "https://purl.imsglobal.org/spec/ob/v2p1/ob_v2p1.jsonld",
-		"id":              p.srv.URL + "/.well-known/badgeconnect.json",
+		"id":              p.URL() + "/.well-known/badgeconnect.json",
 		"badgeConnectAPI": []any{entry},
 	})
 }
@@ -276,18 +297,18 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, 200, map[string]any{
 		"openapi": "3.0.1",
-		"info":    map[string]any{"title": "Fake Backpack OB 3.0", "version": "1.0", "termsOfService": p.srv.URL + "/tos"},
-		"servers": []any{map[string]any{"url": p.srv.URL + "/ims/ob/v3p0"}},
+		"info":    map[string]any{"title": "Fake Backpack OB 3.0", "version": "1.0", "termsOfService": p.URL() + "/tos"},
+		"servers": []any{map[string]any{"url": p.URL() + "/ims/ob/v3p0"}},
 		"components": map[string]any{"securitySchemes": map[string]any{"OAuth2ACG": map[string]any{
 			"type":                     "oauth2",
 			"x-imssf-name":             "Fake Backpack",
-			"x-imssf-image":            p.srv.URL + "/logo.png",
-			"x-imssf-privacyPolicyUrl": p.srv.URL + "/privacy",
-			"x-imssf-registrationUrl":  p.srv.URL + "/oauth/register",
+			"x-imssf-image":            p.URL() + "/logo.png",
+			"x-imssf-privacyPolicyUrl": p.URL() + "/privacy",
+			"x-imssf-registrationUrl":  p.URL() + "/oauth/register",
 			"flows": map[string]any{"authorizationCode": map[string]any{
-				"authorizationUrl": p.srv.URL + "/oauth/authorize",
-				"tokenUrl":         p.srv.URL + "/oauth/token",
-				"refreshUrl":       p.srv.URL + "/oauth/token",
+				"authorizationUrl": p.URL() + "/oauth/authorize",
+				"tokenUrl":         p.URL() + "/oauth/token",
+				"refreshUrl":       p.URL() + "/oauth/token",
 				"scopes":           scopes,
 			}},
 		}}},

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/badgebake/badgebake/internal/testkit/testnet"
 )
 
 // ScriptCommands are testscript commands that give a command-line
@@ -33,7 +35,11 @@ import (
 //	    refresh token on each refresh; -no-revocation offers no
 //	    revocation endpoint; -double-slash writes the manifest's URLs
 //	    with doubled slashes (as Badgr does); -expires-in is the access
-//	    tokens' lifetime (default one hour).
+//	    tokens' lifetime (default one hour). -https-host NAME serves
+//	    HTTPS as https://NAME with a certificate from a test authority,
+//	    behind a loopback proxy that knows only NAME: $BACKPACK is
+//	    https://NAME, and HTTPS_PROXY, HTTP_PROXY and SSL_CERT_FILE are
+//	    set for the badgebake processes the script runs.
 //	connect-paste [ARG...]
 //	    runs `badgebake backpack connect --no-browser ARG...` (badgebake
 //	    from the script's PATH, with the script's values of the variables
@@ -65,6 +71,7 @@ import (
 //	fakebackpack requests       "METHOD PATH CONTENT-TYPE KEYS STATUS" per API request (KEYS: the JSON body's keys joined with ",", or -)
 //	fakebackpack grants         the grant_type of each token request, one a line
 //	fakebackpack revoked        how many tokens were revoked
+//	fakebackpack proxied        how many connections the -https-host proxy tunnelled to the fake
 //	fakebackpack held           "API KIND ID" per badge held
 //	fakebackpack profile API    the owner's profile in API ob21 or ob30, as indented JSON
 //
@@ -99,8 +106,9 @@ type scriptTB struct {
 	ts *testscript.TestScript
 }
 
-func (s scriptTB) Helper()          {}
-func (s scriptTB) Cleanup(f func()) { s.ts.Defer(f) }
+func (s scriptTB) Helper()                           {}
+func (s scriptTB) Cleanup(f func())                  { s.ts.Defer(f) }
+func (s scriptTB) Fatalf(format string, args ...any) { s.ts.Fatalf(format, args...) }
 
 func scriptServe(ts *testscript.TestScript, neg bool, args []string) {
 	fs := flag.NewFlagSet("fakebackpack-serve", flag.ContinueOnError)
@@ -113,18 +121,46 @@ func scriptServe(ts *testscript.TestScript, neg bool, args []string) {
 	fs.BoolVar(&opts.NoRevocation, "no-revocation", false, "")
 	fs.BoolVar(&opts.DoubleSlash, "double-slash", false, "")
 	fs.DurationVar(&opts.ExpiresIn, "expires-in", 0, "")
+	httpsHost := fs.String("https-host", "", "")
 	if neg || fs.Parse(args) != nil || fs.NArg() != 0 {
-		ts.Fatalf("usage: fakebackpack-serve [-no21] [-no30] [-page-size N] [-rotate] [-no-revocation] [-double-slash] [-expires-in D]")
+		ts.Fatalf("usage: fakebackpack-serve [-no21] [-no30] [-page-size N] [-rotate] [-no-revocation] [-double-slash] [-expires-in D] [-https-host NAME]")
 	}
 	if _, running := scripts.Load(ts); running {
 		ts.Fatalf("fakebackpack-serve: already serving")
 	}
 	opts.API = true
-	p := New(scriptTB{ts: ts}, opts)
+	tb := scriptTB{ts: ts}
+	var ca *testnet.CA
+	if *httpsHost != "" {
+		ca = testnet.NewCA(tb)
+		opts.TLSConfig = ca.ServerTLS(tb, *httpsHost)
+		opts.PublicURL = "https://" + *httpsHost
+	}
+	p := New(tb, opts)
 	scripts.Store(ts, p)
 	ts.Defer(func() { scripts.Delete(ts) })
 	ts.Setenv("BACKPACK", p.URL())
+	if ca != nil {
+		// As behind a corporate proxy with a private authority: the
+		// proxy knows the name, and nothing else.
+		proxy := testnet.NewProxy(tb, map[string]string{*httpsHost + ":443": p.Addr()})
+		proxies.Store(ts, proxyOf{proxy, *httpsHost + ":443"})
+		ts.Defer(func() { proxies.Delete(ts) })
+		for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
+			ts.Setenv(k, proxy.URL)
+		}
+		ts.Setenv("SSL_CERT_FILE", ca.WritePEM(tb, ts.MkAbs(".")))
+	}
 }
+
+// proxyOf is the proxy of a script's -https-host fake, and the target it
+// tunnels to.
+type proxyOf struct {
+	proxy  *testnet.Proxy
+	target string
+}
+
+var proxies sync.Map // *testscript.TestScript → proxyOf
 
 var loopbackPort = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 
@@ -215,6 +251,13 @@ func scriptControl(ts *testscript.TestScript, neg bool, args []string) {
 		for _, f := range p.TokenRequests() {
 			fmt.Fprintln(out, f.Get("grant_type"))
 		}
+	case "proxied":
+		want(0, "")
+		po, ok := proxies.Load(ts)
+		if !ok {
+			ts.Fatalf("fakebackpack proxied: the fake was not started with -https-host")
+		}
+		fmt.Fprintln(out, po.(proxyOf).proxy.Requests(po.(proxyOf).target))
 	case "revoked":
 		want(0, "")
 		fmt.Fprintln(out, len(p.Revoked()))
@@ -304,7 +347,7 @@ func scriptConnectPaste(ts *testscript.TestScript, neg bool, args []string) {
 	consentErr := ""
 	select {
 	case u := <-authURL:
-		redirect, err := consent(u)
+		redirect, err := consent(p, u)
 		if err != nil {
 			consentErr = err.Error()
 			cmd.Process.Kill()
@@ -339,7 +382,15 @@ func scriptConnectPaste(ts *testscript.TestScript, neg bool, args []string) {
 
 // consent plays the person at the authorization URL: it sends the
 // request and returns where the fake redirects, without going there.
-func consent(authURL string) (string, error) {
+func consent(p *Provider, authURL string) (string, error) {
+	if p.opts.PublicURL != "" {
+		// The public name resolves only through the script's proxy, which
+		// is for the badgebake processes: consent in process.
+		if redirect := p.Authorize(authURL); redirect != "" {
+			return redirect, nil
+		}
+		return "", fmt.Errorf("the authorization request %s was refused", authURL)
+	}
 	hc := &http.Client{
 		Transport:     &http.Transport{Proxy: nil},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
