@@ -16,10 +16,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/badgebake/badgebake/internal/testkit/scripttb"
 
 	"github.com/badgebake/badgebake/internal/testkit/testnet"
 )
@@ -99,17 +100,6 @@ func provider(ts *testscript.TestScript, cmd string) *Provider {
 	return p.(*Provider)
 }
 
-// scriptTB is the testing.TB New needs, over a script: a failure fails
-// the script, cleanups run when it ends. Other methods are not used.
-type scriptTB struct {
-	testing.TB
-	ts *testscript.TestScript
-}
-
-func (s scriptTB) Helper()                           {}
-func (s scriptTB) Cleanup(f func())                  { s.ts.Defer(f) }
-func (s scriptTB) Fatalf(format string, args ...any) { s.ts.Fatalf(format, args...) }
-
 func scriptServe(ts *testscript.TestScript, neg bool, args []string) {
 	fs := flag.NewFlagSet("fakebackpack-serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -129,7 +119,7 @@ func scriptServe(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("fakebackpack-serve: already serving")
 	}
 	opts.API = true
-	tb := scriptTB{ts: ts}
+	tb := scripttb.New(ts)
 	var ca *testnet.CA
 	if *httpsHost != "" {
 		ca = testnet.NewCA(tb)

@@ -10,10 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/badgebake/badgebake/internal/testkit/scripttb"
 
 	"github.com/badgebake/badgebake/internal/testkit/testnet"
 	"github.com/badgebake/badgebake/verify/ob3/statuslist"
@@ -71,28 +72,6 @@ func state(ts *testscript.TestScript) *scriptState {
 	return s.(*scriptState)
 }
 
-// scriptTB is the testing.TB the issuer needs, over a script: a failure
-// fails the script, cleanups run when it ends. Other methods are not
-// used by this package and package testnet.
-type scriptTB struct {
-	testing.TB
-	ts *testscript.TestScript
-}
-
-func (s scriptTB) Helper()                           {}
-func (s scriptTB) Fatal(args ...any)                 { s.ts.Fatalf("%s", fmt.Sprint(args...)) }
-func (s scriptTB) Fatalf(format string, args ...any) { s.ts.Fatalf(format, args...) }
-func (s scriptTB) Errorf(format string, args ...any) { s.ts.Fatalf(format, args...) }
-func (s scriptTB) Logf(format string, args ...any)   { s.ts.Logf(format, args...) }
-func (s scriptTB) Cleanup(f func())                  { s.ts.Defer(f) }
-func (s scriptTB) TempDir() string {
-	dir, err := os.MkdirTemp(s.ts.Getenv("WORK"), "tmp")
-	if err != nil {
-		s.ts.Fatalf("%v", err)
-	}
-	return dir
-}
-
 func scriptServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: ob3-serve")
@@ -101,7 +80,7 @@ func scriptServe(ts *testscript.TestScript, neg bool, args []string) {
 	if st.web != nil {
 		ts.Fatalf("ob3-serve: already serving")
 	}
-	tb := scriptTB{ts: ts}
+	tb := scripttb.New(ts)
 	st.web = New(tb)
 	proxy := testnet.NewProxy(tb, map[string]string{Host + ":443": st.web.Addr(), OtherHost + ":443": st.web.Addr()})
 	caFile := filepath.Join(ts.Getenv("WORK"), ".ob3-ca.pem")
@@ -136,7 +115,7 @@ func scriptIssue(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		iss = st.web
 	} else if iss == nil {
-		iss = NewDIDKey(scriptTB{ts: ts})
+		iss = NewDIDKey(scripttb.New(ts))
 		st.didKey = iss
 	}
 
@@ -188,9 +167,9 @@ func scriptIssue(ts *testscript.TestScript, neg bool, args []string) {
 	case *alg != "":
 		out = []byte(iss.SignJWT(cred, *alg))
 	case *tamper:
-		out = JSON(scriptTB{ts: ts}, Tampered(iss.SignDI(cred)))
+		out = JSON(scripttb.New(ts), Tampered(iss.SignDI(cred)))
 	default:
-		out = JSON(scriptTB{ts: ts}, iss.SignDI(cred))
+		out = JSON(scripttb.New(ts), iss.SignDI(cred))
 	}
 	if err := os.WriteFile(ts.MkAbs(fs.Arg(0)), out, 0o644); err != nil {
 		ts.Fatalf("ob3-issue: %v", err)
