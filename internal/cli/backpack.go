@@ -111,6 +111,9 @@ the user configuration directory, or in $` + configDirEnv + ` when set.`
 func newBackpackCmd(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "backpack",
+		Example: `  badgebake backpack connect https://backpack.example.org
+  badgebake backpack push baked.png
+  badgebake backpack`,
 		Short: "Connect to a backpack and push badges to it",
 		Long:  backpackLong,
 		Args:  noArgs,
@@ -164,6 +167,10 @@ func newBackpackConnectCmd(streams IO) *cobra.Command {
 	o := &connectOptions{}
 	cmd := &cobra.Command{
 		Use:   "connect PROVIDER_URL",
+		Example: `  badgebake backpack connect https://backpack.example.org
+  badgebake backpack connect --no-browser --name work https://backpack.example.org
+  BADGEBAKE_CLIENT_SECRET=… badgebake backpack connect https://backpack.example.org \
+    --client-id ID --redirect-uri https://you.example/callback`,
 		Short: "Register with a backpack and authorize badgebake to push badges to it",
 		Long: `connect discovers the provider (Badge Connect 2.1 manifest and OB 3.0
 discovery), registers badgebake with it (unless --client-id), and authorizes
@@ -396,10 +403,15 @@ func newBackpackPushCmd(streams IO) *cobra.Command {
 	o := &pushOptions{}
 	cmd := &cobra.Command{
 		Use:   "push FILE|URL|-...",
+		Example: `  badgebake backpack push baked.png credential.json
+  badgebake backpack push --json https://issuer.example/assertions/1
+  badgebake backpack push --verify --backpack work out/*.png
+  badgebake unbake baked.svg | badgebake backpack push -`,
 		Short: "Add badges to a connected backpack",
 		Long: `push adds each badge to the backpack: a baked PNG or SVG image is unbaked,
 a JSON or JWS file is read as it is, a hosted assertion URL is fetched. OB 2.0
 badges go to the Badge Connect 2.1 API, OB 3.0 credentials to the OB 3.0 API.
+The network flags (--offline, --cache-dir, …) are those of --verify's checks.
 
 Exit status: 0 when every badge was added or replaced, 1 when any was
 refused, failed or is not a badge, 2 when nothing could be tried.`,
@@ -566,6 +578,8 @@ func newBackpackListCmd(streams IO) *cobra.Command {
 	o := &listOptions{}
 	cmd := &cobra.Command{
 		Use:   "list",
+		Example: `  badgebake backpack list
+  badgebake backpack list --since 2025-01-01T00:00:00Z --json`,
 		Short: "List the badges a connected backpack holds",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -620,6 +634,8 @@ func newBackpackDisconnectCmd(streams IO) *cobra.Command {
 	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "disconnect [NAME]",
+		Example: `  badgebake backpack disconnect
+  badgebake backpack disconnect work`,
 		Short: "Revoke badgebake's access to a backpack and forget the connection",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -662,6 +678,8 @@ func newBackpackProfileCmd(streams IO) *cobra.Command {
 	o := &profileOptions{}
 	cmd := &cobra.Command{
 		Use:   "profile",
+		Example: `  badgebake backpack profile --json
+  badgebake backpack profile --add-email me@example.org`,
 		Short: "Show the backpack owner's profile, or add an email address to it",
 		Long: `profile shows the profile of the backpack's owner (GET /profile of each API
 offered). --add-email adds an address to it (2.1: POST /profile; 3.0: PUT
