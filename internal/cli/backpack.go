@@ -110,7 +110,7 @@ the user configuration directory, or in $` + configDirEnv + ` when set.`
 
 func newBackpackCmd(streams IO) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "backpack",
+		Use: "backpack",
 		Example: `  badgebake backpack connect https://backpack.example.org
   badgebake backpack push baked.png
   badgebake backpack`,
@@ -166,7 +166,7 @@ type connectOptions struct {
 func newBackpackConnectCmd(streams IO) *cobra.Command {
 	o := &connectOptions{}
 	cmd := &cobra.Command{
-		Use:   "connect PROVIDER_URL",
+		Use: "connect PROVIDER_URL",
 		Example: `  badgebake backpack connect https://backpack.example.org
   badgebake backpack connect --no-browser --name work https://backpack.example.org
   BADGEBAKE_CLIENT_SECRET=… badgebake backpack connect https://backpack.example.org \
@@ -402,7 +402,7 @@ type pushOptions struct {
 func newBackpackPushCmd(streams IO) *cobra.Command {
 	o := &pushOptions{}
 	cmd := &cobra.Command{
-		Use:   "push FILE|URL|-...",
+		Use: "push FILE|URL|-...",
 		Example: `  badgebake backpack push baked.png credential.json
   badgebake backpack push --json https://issuer.example/assertions/1
   badgebake backpack push --verify --backpack work out/*.png
@@ -577,7 +577,7 @@ type listOptions struct {
 func newBackpackListCmd(streams IO) *cobra.Command {
 	o := &listOptions{}
 	cmd := &cobra.Command{
-		Use:   "list",
+		Use: "list",
 		Example: `  badgebake backpack list
   badgebake backpack list --since 2025-01-01T00:00:00Z --json`,
 		Short: "List the badges a connected backpack holds",
@@ -633,7 +633,7 @@ func runBackpackBadges(ctx context.Context, streams IO, o *listOptions) error {
 func newBackpackDisconnectCmd(streams IO) *cobra.Command {
 	var timeout time.Duration
 	cmd := &cobra.Command{
-		Use:   "disconnect [NAME]",
+		Use: "disconnect [NAME]",
 		Example: `  badgebake backpack disconnect
   badgebake backpack disconnect work`,
 		Short: "Revoke badgebake's access to a backpack and forget the connection",
@@ -677,7 +677,7 @@ type profileOptions struct {
 func newBackpackProfileCmd(streams IO) *cobra.Command {
 	o := &profileOptions{}
 	cmd := &cobra.Command{
-		Use:   "profile",
+		Use: "profile",
 		Example: `  badgebake backpack profile --json
   badgebake backpack profile --add-email me@example.org`,
 		Short: "Show the backpack owner's profile, or add an email address to it",
