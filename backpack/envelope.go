@@ -40,19 +40,22 @@ func ParseStatus(body []byte) (StatusInfo, bool) {
 	if len(bytes.TrimSpace(body)) == 0 || jsonin.Unmarshal(body, &obj) != nil || obj == nil {
 		return StatusInfo{}, false
 	}
+	// The provider's words are shown on a terminal: one line, no control
+	// characters (no escape sequences, no fake output lines).
+	text := func(v any) string { return strings.TrimSpace(plainText(envelopeText(v))) }
 	if st, ok := obj["status"].(map[string]any); ok {
 		return StatusInfo{
 			StatusCode: envelopeStatusCode(st["statusCode"]),
-			StatusText: strings.TrimSpace(envelopeText(st["statusText"])),
-			Error:      strings.TrimSpace(envelopeText(st["error"])),
+			StatusText: text(st["statusText"]),
+			Error:      text(st["error"]),
 		}, true
 	}
 	if _, ok := obj["imsx_codeMajor"]; ok {
 		return StatusInfo{
-			StatusText: codeMinor(obj["imsx_codeMinor"]),
-			Error:      strings.TrimSpace(envelopeText(obj["imsx_description"])),
-			CodeMajor:  strings.TrimSpace(envelopeText(obj["imsx_codeMajor"])),
-			Severity:   strings.TrimSpace(envelopeText(obj["imsx_severity"])),
+			StatusText: strings.TrimSpace(plainText(codeMinor(obj["imsx_codeMinor"]))),
+			Error:      text(obj["imsx_description"]),
+			CodeMajor:  text(obj["imsx_codeMajor"]),
+			Severity:   text(obj["imsx_severity"]),
 		}, true
 	}
 	return StatusInfo{}, false

@@ -3,6 +3,7 @@ package backpack
 import (
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/errkind"
 )
@@ -50,7 +51,9 @@ type RedirectError struct {
 
 func (e *RedirectError) Error() string { return "not an authorization redirect: " + e.Reason }
 
-func (e *RedirectError) ErrorKind() errkind.Kind { return errkind.Usage }
+// ErrorKind is BadInput: the authorization was tried and did not end in
+// a code (the command exits 1, as for a refusal).
+func (e *RedirectError) ErrorKind() errkind.Kind { return errkind.BadInput }
 
 // ParseRedirect reads the redirect URL that ends an authorization (the one
 // the listener receives, or the one a user pastes; a bare query string
@@ -111,16 +114,25 @@ func constantTimeEqual(a, b string) bool {
 // oneLine keeps a provider's text to one line of at most 300 oneLine
 // characters: it ends up on a terminal.
 func oneLine(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if b.Len() >= 300 {
-			b.WriteString("…")
-			break
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			r = ' '
-		}
-		b.WriteRune(r)
+	s = plainText(s)
+	if len(s) <= 300 {
+		return s
 	}
-	return b.String()
+	cut := 300
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// plainText is s with every control character (C0, DEL, C1) replaced by a
+// space: text from a provider, shown on a terminal, can then neither
+// move the cursor nor start a line of its own.
+func plainText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
 }
