@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -67,7 +70,50 @@ func (c *Client) authed(ctx context.Context) (*http.Client, error) {
 	}
 	// The token just had is used as it is: asking the source again would
 	// refresh a short-lived token (under oauth2's ten-second margin) twice.
-	return oauth2.NewClient(WithHTTPClient(ctx, hc), oauth2.StaticTokenSource(tok)), nil
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	cp := *hc
+	cp.Transport = &bearerTransport{base: base, token: tok, origins: c.apiOrigins()}
+	return &cp, nil
+}
+
+// apiOrigins are the scheme and host of each API base: the only places
+// the access token is sent.
+func (c *Client) apiOrigins() []string {
+	var out []string
+	for _, a := range c.offered() {
+		if u, err := url.Parse(a.base); err == nil {
+			out = append(out, origin(u))
+		}
+	}
+	return out
+}
+
+// origin is u's scheme and host, lower-cased.
+func origin(u *url.URL) string {
+	return strings.ToLower(u.Scheme + "://" + u.Host)
+}
+
+// bearerTransport adds the access token to requests for the backpack's
+// APIs, and to no others: not to a next page or a redirect on another
+// host, nor over plain http to an https API's host. (oauth2's Transport
+// adds it to every request, redirects included, which would hand it to
+// whatever host a provider's answer names.)
+type bearerTransport struct {
+	base    http.RoundTripper
+	token   *oauth2.Token
+	origins []string
+}
+
+func (t *bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !slices.Contains(t.origins, origin(r.URL)) {
+		return t.base.RoundTrip(r)
+	}
+	r2 := r.Clone(r.Context())
+	t.token.SetAuthHeader(r2)
+	return t.base.RoundTrip(r2)
 }
 
 // withRefresh runs call with an authenticated client; when call reports

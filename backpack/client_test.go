@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -362,4 +363,109 @@ func TestClientListAndProfileWaitWhenThrottled(t *testing.T) {
 	if n := len(fake.Requests()) - before; n != backpack.MaxTries {
 		t.Errorf("%d listing requests, want %d", n, backpack.MaxTries)
 	}
+}
+
+// recorder is a server that records the Authorization header and form
+// body of every request it gets: somewhere a token must never reach.
+type recorder struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen []string
+}
+
+func newRecorder(t *testing.T) *recorder {
+	rec := &recorder{}
+	rec.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		rec.mu.Lock()
+		rec.seen = append(rec.seen, r.URL.Path+" auth="+r.Header.Get("Authorization")+" body="+string(b))
+		rec.mu.Unlock()
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	t.Cleanup(rec.Close)
+	return rec
+}
+
+func (r *recorder) leaked(secrets ...string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, s := range r.seen {
+		for _, sec := range secrets {
+			if sec != "" && strings.Contains(s, sec) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func TestClientSendsTheTokenOnlyToTheBackpack(t *testing.T) {
+	elsewhere := newRecorder(t)
+	// "localhost" is another origin than the fake's 127.0.0.1.
+	other := strings.Replace(elsewhere.URL, "127.0.0.1", "localhost", 1)
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	fake.Handle("GET /ims/ob/v2p1/assertions", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", "<"+other+"/page2>; rel=\"next\"")
+		io.WriteString(w, `{"status":{"statusCode":200,"statusText":"OK"},"assertions":[]}`)
+	}))
+	fake.Handle("GET /ims/ob/v2p1/profile", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other+"/redirected", http.StatusFound)
+	}))
+	var sec secretSet
+	conn := connectToFake(t, fake, &sec)
+	c := backpack.NewClient(conn, nil, fake.Client())
+	ctx := context.Background()
+
+	_, err := c.List(ctx, time.Time{})
+	var le *backpack.ListError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "is not on the backpack's host") {
+		t.Errorf("a next page on another host: %v, want a ListError refusing it", err)
+	}
+	c.Profile(ctx) // redirected elsewhere: fails there, without the token
+	if got := elsewhere.leaked(conn.Token.AccessToken); len(got) != 0 {
+		t.Errorf("the access token reached another host: %q", got)
+	}
+	elsewhere.mu.Lock()
+	defer elsewhere.mu.Unlock()
+	if len(elsewhere.seen) == 0 {
+		t.Error("the profile's redirect was not followed at all")
+	}
+	for _, s := range elsewhere.seen {
+		if !strings.HasPrefix(s, "/redirected auth= ") {
+			t.Errorf("request elsewhere %q, want only the redirect, without a token", s)
+		}
+	}
+}
+
+func TestTokenRequestsDoNotFollowRedirects(t *testing.T) {
+	elsewhere := newRecorder(t)
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	var sec secretSet
+	conn := connectToFake(t, fake, &sec)
+	// A token endpoint that answers 307: a client following it would send
+	// the refresh token and the client secret on.
+	moved := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(moved.Close)
+	conn.Provider.Token = moved.URL + "/oauth/token"
+	conn.Provider.Revocation = moved.URL + "/oauth/revoke"
+	_, err := conn.Refresh(context.Background(), fake.Client(), nil)
+	var te *backpack.TokenError
+	if !errors.As(err, &te) || te.HTTPCode != http.StatusTemporaryRedirect {
+		t.Errorf("refresh at a redirecting endpoint: %v, want a TokenError with HTTP 307", err)
+	}
+	conn.Token.RefreshToken = "refresh-still-secret"
+	if err := backpack.Revoke(context.Background(), fake.Client(), conn); !errors.As(err, &te) || te.HTTPCode != http.StatusTemporaryRedirect {
+		t.Errorf("revoke at a redirecting endpoint: %v, want a TokenError with HTTP 307", err)
+	}
+	if got := elsewhere.leaked(conn.Registration.ClientSecret, "refresh-", "refresh-still-secret"); len(got) != 0 {
+		t.Errorf("secrets reached the redirect's target: %q", got)
+	}
+	elsewhere.mu.Lock()
+	if len(elsewhere.seen) != 0 {
+		t.Errorf("requests followed the redirect: %q", elsewhere.seen)
+	}
+	elsewhere.mu.Unlock()
 }

@@ -171,7 +171,15 @@ func listPage(ctx context.Context, hc *http.Client, api API, pageURL string) ([]
 		}
 		// The page's own URL, after any redirect, is what a relative
 		// link is relative to.
-		next = resp.Request.URL.ResolveReference(ref).String()
+		nextURL := resp.Request.URL.ResolveReference(ref)
+		// A listing stays with the backpack: a next page elsewhere would
+		// be asked for without the token, or, were it sent, hand the
+		// token to another host.
+		if origin(nextURL) != origin(resp.Request.URL) {
+			return badges, "", &ListError{URL: pageURL, HTTPStatus: resp.StatusCode,
+				Reason: fmt.Sprintf("the next page %s is not on the backpack's host %s: not followed", nextURL.Redacted(), origin(resp.Request.URL))}
+		}
+		next = nextURL.String()
 	}
 	return badges, next, nil
 }

@@ -100,9 +100,7 @@ func Register(ctx context.Context, hc *http.Client, p *Provider, meta ClientMeta
 	if p.Registration == "" {
 		return nil, &RegistrationError{URL: "(none)", Err: errors.New("the provider offers no registration endpoint")}
 	}
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc = noRedirects(hc)
 	body := map[string]any{
 		"software_id":                SoftwareID,
 		"redirect_uris":              meta.RedirectURIs,
@@ -295,12 +293,23 @@ func Exchange(ctx context.Context, cfg *oauth2.Config, code string, a *Authoriza
 }
 
 // WithHTTPClient returns ctx carrying hc for golang.org/x/oauth2's token
-// requests (nil hc leaves ctx as it is).
+// requests (nil hc: http.DefaultClient), made not to follow redirects (see
+// noRedirects).
 func WithHTTPClient(ctx context.Context, hc *http.Client) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, noRedirects(hc))
+}
+
+// noRedirects is hc answering a redirect with the redirect itself. Token,
+// registration and revocation requests carry secrets (a code and its
+// verifier, a refresh token, the client secret), and a 307 or 308 would
+// send them on to wherever it points; such an answer is an error instead.
+func noRedirects(hc *http.Client) *http.Client {
 	if hc == nil {
-		return ctx
+		hc = http.DefaultClient
 	}
-	return context.WithValue(ctx, oauth2.HTTPClient, hc)
+	cp := *hc
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
 
 // Revoke asks the provider to revoke c's refresh token (RFC 7009, HTTP
@@ -312,9 +321,7 @@ func Revoke(ctx context.Context, hc *http.Client, c *Connection) error {
 	if p.Revocation == "" || c.Token == nil {
 		return nil
 	}
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc = noRedirects(hc)
 	form := url.Values{}
 	if c.Token.RefreshToken != "" {
 		form.Set("token", c.Token.RefreshToken)
