@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -468,4 +469,32 @@ func TestTokenRequestsDoNotFollowRedirects(t *testing.T) {
 		t.Errorf("requests followed the redirect: %q", elsewhere.seen)
 	}
 	elsewhere.mu.Unlock()
+}
+
+func TestSecretsStayOutOfGoSyntax(t *testing.T) {
+	reg := backpack.Registration{ClientID: "cid", ClientSecret: "secret-cs"}
+	auth := backpack.Authorization{URL: "https://backpack.example/authorize?x=1", State: "st", Verifier: "verifier-v"}
+	for _, s := range []string{fmt.Sprintf("%#v", reg), fmt.Sprintf("%#v", auth), fmt.Sprintf("%#v", []any{reg, &auth}), fmt.Sprintf("%v %+v", reg, auth)} {
+		if strings.Contains(s, "secret-cs") || strings.Contains(s, "verifier-v") {
+			t.Errorf("formatted: %s", s)
+		}
+	}
+}
+
+func TestClientExpiredWithoutRefreshTokenAsksToReconnect(t *testing.T) {
+	f := newAPIFake(t, fakebackpack.Options{})
+	c, _ := newTestClient(t, f)
+	c.Conn.Token.RefreshToken = ""
+	c.Conn.Token.Expiry = time.Now().Add(-time.Minute)
+	out, err := c.Push(context.Background(), parse(t, clientAssertion))
+	var te *backpack.TokenError
+	if !errors.As(err, &te) || !te.Reconnect() {
+		t.Fatalf("err %v, want a TokenError asking to reconnect", err)
+	}
+	if out == nil || out.Result != backpack.Refused {
+		t.Errorf("outcome %+v, want Refused", out)
+	}
+	if n := f.hitCount("/ims/ob/v2p1/assertions"); n != 0 {
+		t.Errorf("%d pushes sent with an expired token", n)
+	}
 }

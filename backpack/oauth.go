@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -48,6 +49,9 @@ type Registration struct {
 func (r Registration) String() string {
 	return "client " + r.ClientID + " (secret redacted)"
 }
+
+// GoString hides the secret from %#v too.
+func (r Registration) GoString() string { return r.String() }
 
 // RegistrationError is a provider that did not register badgebake.
 type RegistrationError struct {
@@ -183,6 +187,11 @@ type Authorization struct {
 
 // String shows the URL only: the verifier is a secret.
 func (a Authorization) String() string { return a.URL }
+
+// GoString hides the verifier from %#v too.
+func (a Authorization) GoString() string {
+	return "backpack.Authorization{URL: " + strconv.Quote(a.URL) + ", verifier redacted}"
+}
 
 // NewAuthorization starts an authorization: a fresh state of 256 random
 // bits, a fresh PKCE verifier, and the authorization URL with its S256

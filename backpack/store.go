@@ -274,6 +274,12 @@ type savingSource struct {
 }
 
 func (s *savingSource) Token() (*oauth2.Token, error) {
+	if s.last == nil || s.last.RefreshToken == "" {
+		// oauth2 would say "token expired and refresh token is not set",
+		// which reads like a fault; it means a new authorization.
+		return nil, &TokenError{Op: "refresh", URL: s.conn.Provider.Token, Code: "invalid_grant",
+			Description: "the access token expired and no refresh token is stored"}
+	}
 	tok, err := s.inner.Token()
 	if err != nil {
 		return nil, tokenError("refresh", s.conn.Provider.Token, err)
