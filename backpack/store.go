@@ -17,6 +17,7 @@ import (
 
 	"github.com/badgebake/badgebake/errkind"
 	"github.com/badgebake/badgebake/internal/atomicfile"
+	"github.com/badgebake/badgebake/internal/filelock"
 )
 
 // Connection is one connected backpack: where it is, who badgebake is
@@ -192,35 +193,54 @@ func (s *FileStore) Load(_ context.Context, name string) (*Connection, error) {
 	return c, nil
 }
 
+// update runs change on the file's connections and writes them back,
+// holding the store's lock (the mutex for this process, a lock file beside
+// the store for others): two badgebake processes saving at once (a push
+// keeping a rotated refresh token while a connect adds a backpack) must
+// not write over each other's change, as a lost refresh token ends a
+// connection.
+func (s *FileStore) update(change func(f *storeFile) (write bool)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return &StoreError{Path: s.path, Reason: "cannot make its folder", Err: unwrapPathError(err)}
+	}
+	unlock, err := filelock.Exclusive(s.path+".lock", true)
+	if err != nil {
+		return &StoreError{Path: s.path, Reason: "cannot lock", Err: unwrapPathError(err)}
+	}
+	defer unlock()
+	f, err := s.read()
+	if err != nil {
+		return err
+	}
+	if !change(f) {
+		return nil
+	}
+	return s.write(f)
+}
+
 // Save implements TokenStore.
 func (s *FileStore) Save(_ context.Context, c *Connection) error {
 	if c.Name == "" {
 		return errors.New("backpack: a connection needs a name")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := s.read()
-	if err != nil {
-		return err
-	}
 	cp := *c
-	f.Connections[c.Name] = &cp
-	return s.write(f)
+	return s.update(func(f *storeFile) bool {
+		f.Connections[c.Name] = &cp
+		return true
+	})
 }
 
 // Delete implements TokenStore.
 func (s *FileStore) Delete(_ context.Context, name string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := s.read()
-	if err != nil {
-		return err
-	}
-	if _, ok := f.Connections[name]; !ok {
-		return nil
-	}
-	delete(f.Connections, name)
-	return s.write(f)
+	return s.update(func(f *storeFile) bool {
+		if _, ok := f.Connections[name]; !ok {
+			return false
+		}
+		delete(f.Connections, name)
+		return true
+	})
 }
 
 // List implements TokenStore.

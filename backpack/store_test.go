@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -139,5 +140,33 @@ func TestDefaultStorePath(t *testing.T) {
 	}
 	if runtime.GOOS == "linux" && p != "/cfg/badgebake/backpacks.json" {
 		t.Errorf("path %q", p)
+	}
+}
+
+// Stores of one file in several processes (here, several FileStores: each
+// has its own mutex, and only the lock file keeps them apart) lose none
+// of each other's saves.
+func TestFileStoreConcurrentStoresKeepEverySave(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "backpacks.json")
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- backpack.NewFileStore(path).Save(context.Background(), sampleConnection(fmt.Sprintf("b%02d", i)))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	names, err := backpack.NewFileStore(path).List(context.Background())
+	if err != nil || len(names) != n {
+		t.Fatalf("%d connections kept (%v), want %d: %v", len(names), err, n, names)
 	}
 }

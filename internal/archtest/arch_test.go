@@ -35,7 +35,7 @@ var layers = [][]string{
 
 // leaves are the internal helpers public packages may use: they import
 // nothing of the module but each other.
-var leaves = []string{"internal/atomicfile", "internal/jsonin", "internal/magic", "internal/numfmt", "internal/sized", "internal/textin"}
+var leaves = []string{"internal/atomicfile", "internal/filelock", "internal/jsonin", "internal/magic", "internal/numfmt", "internal/sized", "internal/textin"}
 
 type pkg struct {
 	imports map[string]bool // module-relative paths, non-test files
