@@ -253,7 +253,7 @@ func runConnect(ctx context.Context, streams IO, o *connectOptions, providerURL 
 	if !o.noBrowser {
 		openBrowser(auth.URL)
 	}
-	redirect, err := awaitRedirect(ctx, streams.In, ln)
+	redirect, err := awaitRedirect(ctx, streams.In, ln, auth)
 	if err != nil {
 		return err
 	}
@@ -322,9 +322,13 @@ func openBrowser(u string) {
 	}
 }
 
-// awaitRedirect returns the first of: a redirect arriving at ln, or a line
-// of in holding the redirect URL.
-func awaitRedirect(ctx context.Context, in io.Reader, ln net.Listener) (string, error) {
+// awaitRedirect returns the first of: a redirect for auth arriving at ln,
+// or a line of in holding the redirect URL. At the listener, a request
+// whose state is not auth's (another program on this machine, a web page
+// guessing the port) is answered 400 and ignored, so that it cannot end
+// the wait; a pasted line is returned whatever it holds, for
+// ParseRedirect to judge.
+func awaitRedirect(ctx context.Context, in io.Reader, ln net.Listener, auth *backpack.Authorization) (string, error) {
 	got := make(chan string, 2)
 	inputErr := make(chan error, 1)
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -332,10 +336,15 @@ func awaitRedirect(ctx context.Context, in io.Reader, ln net.Listener) (string, 
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, "<!doctype html><title>badgebake</title><p>badgebake got the answer; you may close this page.</p>\n")
 		u := *r.URL
 		u.Scheme, u.Host = "http", r.Host
+		var stateErr *backpack.StateError
+		if _, err := backpack.ParseRedirect(u.String(), auth); errors.As(err, &stateErr) {
+			http.Error(w, "This is not the answer badgebake is waiting for: ignored.", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, "<!doctype html><title>badgebake</title><p>badgebake got the answer; you may close this page and go back to the terminal.</p>\n")
 		select {
 		case got <- u.String():
 		default:

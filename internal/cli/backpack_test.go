@@ -708,3 +708,63 @@ func TestBackpackConnectClientSecretFromEnvironment(t *testing.T) {
 		t.Errorf("--client-id alone: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// A request with another state at the listener (a program on this
+// machine, a page guessing the port) is refused and does not end the
+// wait: the real redirect that follows completes the connection.
+func TestBackpackListenerIgnoresAForeignState(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(configDirEnv, dir)
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	inR, inW := io.Pipe() // standard input that never gives a line
+	defer inW.Close()
+	var out, errOut lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main([]string{"backpack", "connect", "--no-browser", fake.URL()}, IO{In: inR, Out: &out, Err: &errOut})
+	}()
+	var authURL string
+	for authURL == "" {
+		select {
+		case c := <-done:
+			t.Fatalf("connect ended early with %d: %s", c, errOut.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		for _, line := range strings.Split(errOut.String(), "\n") {
+			if strings.HasPrefix(line, fake.URL()+"/oauth/authorize?") {
+				authURL = line
+			}
+		}
+	}
+	redirect := fake.Authorize(authURL)
+	u, err := url.Parse(redirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := *u
+	foreign.RawQuery = url.Values{"code": {"stolen"}, "state": {"not-this-one"}}.Encode()
+	resp, err := http.Get(foreign.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("foreign state: listener answered %d, want 400", resp.StatusCode)
+	}
+	select {
+	case c := <-done:
+		t.Fatalf("a foreign state ended connect with %d: %s", c, errOut.String())
+	case <-time.After(50 * time.Millisecond):
+	}
+	resp, err = http.Get(redirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if c := <-done; c != 0 || resp.StatusCode != http.StatusOK {
+		t.Fatalf("real redirect after a foreign one: exit %d, listener %d; stderr:\n%s", c, resp.StatusCode, errOut.String())
+	}
+	if !strings.Contains(storeText(t, dir), `"access_token"`) {
+		t.Error("no token stored")
+	}
+}
