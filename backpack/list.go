@@ -106,6 +106,7 @@ func List(ctx context.Context, hc *http.Client, api API, base string, since time
 		next += "?since=" + url.QueryEscape(since.UTC().Format(time.RFC3339))
 	}
 	var badges []ListedBadge
+	held := 0 // bytes of the badges listed so far
 	visited := map[string]bool{}
 	for page := 0; next != ""; page++ {
 		if page == maxPages {
@@ -119,11 +120,22 @@ func List(ctx context.Context, hc *http.Client, api API, base string, since time
 		if err != nil {
 			return badges, err
 		}
+		for _, b := range got {
+			held += len(b.Badge)
+		}
+		if held > MaxListingBytes {
+			return badges, &ListError{URL: next, Reason: fmt.Sprintf("the badges listed come to more than %d MiB: stopped", MaxListingBytes>>20)}
+		}
 		badges = append(badges, got...)
 		next = following
 	}
 	return badges, nil
 }
+
+// MaxListingBytes bounds the badges one listing holds in memory (a
+// hostile provider could otherwise send the page bound's worth of the
+// largest pages): far more than any person's backpack.
+const MaxListingBytes = 64 << 20
 
 // listPage reads one page and returns its badges and the absolute URL of
 // the next page ("" at the end).

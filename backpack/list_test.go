@@ -182,3 +182,24 @@ func sameJSONValue(t *testing.T, a json.RawMessage, b string) bool {
 	}
 	return reflect.DeepEqual(x, y)
 }
+
+// A provider sending page after page of large badges is stopped at
+// MaxListingBytes, long before the page bound would stop it.
+func TestListStopsAtMaxListingBytes(t *testing.T) {
+	big := `{"@context":"https://w3id.org/openbadges/v2","id":"urn:x","padding":"` + strings.Repeat("a", 4<<20) + `"}`
+	var pages int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pages++
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s/ims/ob/v2p1/assertions?offset=%d>; rel="next"`, r.Host, pages))
+		fmt.Fprint(w, `{"status":{"statusCode":200},"assertions":[`+big+`]}`)
+	}))
+	t.Cleanup(srv.Close)
+	badges, err := List(context.Background(), srv.Client(), API21, srv.URL+"/ims/ob/v2p1", time.Time{}, 0)
+	var le *ListError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "more than 64 MiB") {
+		t.Fatalf("err %v, want a ListError about the size", err)
+	}
+	if held := len(badges) * len(big); held > MaxListingBytes || pages > MaxListingBytes/len(big)+1 {
+		t.Errorf("%d badges (%d bytes) kept after %d pages", len(badges), held, pages)
+	}
+}
