@@ -429,18 +429,19 @@ func collectSecretsNamed(v any, name string, out *[]string) {
 	}
 }
 
-func TestBackpackConnectThroughListener(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv(configDirEnv, dir)
-	fake := fakebackpack.New(t, fakebackpack.Options{})
-	inR, inW := io.Pipe() // standard input that never gives a line
-	defer inW.Close()
-	var out, errOut lockedBuffer
-	done := make(chan int, 1)
+// startConnect runs "backpack connect --no-browser" against fake with a
+// standard input that never gives a line, waits for the authorization URL
+// and returns it, with the channel of the command's exit status and its
+// outputs.
+func startConnect(t *testing.T, fake *fakebackpack.Provider) (authURL string, done chan int, out, errOut *lockedBuffer) {
+	t.Helper()
+	inR, inW := io.Pipe()
+	t.Cleanup(func() { inW.Close() })
+	out, errOut = &lockedBuffer{}, &lockedBuffer{}
+	done = make(chan int, 1)
 	go func() {
-		done <- Main([]string{"backpack", "connect", "--no-browser", fake.URL()}, IO{In: inR, Out: &out, Err: &errOut})
+		done <- Main([]string{"backpack", "connect", "--no-browser", fake.URL()}, IO{In: inR, Out: out, Err: errOut})
 	}()
-	var authURL string
 	for authURL == "" {
 		select {
 		case c := <-done:
@@ -453,6 +454,14 @@ func TestBackpackConnectThroughListener(t *testing.T) {
 			}
 		}
 	}
+	return authURL, done, out, errOut
+}
+
+func TestBackpackConnectThroughListener(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(configDirEnv, dir)
+	fake := fakebackpack.New(t, fakebackpack.Options{})
+	authURL, done, out, errOut := startConnect(t, fake)
 	redirect := fake.Authorize(authURL)
 	if !strings.HasPrefix(redirect, "http://127.0.0.1:") {
 		t.Fatalf("redirect %q is not to the loopback listener", redirect)
@@ -716,26 +725,7 @@ func TestBackpackListenerIgnoresAForeignState(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(configDirEnv, dir)
 	fake := fakebackpack.New(t, fakebackpack.Options{})
-	inR, inW := io.Pipe() // standard input that never gives a line
-	defer inW.Close()
-	var out, errOut lockedBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Main([]string{"backpack", "connect", "--no-browser", fake.URL()}, IO{In: inR, Out: &out, Err: &errOut})
-	}()
-	var authURL string
-	for authURL == "" {
-		select {
-		case c := <-done:
-			t.Fatalf("connect ended early with %d: %s", c, errOut.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-		for _, line := range strings.Split(errOut.String(), "\n") {
-			if strings.HasPrefix(line, fake.URL()+"/oauth/authorize?") {
-				authURL = line
-			}
-		}
-	}
+	authURL, done, _, errOut := startConnect(t, fake)
 	redirect := fake.Authorize(authURL)
 	u, err := url.Parse(redirect)
 	if err != nil {
