@@ -91,9 +91,14 @@ func (c *Client) apiOrigins() []string {
 	return out
 }
 
-// origin is u's scheme and host, lower-cased.
+// origin is u's scheme and host, lower-cased, without the scheme's
+// default port (https://b.example:443 is https://b.example).
 func origin(u *url.URL) string {
-	return strings.ToLower(u.Scheme + "://" + u.Host)
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if port := u.Port(); (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		host = strings.TrimSuffix(host, ":"+port)
+	}
+	return scheme + "://" + host
 }
 
 // bearerTransport adds the access token to requests for the backpack's
