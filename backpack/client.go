@@ -200,10 +200,14 @@ func (c *Client) Push(ctx context.Context, p *payload.Payload) (*PushOutcome, er
 	}
 	maxWait := c.maxWait()
 	var out *PushOutcome
-	err = c.withRefresh(ctx, func(hc *http.Client) (bool, error) {
-		var err error
-		out, err = Push(ctx, hc, api, base, p, hosted, maxWait)
-		return err == nil && out.Result == Refused && out.HTTPStatus == http.StatusUnauthorized, err
+	// The push's own throttling is Push's; withThrottle waits for a
+	// throttled token refresh.
+	err = c.withThrottle(ctx, func() error {
+		return c.withRefresh(ctx, func(hc *http.Client) (bool, error) {
+			var err error
+			out, err = Push(ctx, hc, api, base, p, hosted, maxWait)
+			return err == nil && out.Result == Refused && out.HTTPStatus == http.StatusUnauthorized, err
+		})
 	})
 	var te *TokenError
 	if errors.As(err, &te) {
@@ -231,14 +235,23 @@ func (c *Client) maxWait() time.Duration {
 	return c.MaxWait
 }
 
-// withThrottle runs call; when the backpack answered 429 or 503 with a
-// Retry-After of at most maxWait, it waits that long and runs call again,
-// up to MaxTries runs in all (as Push does for each push).
+// withThrottle is RetryThrottled with c's MaxWait.
 func (c *Client) withThrottle(ctx context.Context, call func() error) error {
+	return RetryThrottled(ctx, c.maxWait(), call)
+}
+
+// RetryThrottled runs call; when its error says the provider answered 429
+// or 503 with a Retry-After of at most maxWait (a *ListError,
+// *ProfileError, *RegistrationError or *TokenError whose Throttle asked
+// for it), it waits that long and runs call again, up to MaxTries runs in
+// all, as Push does for each push. Client uses it for every call; a
+// caller of Register, Exchange or Revoke can use it around them (a
+// throttled request was not processed, so it may be sent again).
+func RetryThrottled(ctx context.Context, maxWait time.Duration, call func() error) error {
 	for try := 1; ; try++ {
 		err := call()
 		th, ok := throttleIn(err)
-		if !ok || !th.Asked || th.Wait > c.maxWait() || try >= MaxTries {
+		if !ok || !th.Asked || th.Wait > maxWait || try >= MaxTries {
 			return err
 		}
 		timer := time.NewTimer(th.Wait)
@@ -251,15 +264,23 @@ func (c *Client) withThrottle(ctx context.Context, call func() error) error {
 	}
 }
 
-// throttleIn is the Throttle of a listing's or profile call's error.
+// throttleIn is the Throttle of an error from a backpack call.
 func throttleIn(err error) (Throttle, bool) {
-	var le *ListError
-	var pe *ProfileError
+	var (
+		le *ListError
+		pe *ProfileError
+		re *RegistrationError
+		te *TokenError
+	)
 	switch {
 	case errors.As(err, &le):
 		return le.Throttle, true
 	case errors.As(err, &pe):
 		return pe.Throttle, true
+	case errors.As(err, &re):
+		return re.Throttle, true
+	case errors.As(err, &te):
+		return te.Throttle, true
 	}
 	return Throttle{}, false
 }
@@ -389,8 +410,8 @@ func (c *Client) profiles(ctx context.Context, call func(hc *http.Client, api AP
 }
 
 // Revoke asks the provider to revoke the connection's tokens (see the
-// package function Revoke). The caller then deletes the connection from
-// its store.
+// package function Revoke), waiting for a throttled answer as List does.
+// The caller then deletes the connection from its store.
 func (c *Client) Revoke(ctx context.Context) error {
-	return Revoke(ctx, c.base(), c.Conn)
+	return c.withThrottle(ctx, func() error { return Revoke(ctx, c.base(), c.Conn) })
 }

@@ -498,3 +498,33 @@ func TestClientExpiredWithoutRefreshTokenAsksToReconnect(t *testing.T) {
 		t.Errorf("%d pushes sent with an expired token", n)
 	}
 }
+
+func TestRetryThrottled(t *testing.T) {
+	ctx := context.Background()
+	throttled := func(wait time.Duration) error {
+		return &backpack.RegistrationError{URL: "u", HTTPCode: 429, Throttle: backpack.Throttle{Asked: true, Wait: wait}}
+	}
+	for _, c := range []struct {
+		name      string
+		errs      []error // what each call returns; the last one repeats
+		maxWait   time.Duration
+		wantCalls int
+		wantErr   bool
+	}{
+		{"throttled twice, then through", []error{throttled(0), throttled(0), nil}, time.Second, 3, false},
+		{"throttled beyond MaxTries", []error{throttled(0)}, time.Second, backpack.MaxTries, true},
+		{"a wait longer than allowed", []error{throttled(time.Hour)}, time.Second, 1, true},
+		{"no Retry-After", []error{&backpack.TokenError{Op: "exchange", HTTPCode: 429}}, time.Second, 1, true},
+		{"another error", []error{errors.New("no")}, time.Second, 1, true},
+		{"a throttled token request", []error{&backpack.TokenError{Op: "exchange", HTTPCode: 429, Throttle: backpack.Throttle{Asked: true}}, nil}, 0, 2, false},
+	} {
+		calls := 0
+		err := backpack.RetryThrottled(ctx, c.maxWait, func() error {
+			calls++
+			return c.errs[min(calls, len(c.errs))-1]
+		})
+		if calls != c.wantCalls || (err != nil) != c.wantErr {
+			t.Errorf("%s: %d calls, err %v; want %d calls, error %v", c.name, calls, err, c.wantCalls, c.wantErr)
+		}
+	}
+}

@@ -56,10 +56,11 @@ func (r Registration) GoString() string { return r.String() }
 // RegistrationError is a provider that did not register badgebake.
 type RegistrationError struct {
 	URL         string
-	HTTPCode    int    // 0 when the request failed before an answer
-	Code        string // the provider's "error", e.g. invalid_redirect_uri
-	Description string // the provider's error_description
-	Err         error  // the transport's error, when there was no answer
+	HTTPCode    int      // 0 when the request failed before an answer
+	Code        string   // the provider's "error", e.g. invalid_redirect_uri
+	Description string   // the provider's error_description
+	Err         error    // the transport's error, when there was no answer
+	Throttle    Throttle // a 429 or 503 with a Retry-After: the wait asked for
 }
 
 func (e *RegistrationError) Error() string {
@@ -77,7 +78,7 @@ func (e *RegistrationError) Error() string {
 	if e.Description != "" {
 		fmt.Fprintf(&b, ": %s", e.Description)
 	}
-	return b.String()
+	return e.Throttle.describe(b.String())
 }
 
 func (e *RegistrationError) Unwrap() error { return e.Err }
@@ -150,7 +151,7 @@ func Register(ctx context.Context, hc *http.Client, p *Provider, meta ClientMeta
 	jsonErr := json.Unmarshal(raw, &answer)
 	if resp.StatusCode != http.StatusCreated {
 		return nil, &RegistrationError{URL: p.Registration, HTTPCode: resp.StatusCode,
-			Code: oneLine(answer.Error), Description: oneLine(answer.Description)}
+			Code: oneLine(answer.Error), Description: oneLine(answer.Description), Throttle: throttleOf(resp)}
 	}
 	if jsonErr != nil || answer.ClientID == "" {
 		return nil, &RegistrationError{URL: p.Registration, HTTPCode: resp.StatusCode,
@@ -215,10 +216,11 @@ func NewAuthorization(cfg *oauth2.Config) (*Authorization, error) {
 type TokenError struct {
 	Op          string // "exchange", "refresh" or "revoke"
 	URL         string
-	HTTPCode    int    // 0 when there was no answer
-	Code        string // the provider's "error", e.g. invalid_grant
-	Description string // the provider's error_description
-	Err         error  // the transport's error, when there was no answer
+	HTTPCode    int      // 0 when there was no answer
+	Code        string   // the provider's "error", e.g. invalid_grant
+	Description string   // the provider's error_description
+	Err         error    // the transport's error, when there was no answer
+	Throttle    Throttle // a 429 or 503 with a Retry-After: the wait asked for
 }
 
 func (e *TokenError) Error() string {
@@ -238,7 +240,7 @@ func (e *TokenError) Error() string {
 	if e.Reconnect() {
 		b.WriteString(": connect to the backpack again")
 	}
-	return b.String()
+	return e.Throttle.describe(b.String())
 }
 
 // Reconnect reports whether the provider refused the grant itself, so
@@ -261,6 +263,7 @@ func tokenError(op, tokenURL string, err error) error {
 		te := &TokenError{Op: op, URL: tokenURL, Code: oneLine(re.ErrorCode), Description: oneLine(re.ErrorDescription)}
 		if re.Response != nil {
 			te.HTTPCode = re.Response.StatusCode
+			te.Throttle = throttleOf(re.Response)
 		}
 		return te
 	}
@@ -363,5 +366,5 @@ func Revoke(ctx context.Context, hc *http.Client, c *Connection) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxDiscoveryBody))
 	json.Unmarshal(raw, &answer)
 	return &TokenError{Op: "revoke", URL: p.Revocation, HTTPCode: resp.StatusCode,
-		Code: oneLine(answer.Error), Description: oneLine(answer.Description)}
+		Code: oneLine(answer.Error), Description: oneLine(answer.Description), Throttle: throttleOf(resp)}
 }

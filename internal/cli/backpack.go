@@ -27,6 +27,7 @@ import (
 	"github.com/badgebake/badgebake/unbake"
 	"github.com/badgebake/badgebake/verify"
 	"github.com/spf13/cobra"
+	"golang.org/x/oauth2"
 )
 
 // configDirEnv overrides the folder of backpacks.json (tests, CI, several
@@ -160,7 +161,7 @@ type connectOptions struct {
 	name, clientID, clientSecret, redirectURI string
 	noBrowser                                 bool
 	port                                      int
-	timeout                                   time.Duration
+	timeout, maxWait                          time.Duration
 }
 
 func newBackpackConnectCmd(streams IO) *cobra.Command {
@@ -191,6 +192,7 @@ redirect URL (for a browser on another machine, or CI).`,
 	f.StringVar(&o.redirectURI, "redirect-uri", "", "registered redirect `URI` to use instead of the loopback listener's (paste the URL it lands on)")
 	f.IntVar(&o.port, "port", 0, "port of the loopback listener (default: one the system picks)")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	addMaxWaitFlag(cmd, &o.maxWait, "registration or token request")
 	return cmd
 }
 
@@ -238,7 +240,10 @@ func runConnect(ctx context.Context, streams IO, o *connectOptions, providerURL 
 	if o.clientID != "" {
 		reg = &backpack.Registration{ClientID: o.clientID, ClientSecret: o.clientSecret}
 	} else {
-		reg, err = backpack.Register(ctx, hc, p, clientMetadata(redirectURI))
+		err = backpack.RetryThrottled(ctx, o.maxWait, func() (err error) {
+			reg, err = backpack.Register(ctx, hc, p, clientMetadata(redirectURI))
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("%w (register badgebake with the provider by hand and give --client-id and --client-secret, or use --redirect-uri with an HTTPS page the provider accepts)", err)
 		}
@@ -261,7 +266,11 @@ func runConnect(ctx context.Context, streams IO, o *connectOptions, providerURL 
 	if err != nil {
 		return err
 	}
-	tok, err := backpack.Exchange(backpack.WithHTTPClient(ctx, hc), cfg, code, auth)
+	var tok *oauth2.Token
+	err = backpack.RetryThrottled(ctx, o.maxWait, func() (err error) {
+		tok, err = backpack.Exchange(backpack.WithHTTPClient(ctx, hc), cfg, code, auth)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -640,7 +649,7 @@ func runBackpackBadges(ctx context.Context, streams IO, o *listOptions) error {
 }
 
 func newBackpackDisconnectCmd(streams IO) *cobra.Command {
-	var timeout time.Duration
+	var timeout, maxWait time.Duration
 	cmd := &cobra.Command{
 		Use: "disconnect [NAME]",
 		Example: `  badgebake backpack disconnect
@@ -660,6 +669,7 @@ func newBackpackDisconnectCmd(streams IO) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			setMaxWait(client, maxWait)
 			conn := client.Conn
 			if err := client.Revoke(ctx); err != nil {
 				fmt.Fprintf(streams.Err, "badgebake: warning: the provider did not revoke the token: %v\n", err)
@@ -672,6 +682,7 @@ func newBackpackDisconnectCmd(streams IO) *cobra.Command {
 		},
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	addMaxWaitFlag(cmd, &maxWait, "revocation")
 	return cmd
 }
 

@@ -93,6 +93,8 @@ type Provider struct {
 	denyNext      string // error code for the next authorization
 	refuseRefresh bool
 	unauthOnce    bool
+	oauthThrottle int    // the next requests to the OAuth endpoints answer 429
+	oauthRetry    string // with this Retry-After
 	tokenRequests []url.Values
 
 	// The built-in API's state (Options.API).
@@ -134,10 +136,10 @@ func New(t testing.TB, opts Options) *Provider {
 	if !opts.No30 {
 		p.mux.HandleFunc("GET /ims/ob/v3p0/discovery", p.discovery)
 	}
-	p.mux.HandleFunc("POST /oauth/register", p.register)
+	p.mux.HandleFunc("POST /oauth/register", p.oauthThrottled(p.register))
 	p.mux.HandleFunc("GET /oauth/authorize", p.authorizeHTTP)
-	p.mux.HandleFunc("POST /oauth/token", p.token)
-	p.mux.HandleFunc("POST /oauth/revoke", p.revoke)
+	p.mux.HandleFunc("POST /oauth/token", p.oauthThrottled(p.token))
+	p.mux.HandleFunc("POST /oauth/revoke", p.oauthThrottled(p.revoke))
 	if opts.API {
 		p.serveAPI()
 	}
@@ -237,6 +239,34 @@ func (p *Provider) ExpireAccessTokens() {
 	defer p.mu.Unlock()
 	for k := range p.access {
 		p.access[k] = time.Time{}
+	}
+}
+
+// ThrottleOAuth makes the next n requests to the registration, token and
+// revocation endpoints answer 429 Too Many Requests with Retry-After:
+// retryAfter (none when it is ""), before looking at them.
+func (p *Provider) ThrottleOAuth(n int, retryAfter string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.oauthThrottle, p.oauthRetry = n, retryAfter
+}
+
+func (p *Provider) oauthThrottled(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		throttled := p.oauthThrottle > 0
+		if throttled {
+			p.oauthThrottle--
+			if p.oauthRetry != "" {
+				w.Header().Set("Retry-After", p.oauthRetry)
+			}
+		}
+		p.mu.Unlock()
+		if throttled {
+			oauthError(w, http.StatusTooManyRequests, "slow_down", "too many requests")
+			return
+		}
+		h(w, r)
 	}
 }
 

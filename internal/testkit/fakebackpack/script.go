@@ -54,6 +54,8 @@ import (
 //	fakebackpack throttle N RETRY_AFTER [HTTP_STATUS]
 //	                                      the next N API requests answer 429 (or HTTP_STATUS) with
 //	                                      Retry-After: RETRY_AFTER (none when it is '')
+//	fakebackpack throttle-oauth N RETRY_AFTER
+//	                                      the next N registration, token and revocation requests answer 429
 //	fakebackpack refuse STATUS_TEXT [ERROR...]
 //	                                      refuse every push (one ERROR: a string, several: Badgr's array)
 //	fakebackpack accept                   stop refusing pushes
@@ -184,6 +186,13 @@ func scriptControl(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("fakebackpack throttle: %v", err)
 		}
 		p.ThrottleWith(status, n, args[2])
+	case "throttle-oauth":
+		want(2, "N RETRY_AFTER")
+		n, err := strconv.Atoi(args[1])
+		if err != nil {
+			ts.Fatalf("fakebackpack throttle-oauth: %v", err)
+		}
+		p.ThrottleOAuth(n, args[2])
 	case "refuse":
 		if len(args) < 2 || args[1] == "" {
 			ts.Fatalf("usage: fakebackpack refuse STATUS_TEXT [ERROR...]")
