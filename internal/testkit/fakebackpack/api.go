@@ -120,13 +120,7 @@ func (p *Provider) answerAPI(w http.ResponseWriter, r *http.Request, body []byte
 		return http.StatusUnauthorized, nil, ""
 	}
 	p.mu.Lock()
-	throttled, status := p.throttle > 0, p.throttleStatus
-	if throttled {
-		p.throttle--
-		if p.retryAfter != "" {
-			w.Header().Set("Retry-After", p.retryAfter)
-		}
-	}
+	throttled, status := takeThrottle(w, &p.throttle, p.retryAfter), p.throttleStatus
 	p.mu.Unlock()
 	if throttled {
 		return status, nil, ""

@@ -251,16 +251,23 @@ func (p *Provider) ThrottleOAuth(n int, retryAfter string) {
 	p.oauthThrottle, p.oauthRetry = n, retryAfter
 }
 
+// takeThrottle spends one of the *n throttled answers left, if any, and
+// sets its Retry-After (none when retryAfter is ""). p.mu is held.
+func takeThrottle(w http.ResponseWriter, n *int, retryAfter string) bool {
+	if *n <= 0 {
+		return false
+	}
+	*n--
+	if retryAfter != "" {
+		w.Header().Set("Retry-After", retryAfter)
+	}
+	return true
+}
+
 func (p *Provider) oauthThrottled(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
-		throttled := p.oauthThrottle > 0
-		if throttled {
-			p.oauthThrottle--
-			if p.oauthRetry != "" {
-				w.Header().Set("Retry-After", p.oauthRetry)
-			}
-		}
+		throttled := takeThrottle(w, &p.oauthThrottle, p.oauthRetry)
 		p.mu.Unlock()
 		if throttled {
 			oauthError(w, http.StatusTooManyRequests, "slow_down", "too many requests")
