@@ -59,8 +59,10 @@ func backpackHTTPClient(timeout time.Duration) *http.Client {
 }
 
 // openBackpack loads the connection called name (or the only one) and
-// returns a client for it that keeps refreshed tokens in the store.
-func openBackpack(ctx context.Context, name string, timeout time.Duration) (*backpack.Client, error) {
+// returns a client for it that keeps refreshed tokens in the store, with
+// --timeout and --max-wait (0 waits for nothing; the client's own 0 means
+// its default).
+func openBackpack(ctx context.Context, name string, timeout, maxWait time.Duration) (*backpack.Client, error) {
 	store, err := backpackStore()
 	if err != nil {
 		return nil, err
@@ -69,7 +71,12 @@ func openBackpack(ctx context.Context, name string, timeout time.Duration) (*bac
 	if err != nil {
 		return nil, err
 	}
-	return backpack.NewClient(conn, store, backpackHTTPClient(timeout)), nil
+	client := backpack.NewClient(conn, store, backpackHTTPClient(timeout))
+	client.MaxWait = maxWait
+	if maxWait <= 0 {
+		client.MaxWait = -1
+	}
+	return client, nil
 }
 
 // addMaxWaitFlag adds --max-wait: the longest Retry-After of a throttled
@@ -79,13 +86,15 @@ func addMaxWaitFlag(cmd *cobra.Command, d *time.Duration, what string) {
 		"longest Retry-After waited for before retrying a throttled "+what+" (at most "+strconv.Itoa(backpack.MaxTries)+" tries)")
 }
 
-// setMaxWait gives client the --max-wait: 0 waits for nothing (the
-// client's own 0 means its default).
-func setMaxWait(client *backpack.Client, d time.Duration) {
-	client.MaxWait = d
-	if d <= 0 {
-		client.MaxWait = -1
-	}
+// addTimeoutFlag adds --timeout, as networkOptions does for the commands
+// that verify.
+func addTimeoutFlag(cmd *cobra.Command, d *time.Duration) {
+	cmd.Flags().DurationVar(d, "timeout", 30*time.Second, "time limit for each HTTP request")
+}
+
+// addBackpackFlag adds --backpack, the connection to use.
+func addBackpackFlag(cmd *cobra.Command, name *string) {
+	cmd.Flags().StringVar(name, "backpack", "", "connection `NAME` (default: the only one)")
 }
 
 // reconnectHint adds what to do to an error that only a new connection
@@ -191,7 +200,7 @@ redirect URL (for a browser on another machine, or CI).`,
 	f.BoolVar(&o.noBrowser, "no-browser", false, "do not open a browser")
 	f.StringVar(&o.redirectURI, "redirect-uri", "", "registered redirect `URI` to use instead of the loopback listener's (paste the URL it lands on)")
 	f.IntVar(&o.port, "port", 0, "port of the loopback listener (default: one the system picks)")
-	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	addTimeoutFlag(cmd, &o.timeout)
 	addMaxWaitFlag(cmd, &o.maxWait, "registration or token request")
 	return cmd
 }
@@ -439,7 +448,7 @@ refused, failed or is not a badge, 2 when nothing could be tried.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.backpack, "backpack", "", "connection `NAME` (default: the only one)")
+	addBackpackFlag(cmd, &o.backpack)
 	f.BoolVar(&o.json, "json", false, "print one JSON object per input")
 	addMaxWaitFlag(cmd, &o.maxWait, "push")
 	f.BoolVar(&o.verify, "verify", false, "verify each badge here first and push only valid ones (by default the backpack alone verifies)")
@@ -463,11 +472,10 @@ func runPush(ctx context.Context, streams IO, o *pushOptions, inputs []string) e
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	client, err := openBackpack(ctx, o.backpack, o.net.timeout)
+	client, err := openBackpack(ctx, o.backpack, o.net.timeout, o.maxWait)
 	if err != nil {
 		return err
 	}
-	setMaxWait(client, o.maxWait)
 	var v *verify.Verifier
 	if o.verify {
 		if v, err = o.net.verifier(streams.Err, nil); err != nil {
@@ -605,10 +613,10 @@ func newBackpackListCmd(streams IO) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.backpack, "backpack", "", "connection `NAME` (default: the only one)")
+	addBackpackFlag(cmd, &o.backpack)
 	f.StringVar(&o.since, "since", "", "only badges issued since `T` (RFC 3339)")
 	f.BoolVar(&o.json, "json", false, "print one JSON object per badge")
-	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	addTimeoutFlag(cmd, &o.timeout)
 	addMaxWaitFlag(cmd, &o.maxWait, "listing")
 	return cmd
 }
@@ -625,11 +633,10 @@ func runBackpackBadges(ctx context.Context, streams IO, o *listOptions) error {
 		}
 		since = t
 	}
-	client, err := openBackpack(ctx, o.backpack, o.timeout)
+	client, err := openBackpack(ctx, o.backpack, o.timeout, o.maxWait)
 	if err != nil {
 		return err
 	}
-	setMaxWait(client, o.maxWait)
 	badges, listErr := client.List(ctx, since)
 	enc := json.NewEncoder(streams.Out)
 	for _, b := range badges {
@@ -665,11 +672,10 @@ func newBackpackDisconnectCmd(streams IO) *cobra.Command {
 			if len(args) == 1 {
 				name = args[0]
 			}
-			client, err := openBackpack(ctx, name, timeout)
+			client, err := openBackpack(ctx, name, timeout, maxWait)
 			if err != nil {
 				return err
 			}
-			setMaxWait(client, maxWait)
 			conn := client.Conn
 			if err := client.Revoke(ctx); err != nil {
 				fmt.Fprintf(streams.Err, "badgebake: warning: the provider did not revoke the token: %v\n", err)
@@ -681,7 +687,7 @@ func newBackpackDisconnectCmd(streams IO) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	addTimeoutFlag(cmd, &timeout)
 	addMaxWaitFlag(cmd, &maxWait, "revocation")
 	return cmd
 }
@@ -710,10 +716,10 @@ offered). --add-email adds an address to it (2.1: POST /profile; 3.0: PUT
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.backpack, "backpack", "", "connection `NAME` (default: the only one)")
+	addBackpackFlag(cmd, &o.backpack)
 	f.BoolVar(&o.json, "json", false, "print one JSON object per API")
 	f.StringVar(&o.addEmail, "add-email", "", "add the email address `E` to the profile")
-	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+	addTimeoutFlag(cmd, &o.timeout)
 	addMaxWaitFlag(cmd, &o.maxWait, "call")
 	return cmd
 }
@@ -722,11 +728,10 @@ func runBackpackProfile(ctx context.Context, streams IO, o *profileOptions) erro
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	client, err := openBackpack(ctx, o.backpack, o.timeout)
+	client, err := openBackpack(ctx, o.backpack, o.timeout, o.maxWait)
 	if err != nil {
 		return err
 	}
-	setMaxWait(client, o.maxWait)
 	var profiles []backpack.APIProfile
 	if o.addEmail != "" {
 		profiles, err = client.AddEmail(ctx, o.addEmail)
