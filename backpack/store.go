@@ -155,15 +155,7 @@ func (s *FileStore) write(f *storeFile) error {
 	if err != nil {
 		return &StoreError{Path: s.path, Reason: "cannot encode", Err: err}
 	}
-	out, err := atomicfile.Create(s.path, 0o600)
-	if err != nil {
-		return &StoreError{Path: s.path, Reason: "cannot write", Err: unwrapPathError(err)}
-	}
-	defer out.Abort()
-	if _, err := out.Write(append(data, '\n')); err != nil {
-		return &StoreError{Path: s.path, Reason: "cannot write", Err: unwrapPathError(err)}
-	}
-	if err := out.Commit(); err != nil {
+	if err := atomicfile.WriteFile(s.path, append(data, '\n'), 0o600); err != nil {
 		return &StoreError{Path: s.path, Reason: "cannot write", Err: unwrapPathError(err)}
 	}
 	return nil

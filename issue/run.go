@@ -672,17 +672,7 @@ func (e *VerifyError) Error() string {
 	return "the baked badge does not verify: " + strings.Join(e.Problems, "; ")
 }
 
-func writeFile(path string, data []byte) error {
-	f, err := atomicfile.Create(path, 0o644)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	return f.Commit()
-}
+func writeFile(path string, data []byte) error { return atomicfile.WriteFile(path, data, 0o644) }
 
 func recipientHash(email string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(email)))

@@ -86,3 +86,17 @@ func CreateTemp() (*File, error) {
 	}
 	return &File{File: f, path: "", perm: 0o600}, nil
 }
+
+// WriteFile writes data to path atomically (Create, Write, Commit; Abort
+// on failure), as os.WriteFile would but never leaving half a file.
+func WriteFile(path string, data []byte, perm os.FileMode) error {
+	f, err := Create(path, perm)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	return f.Commit()
+}

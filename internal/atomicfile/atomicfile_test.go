@@ -69,3 +69,24 @@ func assertOnlyFiles(t *testing.T, dir string, want ...string) {
 		}
 	}
 }
+
+func TestWriteFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.json")
+	if err := WriteFile(path, []byte("one"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, []byte("two"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	fi, _ := os.Stat(path)
+	if err != nil || string(b) != "two" || fi.Mode().Perm() != 0o600 {
+		t.Errorf("read %q, %v, mode %v; want \"two\", the first write's mode 0600 kept", b, err, fi.Mode().Perm())
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("%d files in the folder, want 1 (no temporary left)", len(entries))
+	}
+	if err := WriteFile(filepath.Join(path, "sub"), []byte("x"), 0o644); err == nil {
+		t.Error("writing under a file succeeded")
+	}
+}

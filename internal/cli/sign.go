@@ -166,15 +166,7 @@ func runSign(ctx context.Context, streams IO, o *signOptions, arg string) error 
 		}
 	} else {
 		target = o.output
-		f, err := atomicfile.Create(o.output, 0o644)
-		if err != nil {
-			return err
-		}
-		defer f.Abort()
-		if _, err := f.Write(out); err != nil {
-			return err
-		}
-		if err := f.Commit(); err != nil {
+		if err := atomicfile.WriteFile(o.output, out, 0o644); err != nil {
 			return err
 		}
 	}

@@ -28,15 +28,7 @@ func WriteNew(path string, data []byte, perm os.FileMode) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	f, err := atomicfile.Create(path, perm)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
 	// The temporary file is created 0600 and chmod'ed on Commit, so the
 	// key is never readable by others, not even for a moment.
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	return f.Commit()
+	return atomicfile.WriteFile(path, data, perm)
 }
