@@ -35,8 +35,9 @@ type Client struct {
 	// caller then saves Conn itself).
 	Store TokenStore
 	// HTTP sends every request, token requests included: the proxy, trust
-	// roots, timeouts and size limits are its. nil: http.DefaultClient.
-	// badgebake passes fetch.Client's HTTPClient.
+	// roots and timeouts are its (the package caps each answer it reads
+	// itself too). nil: http.DefaultClient. badgebake passes
+	// fetch.Client's HTTPClient.
 	HTTP *http.Client
 	// MaxWait is the longest Retry-After Push waits for before trying
 	// again; 0 means DefaultMaxWait, and a negative value waits for none

@@ -180,11 +180,7 @@ func fetchDocument(ctx context.Context, hc *http.Client, raw string, v any) erro
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err
-		}
-		return err
+		return transportCause(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -272,16 +272,19 @@ func tokenError(op, tokenURL string, err error) error {
 	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
-		return &TokenError{Op: op, URL: tokenURL, Err: uerr.Err}
+		return &TokenError{Op: op, URL: tokenURL, Err: transportCause(err)}
 	}
 	// oauth2's own messages (e.g. "server response missing access_token")
 	// hold no secret.
 	return &TokenError{Op: op, URL: tokenURL, Err: errors.New(strings.TrimPrefix(err.Error(), "oauth2: "))}
 }
 
+// transportCause is the network error inside the *url.Error an
+// http.Client returns, without the method and URL it puts first: the same
+// words whichever endpoint it was.
 func transportCause(err error) error {
 	var uerr *url.Error
-	if errors.As(err, &uerr) {
+	if errors.As(err, &uerr) && uerr.Err != nil {
 		return uerr.Err
 	}
 	return err

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -236,14 +234,13 @@ func pushOnce(hc *http.Client, api API, req *http.Request) (out *PushOutcome, wa
 	code := resp.StatusCode
 	switch {
 	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
-		ra := resp.Header.Get("Retry-After")
-		d, ok := ParseRetryAfter(ra, time.Now())
-		if !ok {
+		th := throttleOf(resp)
+		if !th.Asked {
 			out.Message = fmt.Sprintf("the backpack is busy (HTTP %d) and did not say how long to wait", code)
 			return out, -1
 		}
-		out.Message = fmt.Sprintf("the backpack is busy (HTTP %d) and asked to wait %s", code, d)
-		return out, d
+		out.Message = fmt.Sprintf("the backpack is busy (HTTP %d) and asked to wait %s", code, th.Wait)
+		return out, th.Wait
 	case code == http.StatusUnauthorized:
 		out.Result = Refused
 		if s := strings.ToUpper(status.StatusText); s != "PERMISSION_DENIED" && s != "FORBIDDEN" {
@@ -284,12 +281,5 @@ func pushOnce(hc *http.Client, api API, req *http.Request) (out *PushOutcome, wa
 	return out, -1
 }
 
-// describeTransportError words a network error without the method and
-// URL *url.Error puts first: the same words whichever endpoint it was.
-func describeTransportError(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Err != nil {
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
+// describeTransportError is transportCause's words.
+func describeTransportError(err error) string { return transportCause(err).Error() }

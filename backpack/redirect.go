@@ -1,11 +1,12 @@
 package backpack
 
 import (
+	"crypto/subtle"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/badgebake/badgebake/errkind"
+	"github.com/badgebake/badgebake/internal/textin"
 )
 
 // StateError is a redirect whose state is not the authorization's: it
@@ -87,7 +88,7 @@ func ParseRedirect(raw string, want *Authorization) (code string, err error) {
 	if state == "" {
 		return "", &StateError{Missing: true}
 	}
-	if want == nil || want.State == "" || !constantTimeEqual(state, want.State) {
+	if want == nil || want.State == "" || subtle.ConstantTimeCompare([]byte(state), []byte(want.State)) != 1 {
 		return "", &StateError{}
 	}
 	if e := q.Get("error"); e != "" {
@@ -100,30 +101,9 @@ func ParseRedirect(raw string, want *Authorization) (code string, err error) {
 	return code, nil
 }
 
-func constantTimeEqual(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	var v byte
-	for i := 0; i < len(a); i++ {
-		v |= a[i] ^ b[i]
-	}
-	return v == 0
-}
-
-// oneLine keeps a provider's text to one line of at most 300 oneLine
-// characters: it ends up on a terminal.
-func oneLine(s string) string {
-	s = plainText(s)
-	if len(s) <= 300 {
-		return s
-	}
-	cut := 300
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// oneLine keeps a provider's text to one line of at most 300 bytes
+// (cut on a character boundary): it ends up on a terminal.
+func oneLine(s string) string { return textin.Clip(plainText(s), 300) }
 
 // plainText is s with every control character (C0, DEL, C1) replaced by a
 // space: text from a provider, shown on a terminal, can then neither

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -586,7 +585,7 @@ func readPushInput(streams IO, input string) (*payload.Payload, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r, uerr := unbake.Unbake(bytes.NewReader(data), nil); uerr == nil && r.Parsed != nil {
+	if r, uerr := unbake.Bytes(data, nil); uerr == nil && r.Parsed != nil {
 		return r.Parsed, nil
 	}
 	return payload.Parse(data)

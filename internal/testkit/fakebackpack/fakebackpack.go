@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -447,7 +448,7 @@ func (p *Provider) authorize(q url.Values) string {
 // port, as RFC 8252 §7.3 asks of authorization servers (a client given
 // by hand cannot know its listener's port in advance).
 func redirectAllowed(registered []string, redirect string) bool {
-	if contains(registered, redirect) {
+	if slices.Contains(registered, redirect) {
 		return true
 	}
 	u, err := url.Parse(redirect)
@@ -455,16 +456,7 @@ func redirectAllowed(registered []string, redirect string) bool {
 		return false
 	}
 	u.Host = u.Hostname()
-	return contains(registered, u.String())
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(registered, u.String())
 }
 
 func oauthError(w http.ResponseWriter, status int, code, description string) {
