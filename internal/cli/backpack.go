@@ -575,13 +575,7 @@ func readPushInput(streams IO, input string) (*payload.Payload, error) {
 	if isURL(input) {
 		return payload.Parse([]byte(input))
 	}
-	var data []byte
-	var err error
-	if input == "-" {
-		data, err = io.ReadAll(streams.In)
-	} else {
-		data, err = os.ReadFile(input)
-	}
+	data, err := readInputLimited(streams, input)
 	if err != nil {
 		return nil, err
 	}

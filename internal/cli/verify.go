@@ -218,6 +218,24 @@ func newVerifyCmd(streams IO) *cobra.Command {
 // maxInput bounds an input file.
 const maxInput = 32 << 20
 
+// readInputLimited reads the file arg ("-": standard input), refusing one
+// larger than maxInput.
+func readInputLimited(streams IO, arg string) ([]byte, error) {
+	r, err := openInput(streams, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err != nil {
+		return nil, inFile(arg, err)
+	}
+	if len(b) > maxInput {
+		return nil, errkind.Mark(errkind.BadInput, fmt.Errorf("%s: larger than %d MiB", displayName(arg), maxInput>>20))
+	}
+	return b, nil
+}
+
 func runVerify(ctx context.Context, streams IO, o *verifyOptions, args []string) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -300,20 +318,12 @@ func readVerifyInput(streams IO, o *verifyOptions, args []string) (verify.Input,
 	if strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
 		return verify.Input{Data: []byte(arg)}, nil
 	}
-	r, err := openInput(streams, arg)
+	b, err := readInputLimited(streams, arg)
 	if err != nil {
 		if os.IsNotExist(err) && (strings.HasPrefix(strings.TrimSpace(arg), "{") || strings.Count(arg, ".") == 2) {
 			return verify.Input{}, usagef("%q is not a file; to verify JSON or a JWS given on the command line, use --data", clipArg(arg))
 		}
 		return verify.Input{}, err
-	}
-	defer r.Close()
-	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
-	if err != nil {
-		return verify.Input{}, inFile(arg, err)
-	}
-	if len(b) > maxInput {
-		return verify.Input{}, errkind.Mark(errkind.BadInput, fmt.Errorf("%s: larger than %d MiB", displayName(arg), maxInput>>20))
 	}
 	if len(strings.TrimSpace(string(b))) == 0 {
 		return verify.Input{}, errkind.Mark(errkind.BadInput, fmt.Errorf("%s: empty file", displayName(arg)))
