@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/badgebake/badgebake/errkind"
+	"github.com/badgebake/badgebake/ledger"
 	"github.com/badgebake/badgebake/payload"
 	"github.com/badgebake/badgebake/verify"
 )
@@ -54,37 +55,18 @@ type Ledger interface {
 	MaxIndex(ctx context.Context, listURL string) (int, error)
 }
 
-// Reservation is what Ledger.Reserve records.
-type Reservation struct {
-	RowKey        string
-	CredentialID  string
-	RecipientHash string // "sha256$" + hex of the recipient's email, unsalted
-	StatusListURL string // the status list (OB 3.0) or revocation list (hosted OB 2.0)
-	Format        string // Signer.Format, or FormatHosted
-	OutputFile    string
-	WantIndex     bool // hand out a status index on StatusListURL
-}
-
-// Entry is one credential in the ledger.
-type Entry struct {
-	CredentialID  string
-	RowKey        string
-	RecipientHash string
-	StatusListURL string
-	Format        string
-	OutputFile    string
-	StatusIndex   int    // -1: none
-	State         string // StateReserved or StateIssued
-	IssuedAt      time.Time
-	Revoked       bool
-	RevokedAt     time.Time
-	RevokeReason  string
-}
+// Reservation is what Ledger.Reserve records, and Entry one credential in
+// the ledger: package ledger's, so that a *ledger.Ledger is a Ledger as it
+// is (a test keeps them in memory).
+type (
+	Reservation = ledger.Reservation
+	Entry       = ledger.Entry
+)
 
 // Ledger entry states.
 const (
-	StateReserved = "reserved"
-	StateIssued   = "issued"
+	StateReserved = ledger.Reserved
+	StateIssued   = ledger.Issued
 )
 
 // FormatHosted is the ledger format of hosted Open Badges 2.0 assertions.
