@@ -89,21 +89,12 @@ func (r *run) checkTemplate() error {
 	if err != nil {
 		return &TemplateError{Template: t.name, Reason: err.Error()}
 	}
-	if _, err := p.CheckStructure(); err != nil {
+	if _, err := p.CheckUnsigned(); err != nil {
 		var se *payload.StructureError
 		if errors.As(err, &se) {
-			var problems []string
-			for _, pr := range se.Problems {
-				if !strings.HasPrefix(pr, `missing "proof"`) {
-					problems = append(problems, pr)
-				}
-			}
-			if len(problems) > 0 {
-				return &TemplateError{Template: t.name, Reason: fmt.Sprintf("not %s: %s", p.Generation.Describe(), strings.Join(problems, "; "))}
-			}
-		} else {
-			return &TemplateError{Template: t.name, Reason: err.Error()}
+			return &TemplateError{Template: t.name, Reason: fmt.Sprintf("not %s: %s", p.Generation.Describe(), strings.Join(se.Problems, "; "))}
 		}
+		return &TemplateError{Template: t.name, Reason: err.Error()}
 	}
 	return nil
 }

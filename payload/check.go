@@ -29,6 +29,16 @@ func (e *StructureError) Error() string {
 // things a verifier will likely complain about but that do not make the
 // payload unusable.
 func (p *Payload) CheckStructure() (warnings []string, err error) {
+	return p.checkStructure(true)
+}
+
+// CheckUnsigned is CheckStructure for a badge about to be signed: an Open
+// Badges 3.0 credential without a proof passes.
+func (p *Payload) CheckUnsigned() (warnings []string, err error) {
+	return p.checkStructure(false)
+}
+
+func (p *Payload) checkStructure(needProof bool) (warnings []string, err error) {
 	var problems []string
 	switch p.Kind {
 	case KindURL:
@@ -38,7 +48,7 @@ func (p *Payload) CheckStructure() (warnings []string, err error) {
 		}
 	case KindJSON:
 		if p.Generation == OB3 {
-			problems = checkCredential(p.Object, true)
+			problems = checkCredential(p.Object, needProof)
 		} else {
 			problems = checkAssertion(p.Object, p.Version)
 		}

@@ -273,18 +273,14 @@ func withoutUnpublishedStatus(res *report.Result) *report.Result {
 // but for an unsigned OB 3.0 credential, which has no proof yet, and
 // reads its Bitstring status entries (their lists are not consulted).
 func checkUnsigned(p *payload.Payload) error {
-	_, err := p.CheckStructure()
+	_, err := p.CheckUnsigned()
 	var se *payload.StructureError
 	if err != nil && !errors.As(err, &se) {
 		return err
 	}
 	var problems []string
 	if se != nil {
-		for _, pr := range se.Problems {
-			if !strings.HasPrefix(pr, `missing "proof"`) {
-				problems = append(problems, pr)
-			}
-		}
+		problems = se.Problems
 	}
 	if p.Generation == payload.OB3 {
 		problems = append(problems, checkStatusEntries(p.Object)...)
