@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/payload"
 )
 
@@ -56,10 +58,10 @@ func (r *run) checkTemplate() error {
 	case p.Generation == payload.OB3 && r.opts.Hosted != nil:
 		return &TemplateError{Template: t.name, Reason: "hosted issuing is for Open Badges 2.0 assertions, and this is an Open Badges 3.0 credential"}
 	case p.Generation == payload.OB3:
-		types := stringsOf(doc["type"])
+		types := jsonin.Strings(doc["type"])
 		ok := false
 		for _, want := range credentialTypes {
-			ok = ok || contains(types, want)
+			ok = ok || slices.Contains(types, want)
 		}
 		if !ok {
 			return &TemplateError{Template: t.name, Path: "type", Reason: fmt.Sprintf("%v is not an Open Badges 3.0 credential: its type must include AchievementCredential or OpenBadgeCredential", doc["type"])}
@@ -260,29 +262,4 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSpace(b.Bytes()), nil
-}
-
-func stringsOf(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

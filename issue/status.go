@@ -87,9 +87,6 @@ func Revoke(ctx context.Context, l Ledger, s ListSigner, ids []string, reason, o
 			}
 		}
 	}
-	if len(lists) > 1 {
-		return entries, fmt.Errorf("the revoked credentials are on %d status lists (%s): write each with its own output file", len(lists), strings.Join(lists, ", "))
-	}
 	for _, u := range lists {
 		if err := WriteStatusList(ctx, l, s, u, out); err != nil {
 			return entries, err
@@ -143,14 +140,14 @@ func writeRevocationList(ctx context.Context, l Ledger, listURL, dir string) err
 	var revoked []any
 	var base string
 	err := l.Entries(ctx, func(e Entry) error {
-		if e.Format != FormatHosted || e.StatusListURL != listURL || !e.Revoked {
-			if e.Format == FormatHosted && e.StatusListURL == listURL && base == "" {
-				base = baseOfAssertion(e)
-			}
+		if e.Format != FormatHosted || e.StatusListURL != listURL {
 			return nil
 		}
 		if base == "" {
 			base = baseOfAssertion(e)
+		}
+		if !e.Revoked {
+			return nil
 		}
 		entry := map[string]any{"id": e.CredentialID}
 		if e.RevokeReason != "" {

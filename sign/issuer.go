@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/badgebake/badgebake/internal/jsonin"
 	"github.com/badgebake/badgebake/proof/didkey"
 	"github.com/badgebake/badgebake/proof/keyfile"
 )
@@ -29,9 +30,7 @@ func (s *Signer) methodFor(issuer string) (string, error) {
 				"sign with the issuer's own key, or set the credential's issuer id to "+own)
 		}
 		method, _ := s.key.DIDKeyMethod()
-		if vm == "" {
-			vm = method
-		} else if vm != method && vm != own {
+		if vm != "" && vm != method && vm != own {
 			return "", mismatch(fmt.Sprintf("a did:key issuer's one verification method is %s", method), "drop --verification-method")
 		}
 		return method, nil
@@ -69,13 +68,7 @@ func checkOB2Issuer(assertion map[string]any, creator string) error {
 	if !ok {
 		return nil // a BadgeClass URL: its issuer is not known here
 	}
-	var issuer string
-	switch v := badge["issuer"].(type) {
-	case string:
-		issuer = v
-	case map[string]any:
-		issuer, _ = v["id"].(string)
-	}
+	issuer := jsonin.Ref(badge["issuer"])
 	if issuer == "" || origin(issuer) == "" {
 		return nil
 	}

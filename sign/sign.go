@@ -188,9 +188,7 @@ func (s *Signer) Sign(ctx context.Context, p *payload.Payload) (*Signed, error) 
 	if format == FormatJWS {
 		return nil, &FormatError{Reason: "jws signs Open Badges 2.0 assertions; an Open Badges 3.0 credential is signed as vc-jwt or eddsa-rdfc-2022"}
 	}
-	if format == FormatEdDSARDFC2022 && s.key.Type != keyfile.Ed25519 {
-		return nil, &FormatError{Reason: fmt.Sprintf("eddsa-rdfc-2022 signs with an Ed25519 key, and this is a %s key: use --format vc-jwt", s.key.Type)}
-	}
+	// (An eddsa-rdfc-2022 signer has an Ed25519 key: New saw to it.)
 	cred := p.Object
 	if _, has := cred["proof"]; has && format == FormatVCJWT {
 		return nil, &FormatError{Reason: "the credential already carries an embedded proof; a VC-JWT signs the credential without one (--format eddsa-rdfc-2022 adds a second proof instead)"}
