@@ -125,7 +125,7 @@ func choosePrefix(doc []byte, root rootTag, removed []Element, ns string) (prefi
 	}
 	for _, a := range root.attrs {
 		switch {
-		case a.Name.Space == "xmlns" && a.Name.Local != "xml" && a.Name.Local != "xmlns":
+		case a.Name.Space == "xmlns" && a.Name.Local != "xml" && a.Name.Local != "xmlns" && plainPrefix(a.Name.Local):
 			if v, _ := binding("xmlns", a.Name.Local); v == ns {
 				return a.Name.Local, nil, false
 			}
@@ -156,6 +156,21 @@ func choosePrefix(doc []byte, root rootTag, removed []Element, ns string) (prefi
 		}
 	}
 	return defaultPrefix, nil, true
+}
+
+// plainPrefix reports whether p is a prefix the inserted element can use
+// as it is: an ASCII letter or '_', then letters, digits, '_', '-' or '.'.
+// A document may bind a prefix a strict parser refuses as an element name
+// ("0"); the element then gets a declaration of its own instead, which is
+// always safe.
+func plainPrefix(p string) bool {
+	for i, c := range []byte(p) {
+		letter := c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z')
+		if !letter && (i == 0 || !(c == '-' || c == '.' || (c >= '0' && c <= '9'))) {
+			return false
+		}
+	}
+	return p != ""
 }
 
 func otherBadgeNamespace(ns string) string {
